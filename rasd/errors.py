@@ -1,0 +1,34 @@
+"""One catalogue of the errors rasd raises, each with a stable code."""
+from __future__ import annotations
+
+__all__ = ["RasdError", "InputError", "StoreError", "DataFileError"]
+
+
+class RasdError(Exception):
+    """Base class. ``code`` is stable and safe to match on; ``where`` names the file/line/field."""
+    code = "E000"
+
+    def __init__(self, message: str, *, where: str | None = None, code: str | None = None) -> None:
+        self.where = where
+        if code:
+            self.code = code
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class InputError(RasdError):
+    """Input that cannot be read: empty, binary, undecodable, too large, malformed.
+
+    Codes: E101 empty, E102 binary, E103 undecodable, E104 too large, E105 malformed record,
+    E106 unsupported format, E107 not found / unreadable, E108 no Arabic text.
+    """
+    code = "E100"
+
+
+class DataFileError(RasdError):
+    """A lexicon, dictionary or gazetteer file with a bad line (E201)."""
+    code = "E201"
+
+
+class StoreError(RasdError):
+    """The event store failed (E301 connection, E302 disk full/permission, E303 integrity)."""
+    code = "E300"

@@ -1,0 +1,42 @@
+"""Every tunable default of the pipeline, declared once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Options"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    """Options for :class:`rasd.pipeline.Pipeline` and :func:`rasd.extract`.
+
+    Attributes:
+        max_input_bytes: larger inputs are refused with a clear error (20 MB by default).
+        max_sentence_chars: longer sentences are cut at clause boundaries.
+        actor_files: extra actor dictionaries (TSV, format in rasd/data/README.md) loaded
+            after the bundled ones; later entries win.
+        place_files: extra gazetteer files (TSV, same format as the bundled one).
+        keep_flagged_events: keep denied/conditional/future/recalled events with their flag
+            set (True) or drop them (False).
+        min_confidence: events scored below this are dropped.
+        remove_boilerplate: strip page furniture lines (bylines, share lines, captions).
+    """
+    max_input_bytes: int = 20 * 1024 * 1024
+    max_sentence_chars: int = 1500
+    actor_files: tuple[Path, ...] = ()
+    place_files: tuple[Path, ...] = ()
+    keep_flagged_events: bool = True
+    min_confidence: float = 0.0
+    remove_boilerplate: bool = True
+
+    def with_(self, **changes: Any) -> "Options":
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)
+
+
+DEFAULT_OPTIONS = Options()

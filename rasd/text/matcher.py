@@ -1,0 +1,156 @@
+"""Clitic-aware dictionary matching over normalised text (Aho–Corasick).
+
+Every lexicon in rasd (triggers, actors, places) is matched with a :class:`PhraseMatcher`.
+A pattern is a phrase as it would be written, folded with :func:`rasd.text.normalize.fold`:
+
+* ``الجيش`` matches ``الجيش``, ``والجيش``, ``للجيش``, ``بالجيش``, ``جيشه`` … (proclitics
+  before the first word, pronoun suffixes after the last);
+* a trailing ``*`` lets the last word take any ending: ``مسلح*`` matches ``مسلحون``,
+  ``مسلحين``; a leading ``*`` lets the first word take any beginning;
+* ``verb=True`` also allows the imperfect prefixes (ي ت ن …) before the first word.
+
+Matches are reported on the normalised text; the caller maps them back with
+:meth:`NormalizedText.original_span`. Overlaps are resolved longest-first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, Iterable, Iterator, TypeVar
+
+import ahocorasick
+
+from rasd.text.normalize import fold
+from rasd.text.tokenize import load_clitics
+
+__all__ = ["PhraseMatcher", "Match"]
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Match(Generic[T]):
+    nstart: int  # span of the whole word(s), clitics included, in the normalised text
+    nend: int
+    core_start: int  # span of the pattern itself
+    core_end: int
+    payload: T
+    pattern: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(slots=True)
+class _Entry:
+    key: str
+    payloads: list[Any]
+    any_suffix: bool
+    any_prefix: bool
+    verb: bool
+    needs_lam: bool  # the key dropped the article's alef (للجيش = ل + لجيش)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+class PhraseMatcher(Generic[T]):
+    def __init__(self) -> None:
+        self._automaton = ahocorasick.Automaton()
+        self._entries: dict[str, list[_Entry]] = {}
+        self._built = False
+        clitics = load_clitics()
+        self._proclitics = clitics.proclitics | {""}
+        self._verb_prefixes = clitics.verb_prefixes
+        self._enclitics = clitics.enclitics | {""}
+
+    def __len__(self) -> int:
+        return sum(len(e.payloads) for entries in self._entries.values() for e in entries)
+
+    def add(self, pattern: str, payload: T, *, verb: bool = False) -> None:
+        raw = pattern.strip()
+        any_suffix = raw.endswith("*")
+        any_prefix = raw.startswith("*")
+        key = fold(raw.strip("*")).strip()
+        key = " ".join(key.split())
+        if not key:
+            raise ValueError(f"empty pattern: {pattern!r}")
+        self._add_key(key, payload, any_suffix, any_prefix, verb, False)
+        if key.startswith("ال") and len(key) > 3:
+            self._add_key(key[1:], payload, any_suffix, any_prefix, verb, True)
+        self._built = False
+
+    def _add_key(self, key: str, payload: Any, any_suffix: bool, any_prefix: bool, verb: bool,
+                 needs_lam: bool) -> None:
+        entries = self._entries.setdefault(key, [])
+        for e in entries:
+            if (e.any_suffix, e.any_prefix, e.verb, e.needs_lam) == (any_suffix, any_prefix, verb, needs_lam):
+                e.payloads.append(payload)
+                return
+        entries.append(_Entry(key, [payload], any_suffix, any_prefix, verb, needs_lam))
+
+    def add_many(self, items: Iterable[tuple[str, T]], *, verb: bool = False) -> None:
+        for pattern, payload in items:
+            self.add(pattern, payload, verb=verb)
+
+    def _build(self) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for key, entries in self._entries.items():
+            self._automaton.add_word(key, entries)
+        if self._entries:
+            self._automaton.make_automaton()
+        self._built = True
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match[T]]:
+        """All matches in ``text[start:end]``, overlaps removed (longest, then leftmost wins)."""
+        found = list(self.iter_all(text, start, end))
+        found.sort(key=lambda m: (-(m.core_end - m.core_start), m.core_start))
+        taken: list[tuple[int, int]] = []
+        result = []
+        for m in found:
+            if any(m.core_start < e and s < m.core_end for s, e in taken):
+                continue
+            taken.append((m.core_start, m.core_end))
+            result.append(m)
+        result.sort(key=lambda m: m.core_start)
+        return result
+
+    def iter_all(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match[T]]:
+        """Every acceptable match, overlapping ones included (one per payload)."""
+        if not self._built:
+            self._build()
+        if not self._entries:
+            return
+        end = len(text) if end is None else end
+        for last, entries in self._automaton.iter(text, start, end):
+            core_end = last + 1
+            for entry in entries:
+                core_start = core_end - len(entry.key)
+                m = self._accept(text, core_start, core_end, entry, start, end)
+                if m is None:
+                    continue
+                nstart, nend, prefix, suffix = m
+                for payload in entry.payloads:
+                    yield Match(nstart, nend, core_start, core_end, payload, entry.key, prefix, suffix)
+
+    def _accept(self, text: str, cs: int, ce: int, entry: _Entry, lo: int, hi: int):
+        ws = cs
+        while ws > lo and _is_word_char(text[ws - 1]):
+            ws -= 1
+        we = ce
+        while we < hi and _is_word_char(text[we]):
+            we += 1
+        prefix = text[ws:cs]
+        suffix = text[ce:we]
+        if entry.needs_lam:
+            if not prefix.endswith("ل"):
+                return None
+            prefix = prefix[:-1]
+            if prefix not in ("", "و", "ف"):
+                return None
+        elif not entry.any_prefix and prefix not in self._proclitics:
+            if not (entry.verb and (prefix in self._verb_prefixes or
+                                    any(prefix == p + v for p in self._proclitics for v in self._verb_prefixes))):
+                return None
+        if not entry.any_suffix and suffix not in self._enclitics:
+            return None
+        return ws, we, prefix, suffix

@@ -1,0 +1,199 @@
+"""Offset-preserving normalisation of Arabic text for matching.
+
+The normalised text drops tatweel, diacritics and invisible controls, folds letter
+variants (alef/hamza forms, yeh, teh marbuta) and Arabic-Indic digits, expands
+presentation-form ligatures, and removes the separators that filter-evading spellings
+put inside words (``القـ.تال`` → ``القتال``, ``قـ ـصف`` → ``قصف``). Every normalised
+character remembers the original character it came from, so a match on the normalised
+text maps back to the original characters with :meth:`NormalizedText.original_span`.
+
+The character tables live in ``rasd/data/text/charmap.json``.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+__all__ = ["NormalizedText", "normalize", "fold", "CharMap", "load_charmap"]
+
+_ARABIC_LETTER = re.compile(r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]")
+
+
+@dataclass(frozen=True)
+class CharMap:
+    drop: frozenset[str]
+    fold: dict[str, str]
+    separators: frozenset[str]
+    abbreviations: frozenset[str]
+    table: dict[int, str | None]  # for str.translate: folds and drops together
+
+
+@lru_cache(maxsize=None)
+def load_charmap() -> CharMap:
+    raw = json.loads(files("rasd.data").joinpath("text/charmap.json").read_text("utf-8"))
+    drop = frozenset(raw["drop"])
+    fold = dict(raw["fold"])
+    for key, value in fold.items():
+        if len(key) != 1 or len(value) != 1:
+            raise ValueError(f"charmap.json: fold entries must map one character to one: {key!r}")
+    table: dict[int, str | None] = {ord(c): None for c in drop}
+    table.update({ord(k): v for k, v in fold.items()})
+    return CharMap(drop, fold, frozenset(raw["separators"]), frozenset(raw["abbreviations"]), table)
+
+
+@dataclass(slots=True)
+class NormalizedText:
+    """The folded text and, for each of its characters, the original offset."""
+    original: str
+    text: str
+    offsets: list[int]  # offsets[i] = index in `original` of normalised char i
+
+    def original_start(self, nstart: int) -> int:
+        if nstart >= len(self.offsets):
+            return len(self.original)
+        return self.offsets[nstart]
+
+    def original_end(self, nend: int) -> int:
+        """Original end offset for a normalised end offset (exclusive).
+
+        Marks dropped right after the last character (diacritics, tatweel) stay with it;
+        invisible controls and spaces do not.
+        """
+        if nend <= 0:
+            return 0
+        end = self.offsets[nend - 1] + 1
+        limit = self.offsets[nend] if nend < len(self.offsets) else len(self.original)
+        drop = load_charmap().drop
+        while end < limit and self.original[end] in drop and self.original[end] not in _INVISIBLE:
+            end += 1
+        return end
+
+    def original_span(self, nstart: int, nend: int) -> tuple[int, int]:
+        return self.original_start(nstart), self.original_end(nend)
+
+    def normalized_start(self, ostart: int) -> int:
+        """The first normalised index whose original offset is >= ``ostart``."""
+        import bisect
+        return bisect.bisect_left(self.offsets, ostart)
+
+
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                       "\u2066\u2067\u2068\u2069\u061c\ufeff\u00ad")
+_PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _is_letter(ch: str) -> bool:
+    return bool(_ARABIC_LETTER.match(ch))
+
+
+def _obfuscation_drops(text: str, cmap: CharMap) -> set[int]:
+    """Indices of separator characters that split one word in filter-evading spellings.
+
+    A run of separators (or of spaces) between two Arabic letters is removed when a
+    tatweel touches it (``القـ.تال``, ``قـ ـصف``), or, for non-space separators, when
+    the letter fragment on one side is one or two letters long (``ا.ش.تباكات``) and is
+    not a one-letter abbreviation such as ``د.`` followed by a full word.
+    """
+    drops: set[int] = set()
+    n = len(text)
+    i = 0
+    tatweel = "\u0640"
+    skip = cmap.drop
+    while i < n:
+        ch = text[i]
+        if ch not in cmap.separators and ch != " ":
+            i += 1
+            continue
+        j = i
+        while j < n and (text[j] in cmap.separators or text[j] == " "):
+            j += 1
+        run = text[i:j]
+        # letters on both sides, looking through marks
+        left = i - 1
+        left_tatweel = False
+        while left >= 0 and text[left] in skip:
+            left_tatweel |= text[left] == tatweel
+            left -= 1
+        right = j
+        right_tatweel = False
+        while right < n and text[right] in skip:
+            right_tatweel |= text[right] == tatweel
+            right += 1
+        if left < 0 or right >= n or not _is_letter(text[left]) or not _is_letter(text[right]):
+            i = j
+            continue
+        has_space = " " in run
+        has_sep = any(c in cmap.separators for c in run)
+        if len(run) > 3 or (has_space and has_sep and not (left_tatweel or right_tatweel)):
+            i = j
+            continue
+        left_frag = _fragment(text, left, -1, skip)
+        right_frag = _fragment(text, right, 1, skip)
+        join = False
+        if has_space and not has_sep:
+            # a space splits a word only where tatweel stretches both ends, or one end of
+            # a short fragment: قـ ـصف
+            join = (left_tatweel and right_tatweel) or (
+                (left_tatweel or right_tatweel) and min(len(left_frag), len(right_frag)) <= 2)
+        elif left_tatweel or right_tatweel:
+            join = True
+        elif has_sep and not has_space:
+            if len(right_frag) <= 2:
+                join = True
+            elif len(left_frag) <= 2 and not (len(left_frag) == 1 and left_frag in cmap.abbreviations):
+                join = True
+        if join:
+            drops.update(range(i, j))
+        i = j
+    return drops
+
+
+def _fragment(text: str, pos: int, step: int, skip: frozenset[str]) -> str:
+    """The run of Arabic letters (through marks) from ``pos`` in direction ``step``."""
+    letters = []
+    while 0 <= pos < len(text) and (_is_letter(text[pos]) or text[pos] in skip):
+        if _is_letter(text[pos]):
+            letters.append(text[pos])
+        pos += step
+    return "".join(letters)
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalise ``text`` for matching, keeping the map back to original offsets."""
+    cmap = load_charmap()
+    drops = _obfuscation_drops(text, cmap) if _needs_obfuscation_check(text, cmap) else set()
+    if _PRESENTATION.search(text) is None and not drops:
+        kept = [i for i, c in enumerate(text) if c not in cmap.drop]
+        return NormalizedText(text, text.translate(cmap.table), kept)
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if i in drops or ch in cmap.drop:
+            continue
+        if _PRESENTATION.match(ch):
+            expanded = unicodedata.normalize("NFKC", ch)
+            for piece in expanded.translate(cmap.table):
+                out.append(piece)
+                offsets.append(i)
+            continue
+        mapped = cmap.fold.get(ch, ch)
+        out.append(mapped)
+        offsets.append(i)
+    return NormalizedText(text, "".join(out), offsets)
+
+
+_OBFUSCATION_HINT = re.compile(r"\u0640[ .\u00b7\u2022*_\-]|[ .\u00b7\u2022*_\-]\u0640"
+                               r"|[\u0621-\u064a][.\u00b7\u2022*_\-|/+~][\u0621-\u064a]")
+
+
+def _needs_obfuscation_check(text: str, cmap: CharMap) -> bool:
+    return _OBFUSCATION_HINT.search(text) is not None
+
+
+def fold(text: str) -> str:
+    """The normalised form of a short string (a lexicon entry, a query): no offsets kept."""
+    return normalize(text).text

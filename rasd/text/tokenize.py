@@ -1,0 +1,62 @@
+"""Clitic-aware word tokens over the normalised text."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from rasd.doc import Token
+from rasd.text.normalize import NormalizedText
+
+__all__ = ["Clitics", "load_clitics", "tokenize"]
+
+WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
+
+
+@dataclass(frozen=True)
+class Clitics:
+    proclitics: frozenset[str]
+    verb_prefixes: frozenset[str]
+    enclitics: frozenset[str]
+
+
+@lru_cache(maxsize=None)
+def load_clitics() -> Clitics:
+    raw = json.loads(files("rasd.data").joinpath("text/clitics.json").read_text("utf-8"))
+    return Clitics(frozenset(raw["proclitics"]), frozenset(raw["verb_prefixes"]),
+                   frozenset(raw["enclitics"]))
+
+
+# Longest first, so that "وال" wins over "و"; a stem keeps at least three letters.
+_PREFIXES = ("وبال", "فبال", "وكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
+_SUFFIXES = ("هما", "كما", "ها", "هم", "هن", "نا", "كم", "ه")
+
+
+def _split(word: str) -> tuple[str, str, str]:
+    prefix = ""
+    for p in _PREFIXES:
+        if word.startswith(p) and len(word) - len(p) >= 3:
+            prefix = p
+            break
+    stem = word[len(prefix):]
+    if prefix == "لل":  # ل + ال: the article's alef is elided
+        stem = "ل" + stem if len(stem) < 3 else stem
+    suffix = ""
+    for s in _SUFFIXES:
+        if stem.endswith(s) and len(stem) - len(s) >= 3:
+            suffix = s
+            break
+    return prefix, stem[: len(stem) - len(suffix)] if suffix else stem, suffix
+
+
+def tokenize(norm: NormalizedText) -> list[Token]:
+    """Word tokens; ``stem`` is a best guess with clitics removed (used for fuzzy lookups)."""
+    tokens = []
+    for m in WORD.finditer(norm.text):
+        word = m.group()
+        prefix, stem, suffix = _split(word)
+        start, end = norm.original_span(m.start(), m.end())
+        tokens.append(Token(start, end, m.start(), m.end(), word, stem, prefix, suffix))
+    return tokens
