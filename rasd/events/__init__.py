@@ -1,0 +1,258 @@
+"""Stage 6 — events: triggers → coded events with actors, place, date, casualties and flags.
+
+How an event is made (one per happening, not one per trigger word):
+1. trigger words of the lexicon are found in each sentence; words inside a name
+   (an organisation or place) and violence words in a sports or figurative context are
+   dropped;
+2. triggers of the same PLOVER type in one clause form one event, led by the most
+   specific trigger; a later clause of the same type joins the earlier event unless it
+   names its own participants;
+3. roles (rasd.events.roles), place (rasd.geo.event_location), date
+   (rasd.dates.event_date), casualties and attribution (rasd.events.details) and flags
+   (rasd.events.flags) are read around the trigger;
+4. a definite noun that only refers back to an event already reported (``الاجتماع``
+   after ``عقدوا اجتماعاً``) adds no new event.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import date
+
+from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Place
+from rasd.events.context import Hit, SentenceContext, build_context
+from rasd.events.details import attribution, casualties
+from rasd.events.flags import flags_for
+from rasd.events.lexicon import load_lexicon
+from rasd.events.roles import assign_roles
+from rasd.options import Options
+
+__all__ = ["EventExtractor"]
+
+log = logging.getLogger(__name__)
+
+VIOLENT_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "THREATEN"}
+KINETIC_ACLED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+STATE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
+ARMED_SECTORS = {"MIL", "COP", "SPY", "REB", "UAF", "IMG", "GOV"}
+MIN_WEIGHT = 0.3          # triggers below this never make an event
+WEAK_WEIGHT = 0.55        # triggers below this need an actor, a casualty word or a place
+SPORT_DOC_CUES = 4        # a document with this many sports words is a sports report
+SPORT_SAFE_WEIGHT = 0.9   # in a sports context only triggers this sure survive
+
+
+class EventExtractor:
+    name = "events"
+    requires = ("normalized", "sentences", "tokens", "entities")
+    assigns = ("events",)
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.lexicon = load_lexicon()
+
+    def __call__(self, doc: Document) -> Document:
+        contexts = [build_context(doc, s, self.lexicon) for s in doc.sentences]
+        sport_words = sum(len(c.cues_of("not_event")) for c in contexts)
+        sport_doc = sport_words >= SPORT_DOC_CUES
+        main_country = _main_country(doc)
+        events: list[Event] = []
+        for ctx in contexts:
+            for group, clause in self._groups(ctx, sport_doc):
+                event = self._event(ctx, group, clause, main_country, len(events) + 1)
+                if event is None or self._refers_back(event, group[0], events):
+                    continue
+                if not self.options.keep_flagged_events and (event.negated or event.hypothetical or event.historical):
+                    continue
+                if event.confidence < self.options.min_confidence:
+                    continue
+                events.append(event)
+        for n, event in enumerate(events, 1):
+            event.id = f"e{n}"
+        doc.events = events
+        return doc
+
+    # -- 1 and 2: triggers into groups -------------------------------------------------
+    def _groups(self, ctx: SentenceContext, sport_doc: bool) -> list[tuple[list[Hit], tuple[int, int]]]:
+        names = [e for e in ctx.entities if e.type in ("ORG", "LOC", "PERSON")]
+        sport_here = bool(ctx.cues_of("not_event"))
+        kept = []
+        for hit in ctx.triggers:
+            trig = hit.trigger
+            if trig.weight < MIN_WEIGHT:
+                continue
+            if any(e.start <= hit.start and hit.end <= e.end and (e.end - e.start) > (hit.end - hit.start)
+                   for e in names):
+                continue  # part of a name: جيش الفتح, غرفة عمليات …
+            if trig.plover in VIOLENT_TYPES and (sport_here or sport_doc) and trig.weight < SPORT_SAFE_WEIGHT:
+                continue
+            if trig.plover in VIOLENT_TYPES and sport_here and sport_doc:
+                continue
+            kept.append(hit)
+        by_clause: dict[tuple[tuple[int, int], str], list[Hit]] = {}
+        for hit in kept:
+            by_clause.setdefault((ctx.clause_of(hit.start), hit.trigger.plover), []).append(hit)
+        groups: list[tuple[list[Hit], tuple[int, int]]] = []
+        for (clause, plover), hits in sorted(by_clause.items(), key=lambda kv: kv[1][0].start):
+            hits.sort(key=_trigger_rank)
+            earlier = next((g for g in groups if g[0][0].trigger.plover == plover), None)
+            if earlier is not None and not ctx.actors(*clause):
+                earlier[0].extend(hits)  # the clause adds words, not participants
+                continue
+            if max(h.trigger.weight for h in hits) < WEAK_WEIGHT and not self._supported(ctx, clause):
+                continue
+            groups.append((hits, clause))
+        return groups
+
+    @staticmethod
+    def _supported(ctx: SentenceContext, clause: tuple[int, int]) -> bool:
+        has_casualty = any(clause[0] <= c.start < clause[1] for c in ctx.cues_of("killed", "injured"))
+        return has_casualty or bool(ctx.actors(*clause))
+
+    # -- 3: one event ----------------------------------------------------------------
+    def _event(self, ctx: SentenceContext, group: list[Hit], clause: tuple[int, int],
+               main_country: str | None, number: int) -> Event | None:
+        doc = ctx.doc
+        main = group[0]
+        trig = main.trigger
+        attrib = attribution(ctx)
+        excluded = [attrib[1]] if attrib else []
+        roles = assign_roles(ctx, group, clause, excluded)
+        location = _location(ctx, main)
+        event_date = _date(ctx, main)
+        spans = [clause] + [ctx.clause_of(h.start) for h in group[1:]]
+        fatalities, injuries = casualties(ctx, spans)
+        flags = flags_for(ctx, main, clause, event_date.value if event_date else None, doc.published)
+        country = (location.country if location else None) or main_country
+        actor1 = _actor(roles.actor1, country)
+        actor2 = _actor(roles.actor2, country)
+        acled_type, acled_sub = trig.acled_event_type, trig.acled_sub_event_type
+        if trig.plover == "ASSAULT":
+            acled_type, acled_sub = _refine_assault(acled_type, acled_sub, actor1, actor2)
+            if acled_type in KINETIC_ACLED and actor1 is not None:
+                actor1 = _as_military(actor1)
+        confidence = trig.weight * (0.55 + 0.2 * (actor1 is not None) + 0.1 * (actor2 is not None)
+                                    + 0.1 * (location is not None) + 0.05 * (fatalities is not None))
+        sentence = ctx.sentence
+        return Event(
+            id=f"e{number}", plover_type=trig.plover, plover_mode=trig.mode,
+            acled_event_type=acled_type, acled_sub_event_type=acled_sub, cameo=trig.cameo,
+            trigger=main.text, trigger_span=(main.start, main.end),
+            sentence=doc.text[sentence.start:sentence.end], span=(sentence.start, sentence.end),
+            actor1=actor1, actor2=actor2,
+            associated_actors=[a for a in (_actor(e, country) for e in roles.associated or []) if a],
+            location=location, date=event_date, fatalities=fatalities, injuries=injuries,
+            attribution=attrib[0] if attrib else None, attribution_span=attrib[1] if attrib else None,
+            negated=flags.negated, hypothetical=flags.hypothetical, historical=flags.historical,
+            confidence=min(confidence, 0.99),
+        )
+
+    # -- 4: references back ------------------------------------------------------------
+    @staticmethod
+    def _refers_back(event: Event, main: Hit, earlier: list[Event]) -> bool:
+        """A definite noun trigger with no doer of its own that repeats an earlier event's type."""
+        if main.trigger.pos == "verb" or not main.prefix.endswith(("ال", "لل")) and not _demonstrative(event, main):
+            return False
+        if event.actor1 is not None and not _demonstrative(event, main):
+            return False
+        for prior in earlier:
+            if prior.plover_type == event.plover_type and not (prior.negated or prior.hypothetical):
+                if event.plover_type == "ASSAULT" and prior.location and event.location and \
+                        prior.location.name != event.location.name:
+                    continue
+                if prior.fatalities is None and event.fatalities is not None:
+                    prior.fatalities = event.fatalities
+                if prior.injuries is None and event.injuries is not None:
+                    prior.injuries = event.injuries
+                return True
+        return False
+
+
+def _demonstrative(event: Event, main: Hit) -> bool:
+    """``هذا الاجتماع``, ``تلك الغارة``: the noun points back explicitly."""
+    before = event.sentence[: main.start - event.span[0]].split()
+    return bool(before) and before[-1].lstrip("و") in ("هذا", "هذه", "ذلك", "تلك", "هذان", "هاتان")
+
+
+def _trigger_rank(hit: Hit) -> tuple:
+    trig = hit.trigger
+    specific = trig.acled_sub_event_type not in (None, "Other")
+    purpose = hit.prefix.endswith("ل") and trig.pos != "verb"  # لاستعادة: an aim, not a deed
+    return (purpose, -(trig.weight + 0.15 * specific), hit.start)
+
+
+def _actor(ent: Entity | None, country: str | None) -> ActorRef | None:
+    if ent is None:
+        return None
+    try:
+        from rasd.actors import actor_ref
+        ref = actor_ref(ent)
+    except ImportError:
+        ref = ActorRef(name=ent.canonical or ent.text, mention=ent.text, id=ent.id,
+                       country=ent.country, sector=ent.sector, span=(ent.start, ent.end))
+    if ref.country is None and country and ent.attrs.get("kind") in (None, "generic"):
+        ref.country = country  # ACLED's convention: an unnamed group is of the event's country
+    return ref
+
+
+def _as_military(actor: ActorRef) -> ActorRef:
+    """ACLED codes a state's violence to its military forces: a government doer becomes MIL."""
+    if actor.sector == "GOV" and actor.country and actor.id and not actor.id.startswith("person"):
+        actor.sector = "MIL"
+        actor.name = f"Military Forces of {actor.name.removeprefix('Government of ')}" \
+            if actor.name and actor.name.startswith("Government of ") else actor.name
+    return actor
+
+
+def _refine_assault(acled_type: str | None, acled_sub: str | None, actor1: ActorRef | None,
+                    actor2: ActorRef | None) -> tuple[str | None, str | None]:
+    state_doer = actor1 is not None and actor1.sector in STATE_SECTORS
+    if acled_sub in ("Government regains territory", "Non-state actor overtakes territory") and actor1:
+        return "Battles", "Government regains territory" if state_doer else "Non-state actor overtakes territory"
+    if acled_type is None or acled_sub in (None, "Attack", "Armed clash"):
+        if actor2 is not None and actor2.sector in ARMED_SECTORS and (actor1 is None or actor1.sector in ARMED_SECTORS):
+            return "Battles", "Armed clash"
+        if actor2 is not None and actor2.sector == "CVL":
+            return "Violence against civilians", acled_sub if acled_sub not in (None, "Armed clash") else "Attack"
+    return acled_type, acled_sub
+
+
+def _location(ctx: SentenceContext, main: Hit) -> Place | None:
+    try:
+        from rasd.geo import event_location
+    except ImportError:
+        event_location = None
+    if event_location is not None:
+        return event_location(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
+    places = [e.attrs.get("place") for e in ctx.entities if e.type == "LOC" and e.attrs.get("place")]
+    return places[0] if places else None
+
+
+def _date(ctx: SentenceContext, main: Hit) -> DateRef | None:
+    try:
+        from rasd.dates import event_date
+        found = event_date(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
+    except ImportError:
+        found = None
+    if found is not None:
+        return found
+    published: date | None = ctx.doc.published
+    if published is None:
+        return None
+    # No date in the sentence: news reports the latest days; ACLED codes such events to the
+    # report date with a week's precision.
+    return DateRef(value=published.isoformat(), precision="week", mention=None, span=None)
+
+
+def _main_country(doc: Document) -> str | None:
+    """The country most places of the document lie in, when one clearly dominates."""
+    counts = Counter()
+    for e in doc.entities:
+        if e.type == "LOC":
+            place = e.attrs.get("place")
+            country = getattr(place, "country", None) or e.country
+            if country:
+                counts[country] += 1
+    if not counts:
+        return None
+    country, n = counts.most_common(1)[0]
+    return country if n / sum(counts.values()) >= 0.5 else None

@@ -1,0 +1,85 @@
+"""What the event stage knows about one sentence: its triggers, cues and entities,
+all in original-text offsets, with token positions for distance reasoning."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from rasd.doc import Document, Entity, Sentence
+from rasd.events.lexicon import Cue, EventLexicon, Trigger
+
+__all__ = ["Hit", "SentenceContext", "build_context", "ACTOR_TYPES"]
+
+ACTOR_TYPES = ("ORG", "PERSON")
+_HELPER_KINDS = ("demonym", "title")
+
+
+@dataclass(slots=True)
+class Hit:
+    """A lexicon match: ``start``/``end`` cover the whole word(s), clitics included."""
+    start: int
+    end: int
+    text: str
+    prefix: str
+    suffix: str
+    trigger: Trigger | None = None
+    cue: Cue | None = None
+
+
+@dataclass
+class SentenceContext:
+    doc: Document
+    sentence: Sentence
+    triggers: list[Hit]
+    cues: list[Hit]
+    entities: list[Entity]
+    token_starts: list[int] = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        return self.doc.text[self.sentence.start:self.sentence.end]
+
+    def token_index(self, offset: int) -> int:
+        """Index of the token containing or following ``offset``."""
+        return bisect.bisect_right(self.token_starts, offset) - 1
+
+    def distance(self, a_end: int, b_start: int) -> int:
+        """Number of tokens between a span ending at ``a_end`` and one starting at ``b_start``."""
+        return self.token_index(b_start) - self.token_index(max(a_end - 1, 0)) - 1
+
+    def clause_of(self, offset: int) -> tuple[int, int]:
+        for start, end in self.sentence.clauses:
+            if start <= offset < end:
+                return start, end
+        return self.sentence.start, self.sentence.end
+
+    def cues_of(self, *kinds: str) -> list[Hit]:
+        return [c for c in self.cues if c.cue is not None and c.cue.cue in kinds]
+
+    def actors(self, start: int | None = None, end: int | None = None) -> list[Entity]:
+        start = self.sentence.start if start is None else start
+        end = self.sentence.end if end is None else end
+        return [e for e in self.entities if e.type in ACTOR_TYPES and start <= e.start and e.end <= end
+                and e.attrs.get("kind") not in _HELPER_KINDS]
+
+
+def build_context(doc: Document, sentence: Sentence, lexicon: EventLexicon) -> SentenceContext:
+    norm = doc.normalized
+    ns = norm.normalized_start(sentence.start)
+    ne = norm.normalized_start(sentence.end)
+    triggers = []
+    for m in lexicon.triggers.find(norm.text, ns, ne):
+        start, end = norm.original_span(m.nstart, m.nend)
+        triggers.append(Hit(start, end, doc.text[start:end], m.prefix, m.suffix, trigger=m.payload))
+    cues = []
+    seen = set()
+    for m in lexicon.cues.iter_all(norm.text, ns, ne):
+        key = (m.nstart, m.nend, m.payload.cue)
+        if key in seen:
+            continue
+        seen.add(key)
+        start, end = norm.original_span(m.nstart, m.nend)
+        cues.append(Hit(start, end, doc.text[start:end], m.prefix, m.suffix, cue=m.payload))
+    cues.sort(key=lambda h: h.start)
+    entities = [e for e in doc.entities if sentence.start <= e.start and e.end <= sentence.end]
+    return SentenceContext(doc, sentence, triggers, cues, entities, [t.start for t in doc.tokens])

@@ -1,0 +1,74 @@
+"""Denied, conditional, future and recalled events.
+
+A flag is set from cue words (``rasd/data/events/cues.tsv``) in a scope around the
+trigger: a negation governs only the next word or two (``لم يجد … بعد هجوم`` does not
+deny the attack); a denial verb governs what follows it in the sentence; conditions,
+future markers and recall markers govern their clause.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rasd.events.context import Hit, SentenceContext
+
+__all__ = ["Flags", "flags_for"]
+
+NEGATION_REACH = 2      # tokens between a negation word and the trigger it negates
+RECALL_AGE_DAYS = 60    # an event dated this long before publication is a recalled one
+
+
+@dataclass
+class Flags:
+    negated: bool = False
+    hypothetical: bool = False
+    historical: bool = False
+
+
+def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
+              event_date: str | None, published: date | None) -> Flags:
+    flags = Flags()
+    c_start, c_end = clause
+    for cue in ctx.cues:
+        kind = cue.cue.cue
+        before = cue.end <= main.start
+        in_clause = c_start <= cue.start < c_end
+        if kind == "negation" and before and ctx.distance(cue.end, main.start) < NEGATION_REACH:
+            flags.negated = True
+        elif kind == "denial" and before:
+            flags.negated = True
+        elif kind == "condition" and before and in_clause:
+            flags.hypothetical = True
+        elif kind == "future" and in_clause and (before or cue.cue.scope != "before"):
+            flags.hypothetical = True
+        elif kind == "recall" and (in_clause or cue.cue.scope == "sentence"):
+            if cue.cue.scope == "after" and cue.start < main.end:
+                continue  # a recall marker that follows its noun (اتفاق X الموقع) must come after it
+            if cue.cue.scope == "before" and not before:
+                continue
+            flags.historical = True
+    if main.trigger.pos == "verb" and main.prefix.lstrip("وف").startswith("س") and len(main.prefix) >= 2:
+        flags.hypothetical = True  # سيقصف، ستشن: the future prefix
+    if ctx.text.rstrip("\"'”» ").endswith(("?", "؟")):
+        flags.hypothetical = True  # a question reports nothing
+    if _kana_qad(ctx, clause, main):
+        flags.historical = True
+    if event_date and published:
+        try:
+            if (published - date.fromisoformat(event_date)).days > RECALL_AGE_DAYS:
+                flags.historical = True
+        except ValueError:
+            pass
+    return flags
+
+
+def _kana_qad(ctx: SentenceContext, clause: tuple[int, int], main: Hit) -> bool:
+    """``وكانت X قد شهدت …``: the pluperfect recalls an earlier period."""
+    words = ctx.doc.normalized.text
+    norm = ctx.doc.normalized
+    ns, ne = norm.normalized_start(clause[0]), norm.normalized_start(main.start)
+    tokens = words[ns:ne].split()
+    if "قد" not in tokens:
+        return False
+    qad = tokens.index("قد")
+    return any(t.lstrip("وف") in ("كان", "كانت", "كانوا") for t in tokens[:qad])
