@@ -1,6 +1,44 @@
-"""Sub-commands (filled in by their stage)."""
+"""`rasd serve`: the web app and HTTP API (FastAPI under uvicorn)."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Optional
+
 import typer
+
+__all__ = ["register", "serve"]
+
+log = logging.getLogger(__name__)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("serve")(serve)
+
+
+def serve(
+    db: Optional[str] = typer.Option(None, "--db", help="Store URL or sqlite path (default: $RASD_DB or the default sqlite file)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind. Anything but loopback without RASD_API_TOKEN starts read-only."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    tiles: Optional[str] = typer.Option(None, "--tiles", help="Tile URL template for users online, e.g. https://tile.example.org/{z}/{x}/{y}.png (default: $RASD_TILE_URL; offline country outlines without)."),
+    read_only: bool = typer.Option(False, "--read-only", help="Refuse POST /api/documents (403)."),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
+) -> None:
+    """Serve the event map, the article view and the JSON API (docs at /docs)."""
+    import uvicorn
+
+    from rasd.api import ApiSettings, create_app, is_loopback
+
+    settings = ApiSettings.from_env(db=db, tile_url=tiles, read_only=read_only or None)
+    if not settings.token and not settings.read_only and not is_loopback(host):
+        typer.echo(f"warning: binding {host} without RASD_API_TOKEN: serving read-only "
+                   "(POST /api/documents answers 403). Set RASD_API_TOKEN to accept documents.",
+                   err=True)
+        settings = ApiSettings.from_env(db=db, tile_url=tiles, read_only=True)
+    if settings.db is None and os.environ.get("RASD_DB") is None:
+        log.info("no --db given: using the default store")
+    app = create_app(settings)
+    app.state.get_store()  # open (and migrate) the store before accepting requests
+    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False,
+                server_header=False)

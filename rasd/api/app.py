@@ -1,0 +1,64 @@
+"""The FastAPI application: JSON API under /api, web pages, offline docs at /docs."""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from fastapi import FastAPI
+
+from rasd.api.errors import install_error_handlers
+from rasd.api.routes import router
+from rasd.api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from rasd.api.settings import ApiSettings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: ApiSettings | None = None, *, store: Any = None) -> FastAPI:
+    """Build the app.
+
+    Args:
+        settings: server settings; ``ApiSettings.from_env()`` when omitted.
+        store: an open store to serve; opened from ``settings.db`` on first use when omitted.
+
+    Returns:
+        A FastAPI app; run it with uvicorn (``rasd serve`` does).
+    """
+    import rasd
+    from rasd.web import mount_web
+
+    settings = settings or ApiSettings.from_env()
+    app = FastAPI(title="rasd", version=rasd.__version__,
+                  description="Arabic conflict events: query the event store, read the evidence, "
+                              "extract events from an article.",
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app.state.settings = settings
+    lock = threading.Lock()
+    holder: dict[str, Any] = {"store": store}
+
+    def get_store() -> Any:
+        if holder["store"] is None:
+            with lock:
+                if holder["store"] is None:
+                    from rasd.store import open_store
+
+                    holder["store"] = open_store(settings.db)
+        return holder["store"]
+
+    app.state.get_store = get_store
+    install_error_handlers(app)
+    app.include_router(router)
+    mount_web(app, settings)
+
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url)
+    return app

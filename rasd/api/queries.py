@@ -1,0 +1,82 @@
+"""Query-string filters → the store's :class:`EventQuery` (the same filters as ``rasd events``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+from typing import Any
+
+from fastapi import Query
+
+from rasd.api.errors import ApiError
+
+__all__ = ["EventFilters", "event_filters", "parse_near", "parse_day"]
+
+_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ORDERS = ("date_desc", "date_asc", "fatalities_desc", "sources_desc")
+
+
+def parse_day(value: str | None, name: str) -> str | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (also ``YYYYMMDD``) → ISO text, else 400."""
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d{8}", value):
+        value = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    if not _DAY.match(value):
+        raise ApiError(400, "bad_date", f"{name}: expected YYYY-MM-DD, got {value[:40]!r}")
+    parts = value.split("-")
+    if len(parts) > 1 and not 1 <= int(parts[1]) <= 12 or len(parts) > 2 and not 1 <= int(parts[2]) <= 31:
+        raise ApiError(400, "bad_date", f"{name}: no such date {value!r}")
+    return value
+
+
+def parse_near(value: str | None) -> tuple[float, float, float] | None:
+    """``lat,lon,km`` → a tuple, else 400."""
+    if not value:
+        return None
+    try:
+        lat, lon, km = (float(p) for p in value.split(","))
+    except ValueError:
+        raise ApiError(400, "bad_near", "near: expected lat,lon,km (e.g. 36.2,37.1,25)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 < km <= 20000):
+        raise ApiError(400, "bad_near", "near: latitude, longitude or radius out of range")
+    return (lat, lon, km)
+
+
+class EventFilters(dict):
+    """Keyword arguments for ``EventQuery`` (a dict so that routes can adjust them)."""
+
+    def to_query(self, **changes: Any) -> Any:
+        from rasd.store import EventQuery
+
+        kwargs = {**self, **changes}
+        known = {f.name for f in fields(EventQuery)}
+        return EventQuery(**{k: v for k, v in kwargs.items() if k in known})
+
+
+def _blank(value: str | None) -> str | None:
+    value = value.strip() if value else value
+    return value or None
+
+
+def event_filters(
+    since: str | None = Query(None, description="first day (YYYY-MM-DD)"),
+    until: str | None = Query(None, description="last day (YYYY-MM-DD)"),
+    type: str | None = Query(None, description="PLOVER type, e.g. ASSAULT", max_length=40),
+    actor: str | None = Query(None, description="actor name (English canonical or Arabic)", max_length=200),
+    country: str | None = Query(None, description="ISO3 country code", max_length=3),
+    admin1: str | None = Query(None, description="governorate / province", max_length=200),
+    near: str | None = Query(None, description="lat,lon,km"),
+    text: str | None = Query(None, description="words in the event sentence", max_length=500),
+    limit: int = Query(100, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=10_000_000),
+    order: str = Query("date_desc", description="|".join(ORDERS)),
+) -> EventFilters:
+    if order not in ORDERS:
+        raise ApiError(400, "bad_order", f"order: one of {', '.join(ORDERS)}")
+    return EventFilters(
+        since=parse_day(since, "since"), until=parse_day(until, "until"),
+        type=_blank(type.upper() if type else type), actor=_blank(actor),
+        country=_blank(country.upper() if country else country), admin1=_blank(admin1),
+        near=parse_near(near), text=_blank(text), limit=limit, offset=offset, order=order,
+    )

@@ -1,0 +1,192 @@
+"""The JSON API: events, documents, extraction, ingestion, stats, actors."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from rasd.api.errors import ApiError
+from rasd.api.queries import EventFilters, event_filters
+from rasd.api.schemas import DocumentIn, ErrorOut, EventsPage, IngestOut
+from rasd.api.security import token_ok
+from rasd.api.settings import ApiSettings, is_loopback
+
+log = logging.getLogger(__name__)
+
+__all__ = ["router", "JSONBytes"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 413: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+}
+_extract_lock = threading.Lock()
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return str(value)
+
+
+class JSONBytes(Response):
+    """A JSON response serialised with the standard library, without pydantic's encoder."""
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":"),
+                          default=_default).encode("utf-8")
+
+
+class GeoJSONBytes(JSONBytes):
+    media_type = "application/geo+json"
+
+
+def store_of(request: Request) -> Any:
+    return request.app.state.get_store()
+
+
+def settings_of(request: Request) -> ApiSettings:
+    return request.app.state.settings
+
+
+def to_geojson(rows: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
+    features = []
+    for row in rows:
+        lat, lon = row.get("lat"), row.get("lon")
+        if lat is None or lon is None:
+            continue
+        props = {k: v for k, v in row.items() if k not in ("lat", "lon")}
+        features.append({"type": "Feature", "id": row.get("id"),
+                         "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                         "properties": props})
+    return {"type": "FeatureCollection", "features": features,
+            "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/events", response_model=None, responses={200: {"model": EventsPage}, **_ERRORS},
+            summary="Events matching the filters (JSON page with total, or GeoJSON)")
+def list_events(request: Request, filters: EventFilters = Depends(event_filters),
+                format: Literal["json", "geojson"] = Query("json")) -> Response:
+    store = store_of(request)
+    query = filters.to_query()
+    rows = store.query_events(query)
+    if not filters["offset"] and len(rows) < filters["limit"]:
+        total = len(rows)  # the whole result is on this page: no count query needed
+    else:
+        total = store.count_events(query)
+    if format == "geojson":
+        return GeoJSONBytes(to_geojson(rows, total, filters["limit"], filters["offset"]))
+    return JSONBytes({"total": total, "limit": filters["limit"], "offset": filters["offset"],
+                      "events": rows})
+
+
+@router.get("/events/{event_id}", response_model=None, responses=_ERRORS,
+            summary="One event with every report and its evidence spans")
+def get_event(request: Request, event_id: str = Path(..., max_length=200)) -> Response:
+    event = store_of(request).get_event(event_id)
+    if event is None:
+        raise ApiError(404, "not_found", f"no event {event_id!r}")
+    return JSONBytes(event)
+
+
+@router.get("/timeline", response_model=None, responses=_ERRORS,
+            summary="Events per day and type for the filters (for the timeline chart)")
+def timeline(request: Request, filters: EventFilters = Depends(event_filters)) -> Response:
+    store = store_of(request)
+    cap = settings_of(request).timeline_cap
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    seen, page, offset = 0, 5000, 0
+    while seen < cap:
+        rows = store.query_events(filters.to_query(limit=page, offset=offset, order="date_asc"))
+        for row in rows:
+            day = row.get("date")
+            if day:
+                counts[str(day)[:10]][row.get("plover_type") or "OTHER"] += 1
+        seen += len(rows)
+        offset += page
+        if len(rows) < page:
+            break
+    days = [{"date": day, "counts": dict(by_type)} for day, by_type in sorted(counts.items())]
+    return JSONBytes({"days": days, "events": seen, "truncated": seen >= cap})
+
+
+@router.get("/documents/{doc_id}", response_model=None, responses=_ERRORS,
+            summary="A stored document: text with entity and event spans (the contract record)")
+def get_document(request: Request, doc_id: str = Path(..., max_length=200)) -> Response:
+    record = store_of(request).get_document(doc_id)
+    if record is None:
+        raise ApiError(404, "not_found", f"no document {doc_id!r}")
+    return JSONBytes(record)
+
+
+def run_extraction(body: DocumentIn) -> dict[str, Any]:
+    import rasd
+
+    content = body.text if body.text is not None else body.html
+    if not content or not content.strip():
+        raise ApiError(400, "empty", "the text is empty")
+    with _extract_lock:
+        doc = rasd.extract(content, body.published, source=body.source, url=body.url,
+                           title=body.title, id=body.id)
+    return doc.to_dict()
+
+
+@router.post("/extract", response_model=None, responses=_ERRORS,
+             summary="Extract entities and events from text or HTML; nothing is stored")
+def extract(body: DocumentIn) -> Response:
+    return JSONBytes(run_extraction(body))
+
+
+def require_write(request: Request) -> None:
+    """Writes need the bearer token when one is set; without one, only loopback clients of a
+    server that binds loopback may write (a public server starts read-only)."""
+    settings = settings_of(request)
+    if settings.read_only:
+        raise ApiError(403, "read_only",
+                       "this server is read-only (set RASD_API_TOKEN to accept documents)")
+    if settings.token:
+        if not token_ok(request.headers.get("authorization"), settings.token):
+            raise ApiError(401, "unauthorized", "a valid bearer token is required",
+                           headers={"WWW-Authenticate": "Bearer"})
+        return
+    client = request.client.host if request.client else ""
+    if not is_loopback(client):
+        raise ApiError(403, "forbidden", "writes without a token are accepted from this machine only")
+
+
+@router.post("/documents", response_model=None, status_code=201,
+             responses={201: {"model": IngestOut}, 200: {"model": IngestOut}, 401: {"model": ErrorOut},
+                        403: {"model": ErrorOut}, **_ERRORS},
+             summary="Ingest one document: extract and store (bearer token when RASD_API_TOKEN is set)")
+def add_document(request: Request, body: DocumentIn, _: None = Depends(require_write)) -> Response:
+    record = run_extraction(body)
+    raw = body.html if body.html is not None else None
+    result = store_of(request).add_record(record, raw=raw)
+    if result.status == "failed":
+        log.error("store refused document %s: %s", result.document_id, result.error)
+        raise ApiError(500, "store_failed", f"the store did not accept the document: {result.error}")
+    out = {"document_id": result.document_id, "status": result.status,
+           "events_added": result.events_added}
+    return JSONBytes(out, status_code=201 if result.status == "new" else 200)
+
+
+@router.get("/stats", response_model=None, summary="Counts of documents, events and clusters by type, country and month")
+def stats(request: Request) -> Response:
+    return JSONBytes(store_of(request).stats())
+
+
+@router.get("/actors", response_model=None, summary="Actors with the number of events they take part in")
+def actors(request: Request, limit: int = Query(200, ge=1, le=5000)) -> Response:
+    return JSONBytes({"actors": store_of(request).actors(limit=limit)})

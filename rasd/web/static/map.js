@@ -1,0 +1,320 @@
+/* The event map page: filters ↔ URL, clustered markers coloured by type, a brushable
+   timeline of events per day by type, and a sortable table. */
+"use strict";
+(function () {
+  const { el, t, typeLabel, getJSON } = window.rasd;
+  const MAP_LIMIT = 3000;
+  const PAGE = 200;
+  const FILTERS = ["type", "actor", "country", "admin1", "since", "until", "text"];
+
+  const form = document.getElementById("filters");
+  const tbody = document.querySelector("#events tbody");
+  const moreButton = document.getElementById("more");
+  const state = { rows: [], total: 0, sort: null, desc: false, offset: 0 };
+
+  function typeColor(type) {
+    const css = getComputedStyle(document.documentElement);
+    return (css.getPropertyValue("--type-" + type) || css.getPropertyValue("--type-OTHER")).trim() || "#777";
+  }
+
+  /* ---- filters and URL ---- */
+  function currentFilters() {
+    const params = new URLSearchParams();
+    const data = new FormData(form);
+    for (const name of FILTERS) {
+      const value = (data.get(name) || "").toString().trim();
+      if (value) params.set(name, value);
+    }
+    return params;
+  }
+
+  function fillForm(params) {
+    for (const name of FILTERS) {
+      const field = form.elements.namedItem(name);
+      if (!field) continue;
+      const value = params.get(name) || "";
+      if (field.tagName === "SELECT" && value && !Array.from(field.options).some((o) => o.value === value)) {
+        field.append(el("option", { value }, value));
+      }
+      field.value = value;
+    }
+  }
+
+  /* ---- map ---- */
+  const mapNode = document.getElementById("map");
+  const map = L.map(mapNode, { worldCopyJump: true, minZoom: 2, maxZoom: 16 }).setView([30, 38], 4);
+  const tiles = mapNode.getAttribute("data-tiles");
+  if (tiles) {
+    L.tileLayer(tiles, { maxZoom: 18, attribution: "tiles: " + new URL(tiles.replace(/[{}]/g, "")).hostname }).addTo(map);
+  }
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution("Natural Earth");
+  getJSON("/static/web/countries.geojson").then((world) => {
+    const outlines = L.geoJSON(world, {
+      style: { color: "#8a8f98", weight: 0.8, fillColor: "#eef0f2", fillOpacity: tiles ? 0 : 1 },
+      interactive: false,
+    });
+    outlines.addTo(map);
+    outlines.bringToBack();
+  }).catch(() => { /* the markers still show */ });
+  const cluster = L.markerClusterGroup({ maxClusterRadius: 40, chunkedLoading: true });
+  map.addLayer(cluster);
+
+  function popupFor(p) {
+    const box = el("div", { class: "popup" },
+      el("strong", {}, typeLabel(p.plover_type || "OTHER")), " ", p.date || "", el("br"),
+      el("span", { dir: "auto" }, [p.actor1_name, p.actor2_name].filter(Boolean).join(" → ")), el("br"),
+      el("span", { dir: "auto" }, [p.location_name, p.admin1, p.country].filter(Boolean).join(", ")));
+    if (p.fatalities != null) box.append(el("br"), t("c.fatalities") + ": " + p.fatalities);
+    if (p.sentence) box.append(el("p", { lang: "ar", dir: "rtl", class: "sentence" }, p.sentence));
+    box.append(el("a", { href: "/events/" + encodeURIComponent(p.id) }, t("e.reports")));
+    return box;
+  }
+
+  async function loadMap(params) {
+    const query = new URLSearchParams(params);
+    query.set("format", "geojson");
+    query.set("limit", String(MAP_LIMIT));
+    const data = await getJSON("/api/events?" + query);
+    cluster.clearLayers();
+    const markers = data.features.map((f) => {
+      const [lon, lat] = f.geometry.coordinates;
+      const color = typeColor(f.properties.plover_type || "OTHER");
+      const marker = L.circleMarker([lat, lon], {
+        radius: 7, color: "#333", weight: 1, fillColor: color, fillOpacity: 0.9,
+        className: "marker type-" + (f.properties.plover_type || "OTHER"),
+      });
+      marker.bindPopup(() => popupFor(f.properties));
+      return marker;
+    });
+    cluster.addLayers(markers);
+    const note = document.getElementById("map-note");
+    note.textContent = data.total > MAP_LIMIT ? "(" + t("m.capped") + " " + MAP_LIMIT + ")" : "";
+  }
+
+  /* ---- timeline ---- */
+  const svg = document.getElementById("timeline");
+  const SVGNS = "http://www.w3.org/2000/svg";
+  const timeline = { days: [], start: null, end: null, width: 600, height: 140, pad: 20 };
+
+  function svgEl(tag, attrs) {
+    const node = document.createElementNS(SVGNS, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    return node;
+  }
+  const dayMs = 86400000;
+  const toDay = (s) => Date.parse(s + "T00:00:00Z");
+  const fromMs = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+  function drawTimeline(data) {
+    timeline.days = data.days;
+    svg.replaceChildren();
+    const width = svg.clientWidth || 600;
+    const height = timeline.height;
+    const pad = timeline.pad;
+    timeline.width = width;
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    if (!data.days.length) return;
+    timeline.start = toDay(data.days[0].date);
+    timeline.end = toDay(data.days[data.days.length - 1].date) + dayMs;
+    const span = Math.max(timeline.end - timeline.start, dayMs);
+    const xOf = (ms) => pad + ((ms - timeline.start) / span) * (width - 2 * pad);
+    timeline.xOf = xOf;
+    timeline.msOf = (x) => timeline.start + ((x - pad) / (width - 2 * pad)) * span;
+    let max = 1;
+    for (const d of data.days) max = Math.max(max, Object.values(d.counts).reduce((a, b) => a + b, 0));
+    const barW = Math.max(1, (width - 2 * pad) * dayMs / span - 0.5);
+    const plot = height - pad;
+    const types = new Set();
+    for (const d of data.days) {
+      let y = plot;
+      const x = xOf(toDay(d.date));
+      for (const [type, n] of Object.entries(d.counts).sort()) {
+        types.add(type);
+        const h = (n / max) * (plot - 6);
+        y -= h;
+        const bar = svgEl("rect", { x: x, y: y, width: barW, height: h, fill: typeColor(type), class: "bar" });
+        bar.append(svgEl("title", {}));
+        bar.firstChild.textContent = d.date + " " + type + ": " + n;
+        svg.append(bar);
+      }
+    }
+    svg.append(svgEl("line", { x1: pad, x2: width - pad, y1: plot, y2: plot, class: "axis" }));
+    for (const ms of [timeline.start, timeline.end - dayMs]) {
+      const label = svgEl("text", { x: xOf(ms), y: height - 4, class: "tick",
+        "text-anchor": ms === timeline.start ? "start" : "end" });
+      label.textContent = fromMs(ms);
+      svg.append(label);
+    }
+    const yLabel = svgEl("text", { x: pad, y: 10, class: "tick" });
+    yLabel.textContent = String(max);
+    svg.append(yLabel);
+    timeline.brush = svgEl("rect", { class: "brush", x: 0, y: 0, width: 0, height: plot, visibility: "hidden" });
+    svg.append(timeline.brush);
+    showBrush(form.elements.since.value, form.elements.until.value);
+    const legend = document.getElementById("legend");
+    legend.replaceChildren(...Array.from(types).sort().map((type) =>
+      el("li", {}, el("span", { class: "swatch type-" + type }), typeLabel(type))));
+  }
+
+  function showBrush(since, until) {
+    if (!timeline.brush || !timeline.xOf || (!since && !until)) {
+      if (timeline.brush) timeline.brush.setAttribute("visibility", "hidden");
+      return;
+    }
+    const a = since ? timeline.xOf(Math.max(toDay(since), timeline.start)) : timeline.xOf(timeline.start);
+    const b = until ? timeline.xOf(Math.min(toDay(until) + dayMs, timeline.end)) : timeline.xOf(timeline.end);
+    timeline.brush.setAttribute("x", Math.min(a, b));
+    timeline.brush.setAttribute("width", Math.max(1, Math.abs(b - a)));
+    timeline.brush.setAttribute("visibility", "visible");
+  }
+
+  function svgX(event) {
+    const box = svg.getBoundingClientRect();
+    return (event.clientX - box.left) * (timeline.width / box.width);
+  }
+  let dragFrom = null;
+  svg.addEventListener("pointerdown", (event) => {
+    if (!timeline.xOf) return;
+    dragFrom = svgX(event);
+    svg.setPointerCapture(event.pointerId);
+  });
+  svg.addEventListener("pointermove", (event) => {
+    if (dragFrom === null) return;
+    const x = svgX(event);
+    timeline.brush.setAttribute("x", Math.min(x, dragFrom));
+    timeline.brush.setAttribute("width", Math.abs(x - dragFrom));
+    timeline.brush.setAttribute("visibility", "visible");
+  });
+  svg.addEventListener("pointerup", (event) => {
+    if (dragFrom === null) return;
+    const x = svgX(event);
+    const [a, b] = [Math.min(x, dragFrom), Math.max(x, dragFrom)];
+    dragFrom = null;
+    if (b - a < 3) return;
+    const clamp = (ms) => Math.min(Math.max(ms, timeline.start), timeline.end - dayMs);
+    form.elements.since.value = fromMs(clamp(timeline.msOf(a)));
+    form.elements.until.value = fromMs(clamp(timeline.msOf(b)));
+    submit();
+  });
+  svg.addEventListener("dblclick", () => {
+    form.elements.since.value = "";
+    form.elements.until.value = "";
+    submit();
+  });
+
+  async function loadTimeline(params) {
+    const query = new URLSearchParams(params);
+    query.delete("since");
+    query.delete("until");
+    drawTimeline(await getJSON("/api/timeline?" + query));
+  }
+
+  /* ---- table ---- */
+  function row(p) {
+    const actors = [p.actor1_name, p.actor2_name].filter(Boolean).join(" → ");
+    const place = [p.location_name, p.admin1, p.country].filter(Boolean).join(", ");
+    const sentence = p.sentence || "";
+    const docId = (p.document_ids || [])[0];
+    const link = el("a", { href: "/events/" + encodeURIComponent(p.id) }, p.date || "—");
+    const sentenceCell = el("td", { class: "sentence", lang: "ar", dir: "rtl" },
+      docId ? el("a", { href: "/documents/" + encodeURIComponent(docId) }, sentence.length > 160 ? sentence.slice(0, 160) + "…" : sentence)
+            : sentence);
+    return el("tr", { "data-id": p.id, "data-type": p.plover_type || "" },
+      el("td", {}, link),
+      el("td", {}, el("span", { class: "chip type-" + (p.plover_type || "OTHER") }, typeLabel(p.plover_type || "OTHER"))),
+      el("td", { dir: "auto" }, actors || "—"),
+      el("td", { dir: "auto" }, place || "—"),
+      el("td", { class: "num" }, p.fatalities == null ? "—" : p.fatalities),
+      el("td", { class: "num" }, p.source_count == null ? "" : p.source_count),
+      sentenceCell);
+  }
+
+  function renderTable() {
+    let rows = state.rows;
+    if (state.sort) {
+      const key = state.sort;
+      const sign = state.desc ? -1 : 1;
+      rows = rows.slice().sort((a, b) => {
+        const x = a[key], y = b[key];
+        if (x == null && y == null) return 0;
+        if (x == null) return 1;
+        if (y == null) return -1;
+        return (x < y ? -1 : x > y ? 1 : 0) * sign;
+      });
+    }
+    tbody.replaceChildren(...rows.map(row));
+    document.getElementById("total").textContent = String(state.total);
+    moreButton.hidden = state.rows.length >= state.total;
+    for (const button of document.querySelectorAll("#events th button")) {
+      const key = button.getAttribute("data-sort");
+      button.parentElement.setAttribute("aria-sort",
+        key === state.sort ? (state.desc ? "descending" : "ascending") : "none");
+    }
+  }
+
+  async function loadTable(params, append) {
+    const query = new URLSearchParams(params);
+    query.set("limit", String(PAGE));
+    query.set("offset", String(append ? state.rows.length : 0));
+    const data = await getJSON("/api/events?" + query);
+    state.rows = append ? state.rows.concat(data.events) : data.events;
+    state.total = data.total;
+    renderTable();
+  }
+
+  for (const button of document.querySelectorAll("#events th button")) {
+    button.addEventListener("click", () => {
+      const key = button.getAttribute("data-sort");
+      state.desc = state.sort === key ? !state.desc : key !== "location_name" && key !== "actor1_name" && key !== "plover_type";
+      state.sort = key;
+      renderTable();
+    });
+  }
+  moreButton.addEventListener("click", () => loadTable(currentFilters(), true));
+
+  /* ---- wiring ---- */
+  let loading = 0;
+  async function load() {
+    const params = currentFilters();
+    const ticket = ++loading;
+    document.body.classList.add("loading");
+    try {
+      await Promise.all([loadTable(params, false), loadMap(params), loadTimeline(params)]);
+    } catch (error) {
+      document.getElementById("map-note").textContent = String(error.message || error);
+    } finally {
+      if (ticket === loading) document.body.classList.remove("loading");
+      document.body.setAttribute("data-loaded", String(ticket));
+    }
+  }
+
+  function submit() {
+    const params = currentFilters();
+    history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
+    load();
+  }
+
+  form.addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+  form.addEventListener("reset", () => setTimeout(submit, 0));
+  document.addEventListener("rasd:lang", () => { if (state.rows.length) renderTable(); });
+
+  async function init() {
+    try {
+      const [stats, actors] = await Promise.all([getJSON("/api/stats"), getJSON("/api/actors?limit=300")]);
+      const typeSelect = form.elements.type;
+      for (const type of Object.keys(stats.by_type || {}).sort()) {
+        typeSelect.append(el("option", { value: type }, type + " (" + stats.by_type[type] + ")"));
+      }
+      const countrySelect = form.elements.country;
+      for (const code of Object.keys(stats.by_country || {}).sort()) {
+        countrySelect.append(el("option", { value: code }, code + " (" + stats.by_country[code] + ")"));
+      }
+      const list = document.getElementById("actor-list");
+      list.replaceChildren(...(actors.actors || []).map((a) => el("option", { value: a.name })));
+    } catch (error) { /* the filters still work as free text */ }
+    fillForm(new URLSearchParams(location.search));
+    load();
+  }
+  init();
+})();
