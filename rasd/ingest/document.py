@@ -1,0 +1,177 @@
+"""One input (text or HTML, str or bytes) to one clean :class:`~rasd.doc.Document`."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from rasd.doc import Document, content_id
+from rasd.errors import InputError
+from rasd.ingest.boilerplate import load_rules, remove_boilerplate
+from rasd.ingest.decode import ARABIC_LETTER, check_size, check_text, decode_bytes
+from rasd.options import DEFAULT_OPTIONS, Options
+
+__all__ = ["document_from_string", "build_document", "url_id", "parse_date"]
+
+log = logging.getLogger(__name__)
+
+_LETTER = re.compile(r"[^\W\d_]")
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src)$", re.I)
+MIN_ARABIC_SHARE = 0.25
+
+
+def document_from_string(raw: str | bytes, *, published: date | None = None,
+                         source: str | None = None, url: str | None = None,
+                         title: str | None = None, id: str | None = None,
+                         options: Options | None = None, meta: dict[str, Any] | None = None,
+                         where: str = "input") -> Document:
+    """Read one article given as text or HTML into a clean Document.
+
+    Bytes are decoded (BOM, declared charset, detection: UTF-8, windows-1256,
+    ISO-8859-6 …). HTML goes through trafilatura for the main text and the page's
+    metadata; plain text loses its page-furniture lines (``rasd/data/ingest/boilerplate.tsv``)
+    when ``options.remove_boilerplate`` is set. Metadata the caller gives wins over what
+    the page says.
+
+    Args:
+        raw: the article, plain text or HTML, as str or bytes.
+        published: publication date; else the page's date (HTML) or None.
+        source: the outlet; else the page's site name (HTML) or None.
+        url: the address; else the page's canonical URL (HTML) or None.
+        title: the title; else the page's title, or the text's headline line.
+        id: the document id; else a hash of the normalised URL, else of the text.
+        options: the pipeline options (``max_input_bytes``, ``remove_boilerplate``).
+        meta: extra fields kept in ``Document.meta``.
+        where: the name of the input in error messages (a file name, ``file:line``).
+
+    Returns:
+        The Document; ``text`` is the clean body, ``meta["removed_lines"]`` lists the
+        furniture lines taken out, ``meta["encoding"]`` the encoding of bytes input.
+
+    Raises:
+        InputError: E101 empty, E102 binary, E103 undecodable, E104 too large,
+            E108 no Arabic text.
+    """
+    return build_document(raw, published=published, source=source, url=url, title=title,
+                          id=id, options=options, meta=meta, where=where)
+
+
+def build_document(raw: str | bytes, *, published: date | None = None, source: str | None = None,
+                   url: str | None = None, title: str | None = None, id: str | None = None,
+                   options: Options | None = None, meta: dict[str, Any] | None = None,
+                   where: str = "input", content_type: str | None = None,
+                   charset: str | None = None, fallback_published: date | None = None) -> Document:
+    """:func:`document_from_string` with what the readers know besides the bytes.
+
+    Args:
+        content_type: ``"html"`` or ``"text"`` when the container says which (a file
+            extension, a WARC record's Content-Type); sniffed when None.
+        charset: a charset declared outside the bytes (HTTP header).
+        fallback_published: a date used when neither the caller nor the page gives one
+            (a WARC record's capture date).
+        Other arguments as for :func:`document_from_string`.
+    """
+    options = options or DEFAULT_OPTIONS
+    meta = dict(meta or {})
+    limit = options.max_input_bytes
+    if isinstance(raw, bytes):
+        check_size(len(raw), limit, where)
+        decoded = decode_bytes(raw, where=where, declared=charset)
+        text = decoded.text
+        meta.setdefault("encoding", decoded.encoding)
+    elif isinstance(raw, str):
+        if len(raw) > limit or (4 * len(raw) > limit and len(raw.encode("utf-8")) > limit):
+            check_size(len(raw.encode("utf-8")), limit, where)
+        text = raw.lstrip("\ufeff")
+    else:
+        raise TypeError(f"expected str or bytes, not {type(raw).__name__}")
+    check_text(text, where)
+
+    from rasd.ingest.html import html_to_text, looks_like_html
+
+    is_html = content_type == "html" or (content_type is None and looks_like_html(text))
+    if is_html:
+        page = html_to_text(text, url=url)
+        body = page.text
+        title = title or page.title
+        published = published or page.published
+        source = source or page.sitename
+        url = url or page.url
+        meta.setdefault("extractor", page.extractor)
+        if page.author:
+            meta.setdefault("author", page.author)
+        if not body.strip():
+            raise InputError("no article text found in the HTML page", where=where, code="E101")
+    else:
+        body = text
+    removed: list[str] = []
+    if options.remove_boilerplate:
+        clean = remove_boilerplate(body, load_rules())
+        body = clean.text
+        removed = clean.removed
+        if title is None:
+            title = clean.headline
+    else:
+        body = body.strip()
+    meta["removed_lines"] = removed
+    if not body.strip():
+        raise InputError(f"empty after removing page furniture ({len(removed)} lines removed)",
+                         where=where, code="E101")
+    _check_arabic(body, where)
+    if id is None:
+        id = url_id(url) if url else content_id(body)
+    return Document(text=body, id=str(id), title=title, source=source, url=url,
+                    published=published or fallback_published, meta=meta)
+
+
+def _check_arabic(text: str, where: str) -> None:
+    arabic = len(ARABIC_LETTER.findall(text))
+    letters = len(_LETTER.findall(text))
+    if arabic == 0 or arabic < MIN_ARABIC_SHARE * letters:
+        raise InputError(f"not Arabic text ({arabic:,} Arabic letters in {len(text):,} characters)",
+                         where=where, code="E108")
+
+
+def normalise_url(url: str) -> str:
+    """The form of a URL used for ids: lower-case scheme and host, no fragment, no
+    default port, no tracking parameters, no trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.port and not ((parts.scheme == "http" and parts.port == 80)
+                           or (parts.scheme == "https" and parts.port == 443)):
+        host = f"{host}:{parts.port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not _TRACKING.match(k)])
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+
+
+def url_id(url: str) -> str:
+    """A stable document id from a URL: the first 16 hex digits of the SHA-1 of its
+    normalised form, so the same article read twice (feed, crawl) gets the same id."""
+    return hashlib.sha1(normalise_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def parse_date(value: object, where: str) -> date | None:
+    """A date from ``YYYYMMDD``, ``YYYY-MM-DD`` or an ISO date-time; None for empty.
+
+    Raises:
+        InputError: E105 for anything else.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise InputError(f"not a date (want YYYY-MM-DD or YYYYMMDD): {value!r}",
+                         where=where, code="E105") from exc
