@@ -84,6 +84,28 @@ ARTICLES: list[dict[str, Any]] = [
 ]
 
 
+# not seeded: what the write tests post
+EXTRA_ARTICLES: list[dict[str, Any]] = [
+    {
+        "id": "sirte-clashes", "title": "اشتباكات قرب سرت", "source": "موقع ليبي",
+        "url": "https://news.example/sirte", "published": "2024-06-03",
+        "text": ("اندلعت اشتباكات عنيفة بين قوات الجيش الوطني الليبي ومجموعة مسلحة على الطريق الساحلي "
+                 "غرب مدينة سرت مساء السبت، أسفرت عن مقتل ثلاثة عناصر، وفق ما أعلن المتحدث باسم الجيش.\n"
+                 "وأغلقت السلطات الطريق أمام حركة المسافرين حتى إشعار آخر."),
+        "events": [{
+            "type": "ASSAULT", "mode": "firearms", "acled": ["Battles", "Armed clash"],
+            "sentence": "اندلعت اشتباكات", "sentence_end": "باسم الجيش.",
+            "trigger": "اشتباكات",
+            "actor1": ("Libyan National Army", "الجيش الوطني الليبي", "LBY", "MIL"),
+            "actor2": ("Armed group", "مجموعة مسلحة", "LBY", "UAF"),
+            "location": ("Sirte", "سرت", "Sirte", "LBY", 31.2, 16.59),
+            "date": ("2024-06-01", "مساء السبت"), "fatalities": ("ثلاثة", 3),
+            "attribution": "المتحدث باسم الجيش",
+        }],
+    },
+]
+
+
 def _span(text: str, needle: str, lo: int = 0, hi: int | None = None) -> list[int]:
     at = text.find(needle, lo, hi if hi is not None else len(text))
     assert at >= 0, needle
@@ -151,11 +173,9 @@ def build_record(article: dict[str, Any]) -> dict[str, Any]:
 
 def seeded_store(path: str) -> Any:
     """A sqlite store at ``path`` holding the hand-written ``ARTICLES``."""
-    try:
-        from rasd.store import open_store
-        store = open_store(f"sqlite:///{path}")
-    except ImportError:  # TEMPORARY
-        store = _FakeStore()
+    from rasd.store import open_store
+
+    store = open_store(path)
     for article in ARTICLES:
         result = store.add_record(build_record(article))
         assert result.status == "new", result
@@ -202,94 +222,3 @@ def chromium_path() -> str | None:
     path = os.environ.get("RASD_CHROMIUM", "/usr/bin/chromium")
     return path if os.path.exists(path) else None
 
-
-class _FakeStore:  # TEMPORARY until rasd.store lands
-    def __init__(self) -> None:
-        self.docs: dict[str, Any] = {}
-        self.rows: list[dict[str, Any]] = []
-
-    def add_record(self, record: dict[str, Any], *, raw: str | None = None) -> Any:
-        from types import SimpleNamespace
-        doc_id = record["document"]["id"]
-        if doc_id in self.docs:
-            return SimpleNamespace(document_id=doc_id, status="duplicate", events_added=0, error=None)
-        self.docs[doc_id] = record
-        for i, ev in enumerate(record["events"]):
-            loc = ev.get("location") or {}
-            a1, a2 = ev.get("actor1") or {}, ev.get("actor2") or {}
-            self.rows.append({
-                "id": f"{doc_id}:{i}", "plover_type": ev["plover"]["type"], "plover_mode": ev["plover"]["mode"],
-                "acled_event_type": ev["acled"]["event_type"], "acled_sub_event_type": ev["acled"]["sub_event_type"],
-                "date": (ev.get("date") or {}).get("value"), "date_precision": "day",
-                "actor1_name": a1.get("name"), "actor1_country": a1.get("country"), "actor1_sector": a1.get("sector"),
-                "actor2_name": a2.get("name"), "actor2_country": a2.get("country"), "actor2_sector": a2.get("sector"),
-                "location_name": loc.get("name"), "admin1": loc.get("admin1"), "country": loc.get("country"),
-                "lat": loc.get("lat"), "lon": loc.get("lon"), "geo_precision": loc.get("precision"),
-                "fatalities": ev.get("fatalities"), "source_count": 1, "document_ids": [doc_id],
-                "trigger": ev["trigger"], "sentence": ev["sentence"], "negated": False,
-                "hypothetical": False, "historical": False, "_i": i,
-            })
-        return SimpleNamespace(document_id=doc_id, status="new", events_added=len(record["events"]), error=None)
-
-    def _match(self, q: Any) -> list[dict[str, Any]]:
-        out = []
-        for r in self.rows:
-            if q.type and r["plover_type"] != q.type: continue
-            if q.country and r["country"] != q.country: continue
-            if q.admin1 and r["admin1"] != q.admin1: continue
-            if q.actor and q.actor not in f"{r['actor1_name']} {r['actor2_name']}": continue
-            if q.since and (r["date"] or "") < q.since: continue
-            if q.until and (r["date"] or "9") > q.until: continue
-            if q.text and q.text not in r["sentence"]: continue
-            out.append(r)
-        out.sort(key=lambda r: r["date"] or "", reverse=q.order != "date_asc")
-        return out
-
-    def query_events(self, q: Any) -> list[dict[str, Any]]:
-        return [{k: v for k, v in r.items() if k != "_i"} for r in self._match(q)[q.offset:q.offset + q.limit]]
-
-    def count_events(self, q: Any) -> int:
-        return len(self._match(q))
-
-    def get_document(self, doc_id: str) -> Any:
-        return self.docs.get(doc_id)
-
-    def get_event(self, event_id: str) -> Any:
-        for r in self.rows:
-            if r["id"] == event_id:
-                doc = self.docs[r["document_ids"][0]]
-                ev = doc["events"][r["_i"]]
-                out = {k: v for k, v in r.items() if k != "_i"}
-                out["reports"] = [{"document_id": doc["document"]["id"], "event_index": r["_i"],
-                                   "source": doc["document"]["source"], "published": doc["document"]["published"],
-                                   "sentence": ev["sentence"], "span": ev["span"], "trigger": ev["trigger"],
-                                   "fatalities": ev["fatalities"], "record": ev}]
-                return out
-        return None
-
-    def stats(self) -> dict[str, Any]:
-        from collections import Counter
-        return {"documents": len(self.docs), "events": len(self.rows), "clusters": len(self.rows),
-                "by_type": dict(Counter(r["plover_type"] for r in self.rows)),
-                "by_country": dict(Counter(r["country"] for r in self.rows if r["country"])),
-                "by_month": dict(Counter((r["date"] or "")[:7] for r in self.rows))}
-
-    def actors(self, limit: int = 200) -> list[dict[str, Any]]:
-        from collections import Counter
-        c = Counter(r["actor1_name"] for r in self.rows if r["actor1_name"])
-        return [{"name": n, "country": None, "sector": None, "events": k} for n, k in c.most_common(limit)]
-
-
-def _ensure_event_query() -> None:  # TEMPORARY until rasd.store lands
-    import dataclasses
-    import rasd.store as st
-    if not hasattr(st, "EventQuery"):
-        @dataclasses.dataclass
-        class EventQuery:
-            since: Any = None; until: Any = None; type: Any = None; actor: Any = None
-            country: Any = None; admin1: Any = None; near: Any = None; text: Any = None
-            limit: int = 100; offset: int = 0; order: str = "date_desc"
-        st.EventQuery = EventQuery
-
-
-_ensure_event_query()

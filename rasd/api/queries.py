@@ -12,7 +12,7 @@ from rasd.api.errors import ApiError
 __all__ = ["EventFilters", "event_filters", "parse_near", "parse_day"]
 
 _DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-ORDERS = ("date_desc", "date_asc", "fatalities_desc", "sources_desc")
+ORDERS = ("date_desc", "date_asc", "fatalities_desc", "sources_desc", "updated_desc")
 
 
 def parse_day(value: str | None, name: str) -> str | None:
@@ -71,6 +71,7 @@ def event_filters(
     limit: int = Query(100, ge=1, le=5000),
     offset: int = Query(0, ge=0, le=10_000_000),
     order: str = Query("date_desc", description="|".join(ORDERS)),
+    flagged: bool = Query(False, description="also return denied, conditional and recalled events"),
 ) -> EventFilters:
     if order not in ORDERS:
         raise ApiError(400, "bad_order", f"order: one of {', '.join(ORDERS)}")
@@ -79,4 +80,5 @@ def event_filters(
         type=_blank(type.upper() if type else type), actor=_blank(actor),
         country=_blank(country.upper() if country else country), admin1=_blank(admin1),
         near=parse_near(near), text=_blank(text), limit=limit, offset=offset, order=order,
+        include_flagged=flagged,
     )

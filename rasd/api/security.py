@@ -67,18 +67,28 @@ class BodyLimitMiddleware:
                     return
         seen = 0
         started = False
+        exceeded = False
 
         async def limited_receive() -> dict[str, Any]:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise BodyTooLarge(limit)
             return message
 
         async def watching_send(message: dict[str, Any]) -> None:
             nonlocal started
+            if exceeded:
+                # the app caught BodyTooLarge itself (FastAPI turns body errors into 400):
+                # answer 413 instead of whatever it says
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await send_json_error(send, 413, "too_large",
+                                          f"request body larger than {limit} bytes")
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import logging
-import os
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-__all__ = ["register", "serve"]
+if TYPE_CHECKING:
+    from rasd.api import ApiSettings
+
+__all__ = ["register", "serve", "settings_for"]
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +17,17 @@ log = logging.getLogger(__name__)
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.command("serve")(serve)
+
+
+def settings_for(host: str, *, db: str | None = None, tiles: str | None = None,
+                 read_only: bool = False) -> "ApiSettings":
+    """The server's settings: a non-loopback address without ``RASD_API_TOKEN`` is read-only."""
+    from rasd.api import ApiSettings, is_loopback
+
+    settings = ApiSettings.from_env(db=db, tile_url=tiles, read_only=read_only or None)
+    if not settings.token and not settings.read_only and not is_loopback(host):
+        settings = ApiSettings.from_env(db=db, tile_url=tiles, read_only=True)
+    return settings
 
 
 def serve(
@@ -28,16 +41,13 @@ def serve(
     """Serve the event map, the article view and the JSON API (docs at /docs)."""
     import uvicorn
 
-    from rasd.api import ApiSettings, create_app, is_loopback
+    from rasd.api import create_app
 
-    settings = ApiSettings.from_env(db=db, tile_url=tiles, read_only=read_only or None)
-    if not settings.token and not settings.read_only and not is_loopback(host):
+    settings = settings_for(host, db=db, tiles=tiles, read_only=read_only)
+    if settings.read_only and not read_only:
         typer.echo(f"warning: binding {host} without RASD_API_TOKEN: serving read-only "
                    "(POST /api/documents answers 403). Set RASD_API_TOKEN to accept documents.",
                    err=True)
-        settings = ApiSettings.from_env(db=db, tile_url=tiles, read_only=True)
-    if settings.db is None and os.environ.get("RASD_DB") is None:
-        log.info("no --db given: using the default store")
     app = create_app(settings)
     app.state.get_store()  # open (and migrate) the store before accepting requests
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False,

@@ -1,0 +1,289 @@
+"""The HTTP API: filters, pagination, GeoJSON, errors, size limits, the write token,
+security headers and escaping in the HTML pages. Runs in-process with httpx."""
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from rasd.api import ApiSettings, create_app
+from rasd.api.security import token_ok
+from rasd.cli.serve_cmd import settings_for
+from test_web_fixtures import ARTICLES, EXTRA_ARTICLES, LiveServer, build_record, seeded_store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return seeded_store(str(tmp_path_factory.mktemp("api") / "events.sqlite"))
+
+
+@pytest.fixture(scope="module")
+def client(store):
+    with TestClient(create_app(ApiSettings(token="s3cret-token"), store=store)) as c:
+        yield c
+
+
+def error_of(response: httpx.Response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    return body["error"]
+
+
+# ---- reading ----
+
+def test_events_page_has_total_and_rows(client):
+    r = client.get("/api/events")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] == 4 and body["limit"] == 100 and body["offset"] == 0
+    dates = [e["date"] for e in body["events"]]
+    assert dates == sorted(dates, reverse=True)
+    hama = next(e for e in body["events"] if e["location_name"] == "Kafr Nabudah")
+    assert hama["plover_type"] == "ASSAULT" and hama["fatalities"] == 4
+    assert hama["actor1_name"] == "Syrian Army" and hama["admin1"] == "Hama"
+    assert "hama-shelling" in hama["document_ids"]
+
+
+@pytest.mark.parametrize("params, locations", [
+    ({"type": "PROTEST"}, {"Taiz"}),
+    ({"type": "assault"}, {"Kafr Nabudah", "Daraa"}),
+    ({"country": "IRQ"}, {"Mosul"}),
+    ({"admin1": "Hama"}, {"Kafr Nabudah"}),
+    ({"since": "2024-04-01", "until": "2024-05-19"}, {"Mosul", "Taiz"}),
+    ({"text": "الكهرباء"}, {"Taiz"}),
+    ({"actor": "Iraqi Security Forces"}, {"Mosul"}),
+    ({"near": "35.5,36.5,30"}, {"Kafr Nabudah"}),
+])
+def test_filters(client, params, locations):
+    body = client.get("/api/events", params=params).json()
+    assert {e["location_name"] for e in body["events"]} == locations
+    assert body["total"] == len(locations)
+
+
+def test_pagination_keeps_total(client):
+    first = client.get("/api/events", params={"limit": 2}).json()
+    second = client.get("/api/events", params={"limit": 2, "offset": 2}).json()
+    assert first["total"] == second["total"] == 4
+    ids = [e["id"] for e in first["events"] + second["events"]]
+    assert len(set(ids)) == 4
+
+
+def test_geojson(client):
+    r = client.get("/api/events", params={"format": "geojson", "country": "SYR"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
+    body = r.json()
+    assert body["type"] == "FeatureCollection" and body["total"] == 2
+    coords = sorted(tuple(f["geometry"]["coordinates"]) for f in body["features"])
+    assert coords == [(36.1, 32.62), (36.47, 35.46)]  # [lon, lat]
+    assert all("lat" not in f["properties"] and f["properties"]["plover_type"] == "ASSAULT"
+               for f in body["features"])
+
+
+def test_event_detail_has_reports_with_spans(client):
+    event_id = client.get("/api/events", params={"admin1": "Hama"}).json()["events"][0]["id"]
+    r = client.get(f"/api/events/{event_id}")
+    assert r.status_code == 200
+    event = r.json()
+    report = event["reports"][0]
+    text = ARTICLES[0]["text"]
+    assert report["document_id"] == "hama-shelling"
+    assert text[report["span"][0]:report["span"][1]] == report["sentence"]
+    assert report["record"]["trigger"] == "قصف مدفعي"
+
+
+def test_document_detail_is_the_contract_record(client):
+    r = client.get("/api/documents/taiz-protest")
+    assert r.status_code == 200
+    record = r.json()
+    text = record["document"]["text"]
+    assert text == ARTICLES[2]["text"]
+    ev = record["events"][0]
+    assert text[ev["trigger_span"][0]:ev["trigger_span"][1]] == "تظاهر"
+    assert all(text[e["span"][0]:e["span"][1]] == e["text"] for e in record["entities"])
+
+
+def test_stats_actors_timeline(client):
+    stats = client.get("/api/stats").json()
+    assert stats["documents"] == 4 and stats["events"] == 4
+    assert stats["by_type"]["ASSAULT"] == 2
+    actors = client.get("/api/actors").json()["actors"]
+    assert "Syrian Army" in {a["name"] for a in actors}
+    days = client.get("/api/timeline", params={"type": "ASSAULT"}).json()["days"]
+    assert days == [{"date": "2024-03-11", "counts": {"ASSAULT": 1}},
+                    {"date": "2024-05-20", "counts": {"ASSAULT": 1}}]
+
+
+# ---- errors ----
+
+@pytest.mark.parametrize("path, status, code", [
+    ("/api/events/no-such-event", 404, "not_found"),
+    ("/api/documents/no-such-doc", 404, "not_found"),
+    ("/api/nothing-here", 404, "not_found"),
+    ("/api/events?since=yesterday", 400, "bad_date"),
+    ("/api/events?until=2024-13-01", 400, "bad_date"),
+    ("/api/events?near=36,37", 400, "bad_near"),
+    ("/api/events?near=95,37,10", 400, "bad_near"),
+    ("/api/events?order=random", 400, "bad_order"),
+    ("/api/events?limit=0", 422, "invalid_request"),
+    ("/api/events?limit=abc", 422, "invalid_request"),
+    ("/api/events?format=xml", 422, "invalid_request"),
+])
+def test_errors_are_json(client, path, status, code):
+    r = client.get(path)
+    assert r.status_code == status
+    assert error_of(r)["code"] == code
+
+
+def test_extract_body_validation(client):
+    r = client.post("/api/extract", json={"title": "بلا نص"})
+    assert r.status_code == 422 and "exactly one" in error_of(r)["message"]
+    r = client.post("/api/extract", json={"text": "نص", "html": "<p>نص</p>"})
+    assert r.status_code == 422
+    r = client.post("/api/extract", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    r = client.post("/api/extract", json={"text": "   "})
+    assert r.status_code == 400 and error_of(r)["code"] == "empty"
+
+
+def test_body_too_large_by_content_length(client):
+    big = json.dumps({"text": "ا" * (1_100_000)})  # > 2 MB in UTF-8
+    r = client.post("/api/extract", content=big.encode(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and error_of(r)["code"] == "too_large"
+
+
+def test_body_too_large_while_reading(client):
+    def chunks():  # no Content-Length: chunked transfer
+        yield b'{"text": "'
+        for _ in range(40):
+            yield ("ب" * 40_000).encode()
+        yield b'"}'
+    r = client.post("/api/extract", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and error_of(r)["code"] == "too_large"
+
+
+# ---- writes and the token ----
+
+@pytest.fixture()
+def fake_extraction(monkeypatch):
+    """Extraction replaced by a hand-built record: these tests are about the write path."""
+    import rasd.api.routes as routes
+
+    def run(body):
+        record = build_record(EXTRA_ARTICLES[0])
+        record["document"]["text"] += "\n" + body.text  # distinct text for each post
+        record["document"]["id"] = body.id or "posted"
+        record["document"]["title"] = body.title
+        return record
+    monkeypatch.setattr(routes, "run_extraction", run)
+
+
+def test_post_document_needs_the_token(client, fake_extraction):
+    body = {"text": "وأعلن الجيش استعادة السيطرة على الطريق.", "id": "posted-1", "title": "خبر"}
+    r = client.post("/api/documents", json=body)
+    assert r.status_code == 401 and error_of(r)["code"] == "unauthorized"
+    assert r.headers["www-authenticate"] == "Bearer"
+    r = client.post("/api/documents", json=body, headers={"Authorization": "Bearer wrong-token!"})
+    assert r.status_code == 401
+    r = client.post("/api/documents", json=body, headers={"Authorization": "Basic s3cret-token"})
+    assert r.status_code == 401
+    r = client.post("/api/documents", json=body, headers={"Authorization": "Bearer s3cret-token"})
+    assert r.status_code == 201, r.text
+    assert r.json() == {"document_id": "posted-1", "status": "new", "events_added": 1}
+    again = client.post("/api/documents", json=body, headers={"Authorization": "Bearer s3cret-token"})
+    assert again.status_code == 200 and again.json()["status"] == "duplicate"
+    assert client.get("/api/documents/posted-1").json()["document"]["title"] == "خبر"
+
+
+def test_read_only_server_refuses_writes(store, fake_extraction):
+    with TestClient(create_app(ApiSettings(read_only=True), store=store)) as c:
+        r = c.post("/api/documents", json={"text": "نص الخبر", "id": "ro-1"})
+        assert r.status_code == 403 and error_of(r)["code"] == "read_only"
+        assert c.get("/api/events").status_code == 200
+
+
+def test_tokenless_writes_only_from_loopback(store, fake_extraction):
+    app = create_app(ApiSettings(), store=store)
+    with TestClient(app) as c:  # TestClient's peer is "testclient", not loopback
+        r = c.post("/api/documents", json={"text": "وقالت مصادر طبية إن الجرحى نقلوا إلى المستشفى.", "id": "remote-1"})
+        assert r.status_code == 403 and error_of(r)["code"] == "forbidden"
+    with LiveServer(app) as server:  # a real loopback connection
+        r = httpx.post(server.url + "/api/documents", json={"text": "وشهدت المنطقة هدوءاً حذراً صباح اليوم التالي.", "id": "local-1"})
+        # accepted (the store may call it a near-duplicate of the earlier post)
+        assert r.status_code in (200, 201) and r.json()["status"] in ("new", "duplicate"), r.text
+
+
+def test_serve_without_token_on_public_address_is_read_only(monkeypatch):
+    monkeypatch.delenv("RASD_API_TOKEN", raising=False)
+    assert settings_for("0.0.0.0").read_only
+    assert settings_for("192.168.1.20").read_only
+    assert not settings_for("127.0.0.1").read_only
+    assert not settings_for("::1").read_only
+    assert not settings_for("localhost").read_only
+    monkeypatch.setenv("RASD_API_TOKEN", "tok")
+    public = settings_for("0.0.0.0")
+    assert not public.read_only and public.token == "tok"
+
+
+def test_token_check():
+    assert token_ok("Bearer abc", "abc") and token_ok("bearer abc", "abc")
+    assert not token_ok(None, "abc") and not token_ok("Bearer abcd", "abc")
+    assert not token_ok("Bearer ", "abc") and not token_ok("abc", "abc")
+
+
+# ---- headers, CORS, escaping ----
+
+def test_security_headers(client):
+    for path in ("/", "/api/events", "/api/nothing", "/static/web/map.js"):
+        r = client.get(path)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+
+
+def test_no_cors_unless_configured(client, store):
+    r = client.get("/api/events", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in r.headers
+    app = create_app(ApiSettings(cors_origins=("https://partner.example",)), store=store)
+    with TestClient(app) as c:
+        ok = c.get("/api/events", headers={"Origin": "https://partner.example"})
+        assert ok.headers["access-control-allow-origin"] == "https://partner.example"
+        other = c.get("/api/events", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_article_page_escapes_hostile_text(client):
+    r = client.get("/documents/xss-probe")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert "<script>window.__pwned" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;window.__pwned=1" in html  # the title, as text
+    assert "<b>مصدر</b>" not in html and "&lt;b&gt;مصدر&lt;/b&gt;" in html
+    assert 'href="javascript:' not in html
+    # the embedded record is JSON with <, > escaped, so it cannot close its script element
+    embedded = html.split('id="record">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in embedded and json.loads(embedded)["document"]["id"] == "xss-probe"
+
+
+def test_pages_render(client):
+    for path in ("/", "/extract", "/docs", "/documents/hama-shelling"):
+        r = client.get(path)
+        assert r.status_code == 200 and "<html" in r.text, path
+    event_id = client.get("/api/events", params={"admin1": "Hama"}).json()["events"][0]["id"]
+    page = client.get(f"/events/{event_id}")
+    assert page.status_code == 200 and "قصف مدفعي لقوات النظام" in page.text
+    missing = client.get("/documents/nope")
+    assert missing.status_code == 404 and "nope" in missing.text
+    assert client.get("/static/leaflet/leaflet.js").status_code == 200
+    assert client.get("/static/markercluster/leaflet.markercluster.js").status_code == 200
+
+
+def test_openapi_lists_the_endpoints(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/events", "/api/events/{event_id}", "/api/documents/{doc_id}",
+                 "/api/extract", "/api/documents", "/api/stats", "/api/actors"):
+        assert path in paths
+    assert "post" in paths["/api/documents"]
