@@ -89,6 +89,13 @@ def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> Deco
         return DecodedText(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few broken bytes (a page cut mid-character, one bad byte pasted in):
+    # keep it as UTF-8 rather than read the whole page in a legacy code page
+    lossy = raw.decode("utf-8", errors="replace")
+    broken = lossy.count("\ufffd")
+    if broken <= max(3, 0.005 * len(lossy)) and len(lossy) < 0.9 * len(raw):
+        log.debug("%s: UTF-8 with %d invalid bytes replaced", where, broken)
+        return DecodedText(lossy, "utf-8")
     candidates: list[str] = []
     for name in (declared, _declared_charset(raw)):
         codec = _codec_name(name)
@@ -183,6 +190,9 @@ def _quality(text: str) -> float | None:
     if controls > 0.02 * len(sample) or letters == 0:
         return None
     if arabic and mixed > 0.02 * arabic:
+        return None
+    # UTF-8 Arabic read as windows-1256 turns every letter into ط or ظ plus another sign
+    if arabic > 20 and sample.count("\u0637") + sample.count("\u0638") > 0.3 * arabic:
         return None
     # Latin accented letters next to Arabic ones are suspect; alone they may be French.
     suspect = latin_ext if arabic else 0

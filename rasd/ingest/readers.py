@@ -338,6 +338,8 @@ def _feed_document(entry: Any, feed_title: str | None, where: str, options: Opti
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     published = date(*stamp[:3]) if stamp else None
     link = (entry.get("link") or "").strip() or None
+    if link and not link.lower().startswith(("http://", "https://")):
+        link = None  # feedparser falls back to a non-URL entry id (tag:…)
     entry_id = (entry.get("id") or "").strip() or None
     return build_document(
         body, published=published, source=feed_title, url=link,
