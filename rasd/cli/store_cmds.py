@@ -1,6 +1,318 @@
-"""Sub-commands (filled in by their stage)."""
+"""`rasd ingest`, `rasd events`, `rasd stats`, `rasd export`: the event store from the shell."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
 import typer
+
+__all__ = ["register"]
+
+DB_HELP = "Database: a SQLite path or postgresql://…; default $RASD_DB or the per-user rasd.sqlite."
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class InputFormat(str, Enum):
+    txt = "txt"
+    html = "html"
+    jsonl = "jsonl"
+    rss = "rss"
+    warc = "warc"
+    telegram = "telegram"
+
+
+class EventsFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class StatsFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    acled_csv = "acled-csv"
+    plover_jsonl = "plover-jsonl"
+    geojson = "geojson"
+    parquet = "parquet"
+
+
+class Order(str, Enum):
+    date_desc = "date_desc"
+    date_asc = "date_asc"
+    sources_desc = "sources_desc"
+    fatalities_desc = "fatalities_desc"
+    updated_desc = "updated_desc"
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("ingest")(ingest)
+    app.command("events")(events)
+    app.command("stats")(stats)
+    app.command("export")(export)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"rasd: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _open(db: Optional[str]):
+    from rasd.errors import StoreError
+    from rasd.store import open_store
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        _fail(f"{exc} [{exc.code}]")
+
+
+def _failure_path(store: Any, given: Optional[Path]) -> Path:
+    if given is not None:
+        return given
+    if store.path:
+        db = Path(store.path)
+        return db.with_name(db.stem + "-failures.log")
+    return Path("rasd-failures.log")
+
+
+# --- ingest -------------------------------------------------------------------------
+
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files and folders (read recursively): .html/.htm, .txt, .jsonl, RSS/Atom, .warc(.gz), Telegram result.json; - for stdin."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    input_format: Optional[InputFormat] = typer.Option(None, "--input-format", "-i", help="Force the input kind (guessed per file otherwise)."),
+    failures: Optional[Path] = typer.Option(None, "--failures", help="Failure log (default: <db>-failures.log next to the database)."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: extract in this process; dask: on a dask.distributed cluster."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Dask: worker processes of a local cluster (default: CPU count)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask: address of a running scheduler, e.g. tcp://host:8786."),
+    batch_size: int = typer.Option(100, "--batch-size", min=1, help="Documents per extraction batch and store transaction."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    output_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Read articles, extract events and store them (idempotent, crash-safe)."""
+    from rasd.batch import run_ingest
+    from rasd.errors import RasdError
+
+    if engine is Engine.local and (workers or scheduler):
+        _fail("--workers and --scheduler need --engine dask")
+    store = _open(db)
+    log_path = _failure_path(store, failures)
+    try:
+        log_file = open(log_path, "w", encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write the failure log {log_path}: {exc.strerror}")
+    bar = _ProgressBar() if progress and sys.stderr.isatty() else None
+    try:
+        with log_file, (bar or _Null()):
+            summary = run_ingest(paths, store, engine=engine.value, workers=workers, scheduler=scheduler,
+                                 progress=bar.update if bar else None,
+                                 input_format=input_format.value if input_format else None,
+                                 batch_size=batch_size, failure_log=log_file)
+    except (RasdError, RuntimeError) as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
+    _print_summary(summary, log_path, output_json)
+    if summary.error is not None:
+        _fail(f"stopped: {summary.error} [{summary.error.code}]")
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class _ProgressBar:
+    """A rich progress bar: documents read, documents/second, new/duplicate/failed."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        self.progress = Progress(
+            SpinnerColumn(), TextColumn("[bold]{task.completed:,.0f}[/] documents"),
+            TextColumn("{task.fields[rate]:,.1f} docs/s"),
+            TextColumn("new {task.fields[new]:,} · dup {task.fields[dup]:,} · failed {task.fields[failed]:,}"),
+            TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+        self.task = self.progress.add_task("ingest", total=None, rate=0.0, new=0, dup=0, failed=0)
+
+    def __enter__(self) -> "_ProgressBar":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, summary: Any) -> None:
+        self.progress.update(self.task, completed=summary.read, rate=summary.docs_per_second,
+                             new=summary.new, dup=summary.duplicate, failed=summary.failed)
+
+
+def _print_summary(summary: Any, log_path: Path, as_json: bool) -> None:
+    if as_json:
+        out = summary.to_dict()
+        out["failure_log"] = str(log_path)
+        typer.echo(json.dumps(out, ensure_ascii=False))
+    else:
+        typer.echo(f"read {summary.read:,} · new {summary.new:,} · duplicate {summary.duplicate:,} · "
+                   f"failed {summary.failed:,} · near-duplicates {summary.near_duplicates:,} · "
+                   f"events {summary.events:,} · {summary.docs_per_second:,.1f} documents/s", err=True)
+    if summary.failures:
+        shown = summary.failures[:20]
+        for failure in shown:
+            typer.echo(f"  failed: {failure.where}: {failure.code} {' '.join(failure.reason.split())}", err=True)
+        more = len(summary.failures) - len(shown)
+        typer.echo(f"  {'… and ' + format(more, ',') + ' more; ' if more else ''}failure log: {log_path}", err=True)
+
+
+# --- events / stats -----------------------------------------------------------------
+
+def _query(since, until, type_, actor, country, admin1, near, text, limit, offset, order, include_flagged):
+    from rasd.store import EventQuery
+    near_tuple = None
+    if near:
+        try:
+            lat, lon, km = (float(v) for v in near.split(","))
+            near_tuple = (lat, lon, km)
+        except ValueError:
+            _fail(f"--near wants LAT,LON,KM (e.g. 35.46,36.47,25), not {near!r}")
+    try:
+        return EventQuery(since=since, until=until, type=type_, actor=actor, country=country,
+                          admin1=admin1, near=near_tuple, text=text, limit=limit, offset=offset,
+                          order=order.value if order else "date_desc", include_flagged=include_flagged)
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+_TABLE_COLUMNS = (("id", "id"), ("date", "date"), ("type", "plover_type"), ("ACLED", "acled_sub_event_type"),
+                  ("actor 1", "actor1_name"), ("actor 2", "actor2_name"), ("location", "location_name"),
+                  ("admin1", "admin1"), ("country", "country"), ("deaths", "fatalities"),
+                  ("sources", "source_count"))
+
+
+def events(
+    since: Optional[str] = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Up to this date, inclusive."),
+    type_: Optional[str] = typer.Option(None, "--type", help="PLOVER type (ASSAULT) or ACLED event/sub-event type."),
+    actor: Optional[str] = typer.Option(None, "--actor", help="Part of an actor's name or id (English or Arabic)."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO3 country of the location (SYR)."),
+    admin1: Optional[str] = typer.Option(None, "--admin1", help="Governorate / province (Hama)."),
+    near: Optional[str] = typer.Option(None, "--near", help="LAT,LON,KM: events within KM of the point."),
+    text: Optional[str] = typer.Option(None, "--text", help="Words in the report (Arabic folded: هيئة = هيئه)."),
+    output_format: EventsFormat = typer.Option(EventsFormat.table, "--format", "-f"),
+    limit: int = typer.Option(50, "--limit", min=0),
+    offset: int = typer.Option(0, "--offset", min=0),
+    order: Order = typer.Option(Order.date_desc, "--order"),
+    include_flagged: bool = typer.Option(False, "--include-flagged", help="Also negated/hypothetical/historical reports."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """List de-duplicated events."""
+    from rasd.errors import StoreError
+    q = _query(since, until, type_, actor, country, admin1, near, text, limit, offset, order, include_flagged)
+    store = _open(db)
+    try:
+        rows = store.query_events(q)
+        total = store.count_events(q)
+    except StoreError as exc:
+        _fail(f"{exc} [{exc.code}]")
+    finally:
+        store.close()
+    if output_format is EventsFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif output_format is EventsFormat.csv:
+        _write_csv(rows, sys.stdout)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.markup import escape
+        table = Table(title=f"{len(rows):,} of {total:,} events")
+        for header, _key in _TABLE_COLUMNS:
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            table.add_row(*(escape("" if row[k] is None else str(row[k])) for _h, k in _TABLE_COLUMNS))
+        Console().print(table)
+
+
+def _write_csv(rows: list[dict[str, Any]], stream: Any) -> None:
+    if not rows:
+        return
+    fields = list(rows[0].keys())
+    writer = csv.DictWriter(stream, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
+
+
+def stats(
+    output_format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Counts of documents, event reports and de-duplicated events, by type, country, month."""
+    from rasd.errors import StoreError
+    store = _open(db)
+    try:
+        data = store.stats()
+    except StoreError as exc:
+        _fail(f"{exc} [{exc.code}]")
+    finally:
+        store.close()
+    if output_format is StatsFormat.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    console = Console()
+    totals = Table(title="rasd store", show_header=False)
+    for key in ("documents", "near_duplicates", "events", "clusters", "multi_source_clusters", "flagged"):
+        totals.add_row(key.replace("_", " "), f"{data[key]:,}")
+    console.print(totals)
+    for key, title in (("by_type", "events by PLOVER type"), ("by_country", "events by country"),
+                       ("by_month", "events by month")):
+        if data[key]:
+            table = Table(title=title)
+            table.add_column(key[3:])
+            table.add_column("events", justify="right")
+            for name, n in data[key].items():
+                table.add_row(str(name), f"{n:,}")
+            console.print(table)
+
+
+# --- export -------------------------------------------------------------------------
+
+def export(
+    output_format: ExportFormat = typer.Option(..., "--format", "-f", help="acled-csv, plover-jsonl, geojson or parquet."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here (standard output if omitted; Parquet needs a file)."),
+    since: Optional[str] = typer.Option(None, "--since"),
+    until: Optional[str] = typer.Option(None, "--until"),
+    type_: Optional[str] = typer.Option(None, "--type"),
+    country: Optional[str] = typer.Option(None, "--country"),
+    include_flagged: bool = typer.Option(False, "--include-flagged"),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Export the de-duplicated events (ids stay stable as clusters grow)."""
+    from rasd.errors import StoreError
+    from rasd.store.export import export_events
+    q = _query(since, until, type_, None, country, None, None, None, None, 0, Order.date_asc, include_flagged)
+    store = _open(db)
+    try:
+        n = export_events(store, output_format.value, out, q)
+    except StoreError as exc:
+        _fail(f"{exc} [{exc.code}]")
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror}")
+    finally:
+        store.close()
+    typer.echo(f"exported {n:,} events{' to ' + str(out) if out else ''}", err=True)

@@ -1,0 +1,239 @@
+"""Batch ingestion: read files, extract events, write them to the store.
+
+    >>> from rasd.batch import run_ingest
+    >>> from rasd.store import open_store
+    >>> summary = run_ingest(["articles/"], open_store("events.sqlite"))
+    >>> summary.new, summary.duplicate, summary.failed
+
+The reading and the writing happen in this process; extraction runs here
+(``engine="local"``) or on a Dask cluster (``engine="dask"``, see
+:mod:`rasd.batch.dask_runner`), which returns contract records for this process to write.
+Documents are written ``batch_size`` at a time, one transaction per batch (a document is
+either wholly stored or not at all), so killing the process loses at most the batch in
+flight, and running the same command again skips what is stored and finishes the rest.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from rasd.errors import RasdError, StoreError
+
+__all__ = ["run_ingest", "IngestSummary", "Failure", "extract_one"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 100
+
+
+@dataclass(slots=True)
+class Failure:
+    """A file, line or document that was not stored, and why."""
+    where: str
+    code: str
+    reason: str
+
+    def line(self) -> str:
+        reason = " ".join(self.reason.split())
+        return f"{self.where}\t{self.code}\t{reason}"
+
+
+@dataclass
+class IngestSummary:
+    """Counts of one ingestion run. ``read`` counts documents and unreadable records."""
+    read: int = 0
+    new: int = 0
+    duplicate: int = 0
+    failed: int = 0
+    near_duplicates: int = 0
+    events: int = 0
+    elapsed: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    error: StoreError | None = None   # set when the store stopped the run (disk full, …)
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.read / self.elapsed if self.elapsed > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "new": self.new, "duplicate": self.duplicate,
+                "failed": self.failed, "near_duplicates": self.near_duplicates,
+                "events": self.events, "elapsed_s": round(self.elapsed, 3),
+                "docs_per_second": round(self.docs_per_second, 1),
+                "error": str(self.error) if self.error else None}
+
+
+def extract_one(pipeline: Any, doc: Any) -> tuple[dict[str, Any], Any]:
+    """Run ``pipeline`` on a Document; return its contract record and de-duplication
+    features (computed from the folded text the pipeline already made)."""
+    from rasd.store import features
+    doc = pipeline(doc)
+    normalized = getattr(doc, "normalized", None)
+    folded = getattr(normalized, "text", None) if normalized is not None else None
+    return doc.to_dict(), features(doc.text, folded)
+
+
+def _read(paths: Sequence[str | Path], input_format: str | None, options: Any,
+          reader: Callable[..., Iterable[Any]] | None) -> Iterator[Any]:
+    if reader is None:
+        from rasd.ingest import read_path as reader
+    for path in paths:
+        try:
+            yield from reader(path, input_format=input_format, options=options)
+        except RasdError as exc:  # a path that cannot be read at all (not found, bad format)
+            from rasd.ingest import ReadItem
+            yield ReadItem(None, exc, exc.where or str(path))
+        except OSError as exc:
+            from rasd.errors import InputError
+            from rasd.ingest import ReadItem
+            yield ReadItem(None, InputError(exc.strerror or str(exc), where=str(path), code="E107"), str(path))
+
+
+def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Run:
+    """Book-keeping shared by the local and the Dask engines."""
+
+    def __init__(self, store: Any, progress: Callable[[IngestSummary], None] | None,
+                 failure_log: Any) -> None:
+        self.store = store
+        self.summary = IngestSummary()
+        self.progress = progress
+        self.failure_log = failure_log
+        self.started = time.perf_counter()
+
+    def fail(self, where: str, code: str, reason: str) -> None:
+        failure = Failure(where, code, reason)
+        self.summary.failed += 1
+        self.summary.failures.append(failure)
+        if self.failure_log is not None:
+            self.failure_log.write(failure.line() + "\n")
+            self.failure_log.flush()
+        log.info("%s: %s %s", where, code, reason)
+
+    def split(self, items: list[Any]) -> list[tuple[str, Any]]:
+        """Count what was read, log read errors, drop documents already stored; return
+        the (where, document) pairs that need extracting."""
+        todo: list[tuple[str, Any]] = []
+        for item in items:
+            self.summary.read += 1
+            if item.error is not None or item.document is None:
+                err = item.error
+                self.fail(item.where, getattr(err, "code", "E100"), str(err) if err else "no document")
+                continue
+            todo.append((item.where, item.document))
+        stored = self.store.existing_ids({doc.id for _, doc in todo})
+        seen: set[str] = set()
+        fresh = []
+        for where, doc in todo:
+            if doc.id in stored or doc.id in seen:
+                self.summary.duplicate += 1
+                continue
+            seen.add(doc.id)
+            fresh.append((where, doc))
+        return fresh
+
+    def write(self, extracted: list[tuple[str, dict | None, Any, str | None]]) -> None:
+        """Write (where, record, features, error) tuples; a record None failed extraction."""
+        records, feats, wheres = [], [], []
+        for where, record, feat, error in extracted:
+            if record is None:
+                code, _, reason = (error or "E900 extraction failed").partition(" ")
+                self.fail(where, code, reason)
+                continue
+            records.append(record)
+            feats.append(feat)
+            wheres.append(where)
+        if records:
+            for where, result in zip(wheres, self.store.add_records(records, features=feats, wheres=wheres)):
+                if result.status == "new":
+                    self.summary.new += 1
+                    self.summary.events += result.events_added
+                    self.summary.near_duplicates += result.near_duplicate_of is not None
+                elif result.status == "duplicate":
+                    self.summary.duplicate += 1
+                else:
+                    self.fail(where, result.code or "E303", result.error or "not stored")
+        self.tick()
+
+    def tick(self) -> None:
+        self.summary.elapsed = time.perf_counter() - self.started
+        if self.progress is not None:
+            self.progress(self.summary)
+
+
+def extract_safely(pipeline: Any, where: str, doc: Any) -> tuple[str, dict | None, Any, str | None]:
+    """Extract one document; an exception becomes an error string (one bad document
+    must not stop the batch)."""
+    try:
+        record, feats = extract_one(pipeline, doc)
+        return where, record, feats, None
+    except RasdError as exc:
+        return where, None, None, f"{exc.code} {exc}"
+    except Exception as exc:  # noqa: BLE001 — an extractor bug on one input must not stop a batch
+        log.debug("extraction failed at %s", where, exc_info=True)
+        return where, None, None, f"E900 extraction failed: {type(exc).__name__}: {exc}"
+
+
+def run_ingest(paths: Sequence[str | Path], store: Any, *, engine: str = "local",
+               workers: int | None = None, scheduler: str | None = None,
+               progress: Callable[[IngestSummary], None] | None = None,
+               pipeline: Any = None, input_format: str | None = None, options: Any = None,
+               batch_size: int = DEFAULT_BATCH_SIZE, failure_log: Any = None,
+               reader: Callable[..., Iterable[Any]] | None = None) -> IngestSummary:
+    """Read ``paths``, extract events and store them.
+
+    Args:
+        paths: files and folders (read recursively) of any kind ``rasd.ingest.read_path``
+            reads.
+        store: an open :class:`rasd.store.Store`.
+        engine: ``"local"`` (this process) or ``"dask"`` (dask.distributed).
+        workers: Dask worker processes of a local cluster (default: CPU count).
+        scheduler: address of a running Dask scheduler (``tcp://host:8786``).
+        progress: called with the running :class:`IngestSummary` after each batch.
+        pipeline: the extraction pipeline (default: ``rasd.default_pipeline()``).
+        input_format: force an input kind (txt, html, jsonl, rss, warc, telegram).
+        batch_size: documents per extraction batch and per store transaction.
+        failure_log: a text stream that receives one ``where<TAB>code<TAB>reason`` line
+            per failure as it happens.
+        reader: replaces ``rasd.ingest.read_path`` (tests).
+
+    Returns:
+        The :class:`IngestSummary`; ``summary.error`` is set (and the run stopped) when
+        the store cannot write at all (disk full, permission, lost connection).
+    """
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
+    if options is None and pipeline is not None:
+        options = getattr(pipeline, "options", None)
+    run = _Run(store, progress, failure_log)
+    items = _read(paths, input_format, options, reader)
+    try:
+        if engine == "dask":
+            from rasd.batch.dask_runner import run_dask
+            run_dask(run, _batches(items, batch_size), pipeline=pipeline, workers=workers,
+                     scheduler=scheduler)
+        else:
+            if pipeline is None:
+                from rasd import default_pipeline
+                pipeline = default_pipeline()
+            for batch in _batches(items, batch_size):
+                todo = run.split(batch)
+                run.write([extract_safely(pipeline, where, doc) for where, doc in todo])
+    except StoreError as exc:
+        log.error("ingestion stopped: %s", exc)
+        run.summary.error = exc
+    run.tick()
+    return run.summary

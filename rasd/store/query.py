@@ -1,0 +1,269 @@
+"""Reading the store: event filters, event and document records, statistics."""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy.engine import Connection
+
+from rasd.store.schema import documents, event_clusters, event_reports
+
+__all__ = ["EventQuery", "PLOVER_TYPES", "event_row", "geo_precision", "select_events",
+           "count_events", "get_event", "get_document", "stats", "actors"]
+
+PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
+                          "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION",
+                          "MOBILIZE", "COERCE", "ASSAULT"})
+ORDERS = ("date_desc", "date_asc", "sources_desc", "fatalities_desc", "updated_desc")
+_GEO_PRECISION = {"point": 1, "neighbourhood": 1, "neighborhood": 1, "town": 1, "city": 1,
+                  "village": 1, "district": 2, "subdistrict": 2, "governorate": 3, "region": 3,
+                  "country": 3}
+KM_PER_DEGREE = 111.32
+
+
+@dataclass(kw_only=True)
+class EventQuery:
+    """Filters for :meth:`Store.query_events` (all optional; they combine with AND).
+
+    Attributes:
+        since, until: event date bounds, inclusive (``YYYY-MM-DD``); an event without a
+            date counts from its first publication day.
+        type: a PLOVER type (``ASSAULT``) or an ACLED event/sub-event type (``Battles``).
+        actor: part of an actor's name or its id (English or Arabic, folded).
+        country: ISO 3166 alpha-3 of the event's location.
+        admin1: the first-level division (governorate/province), case-insensitive.
+        near: ``(lat, lon, km)``: events located within ``km`` of the point.
+        text: words that must all occur in a report's sentence, the trigger or the place
+            (Arabic folded as the extractor folds it).
+        include_flagged: also return negated/hypothetical/historical reports.
+        document_id: only events reported by this document.
+        order: one of ``date_desc``, ``date_asc``, ``sources_desc``, ``fatalities_desc``,
+            ``updated_desc``.
+    """
+    since: str | date | None = None
+    until: str | date | None = None
+    type: str | None = None
+    actor: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    near: tuple[float, float, float] | None = None
+    text: str | None = None
+    limit: int | None = 100
+    offset: int = 0
+    order: str = "date_desc"
+    include_flagged: bool = False
+    document_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.order not in ORDERS:
+            raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {self.order!r}")
+        if self.limit is not None and self.limit < 0 or self.offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        if self.near is not None:
+            lat, lon, km = (float(v) for v in self.near)
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
+                raise ValueError(f"near must be (lat, lon, km) with km > 0, not {self.near!r}")
+            self.near = (lat, lon, km)
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if isinstance(value, date):
+                setattr(self, name, value.isoformat())
+            elif value:
+                setattr(self, name, date.fromisoformat(str(value)[:10]).isoformat())
+
+
+def _like_escape(text: str) -> str:
+    return re.sub(r"([\\%_])", r"\\\1", text)
+
+
+def _fold(text: str) -> str:
+    from rasd.text import fold
+    return fold(text).lower()
+
+
+def _event_date():
+    return func.coalesce(event_clusters.c.date, event_clusters.c.published_min)
+
+
+def _where(q: EventQuery) -> list[Any]:
+    c = event_clusters.c
+    conds: list[Any] = []
+    if not q.include_flagged:
+        conds.append(c.flagged.is_(False))
+    if q.since:
+        conds.append(_event_date() >= q.since)
+    if q.until:
+        conds.append(_event_date() <= q.until)
+    if q.type:
+        value = q.type.strip()
+        if value.upper() in PLOVER_TYPES:
+            conds.append(c.plover_type == value.upper())
+        else:
+            conds.append(or_(func.lower(c.acled_event_type) == value.lower(),
+                             func.lower(c.acled_sub_event_type) == value.lower()))
+    if q.actor:
+        for word in _fold(q.actor).split():
+            conds.append(c.actor_text.like(f"%{_like_escape(word)}%", escape="\\"))
+    if q.country:
+        conds.append(c.country == q.country.strip().upper())
+    if q.admin1:
+        conds.append(func.lower(c.admin1) == q.admin1.strip().lower())
+    if q.near:
+        lat, lon, km = q.near
+        # equirectangular distance: exact enough at the scale of a few hundred km
+        kx = KM_PER_DEGREE * math.cos(math.radians(lat))
+        dy = (c.lat - lat) * KM_PER_DEGREE
+        dx = (c.lon - lon) * kx
+        conds.append(and_(c.lat.is_not(None), dy * dy + dx * dx <= km * km))
+    if q.text:
+        for word in _fold(q.text).split():
+            conds.append(c.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+    if q.document_id:
+        conds.append(c.id.in_(select(event_reports.c.cluster_id)
+                              .where(event_reports.c.document_id == q.document_id)))
+    return conds
+
+
+def _order(q: EventQuery) -> list[Any]:
+    c = event_clusters.c
+    if q.order == "date_asc":
+        return [_event_date().asc(), c.id]
+    if q.order == "sources_desc":
+        return [c.source_count.desc(), _event_date().desc(), c.id]
+    if q.order == "fatalities_desc":
+        return [func.coalesce(c.fatalities, -1).desc(), _event_date().desc(), c.id]
+    if q.order == "updated_desc":
+        return [c.updated_at.desc(), c.id]
+    return [_event_date().desc(), c.id]
+
+
+def select_events(q: EventQuery) -> Select:
+    stmt = select(event_clusters).where(*_where(q)).order_by(*_order(q))
+    if q.limit is not None:
+        stmt = stmt.limit(q.limit)
+    if q.offset:
+        stmt = stmt.offset(q.offset)
+    return stmt
+
+
+def count_events(conn: Connection, q: EventQuery) -> int:
+    return conn.execute(select(func.count()).select_from(event_clusters).where(*_where(q))).scalar_one()
+
+
+def geo_precision(location_precision: str | None) -> int | None:
+    """ACLED's geo_precision (1 the place itself, 2 part of a district, 3 a larger region)."""
+    return _GEO_PRECISION.get((location_precision or "").lower())
+
+
+def event_row(row: Any) -> dict[str, Any]:
+    """The public, cluster-level event dict of a cluster row."""
+    r = dict(row)
+    out = {k: r[k] for k in (
+        "id", "plover_type", "plover_mode", "acled_event_type", "acled_sub_event_type", "cameo",
+        "date", "date_precision",
+        "actor1_name", "actor1_id", "actor1_country", "actor1_sector",
+        "actor2_name", "actor2_id", "actor2_country", "actor2_sector",
+        "location_name", "location_name_ar", "admin1", "admin2", "country", "lat", "lon",
+        "geonameid", "location_precision", "fatalities", "injuries",
+        "source_count", "report_count", "document_count", "trigger", "sentence")}
+    out["geo_precision"] = geo_precision(r["location_precision"])
+    out["published"] = r["published_min"]
+    out["document_ids"] = json.loads(r["document_ids"])
+    out["sources"] = json.loads(r["sources"])
+    for flag in ("negated", "hypothetical", "historical", "flagged"):
+        out[flag] = bool(r[flag])
+    out["created_at"], out["updated_at"] = r["created_at"], r["updated_at"]
+    return out
+
+
+def get_event(conn: Connection, event_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(event_clusters).where(event_clusters.c.id == event_id)).mappings().first()
+    if row is None:
+        return None
+    out = event_row(row)
+    r = event_reports.c
+    reports = conn.execute(
+        select(r.document_id, r.event_index, r.source, r.published, r.sentence, r.span_start,
+               r.span_end, r.trigger, r.fatalities, r.record_json, documents.c.title,
+               documents.c.url, documents.c.near_duplicate_of)
+        .join(documents, documents.c.id == r.document_id)
+        .where(r.cluster_id == event_id)
+        .order_by(r.published, r.document_id, r.event_index)).mappings()
+    out["reports"] = [{
+        "document_id": rep["document_id"], "event_index": rep["event_index"],
+        "source": rep["source"], "published": rep["published"], "title": rep["title"],
+        "url": rep["url"], "near_duplicate_of": rep["near_duplicate_of"],
+        "sentence": rep["sentence"],
+        "span": [rep["span_start"], rep["span_end"]] if rep["span_start"] is not None else None,
+        "trigger": rep["trigger"], "fatalities": rep["fatalities"],
+        "record": json.loads(rep["record_json"]),
+    } for rep in reports]
+    return out
+
+
+def get_document(conn: Connection, doc_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(documents).where(documents.c.id == doc_id)).mappings().first()
+    if row is None:
+        return None
+    document = json.loads(row["meta_json"]) if row["meta_json"] else {}
+    document.update({"id": row["id"], "title": row["title"], "source": row["source"],
+                     "url": row["url"], "published": row["published"],
+                     "language": row["language"], "text": row["text"],
+                     "near_duplicate_of": row["near_duplicate_of"]})
+    events = []
+    for rep in conn.execute(select(event_reports.c.record_json, event_reports.c.cluster_id)
+                            .where(event_reports.c.document_id == doc_id)
+                            .order_by(event_reports.c.event_index)).tuples():
+        ev = json.loads(rep[0])
+        ev["cluster_id"] = rep[1]
+        events.append(ev)
+    return {"document": document, "entities": json.loads(row["entities_json"] or "[]"),
+            "events": events}
+
+
+def _grouped(conn: Connection, column: Any, where: list[Any]) -> dict[str, int]:
+    rows = conn.execute(select(column.label("k"), func.count().label("n"))
+                        .where(*where).group_by(column).order_by(func.count().desc(), column))
+    return {(k if k is not None else "unknown"): n for k, n in rows.tuples()}
+
+
+def stats(conn: Connection) -> dict[str, Any]:
+    c = event_clusters.c
+    real = [c.flagged.is_(False)]
+    month = func.substr(_event_date(), 1, 7)
+    by_month = _grouped(conn, month, real)
+    return {
+        "documents": conn.execute(select(func.count()).select_from(documents)).scalar_one(),
+        "near_duplicates": conn.execute(select(func.count()).select_from(documents)
+                                        .where(documents.c.near_duplicate_of.is_not(None))).scalar_one(),
+        "events": conn.execute(select(func.count()).select_from(event_reports)).scalar_one(),
+        "clusters": conn.execute(select(func.count()).select_from(event_clusters).where(*real)).scalar_one(),
+        "flagged": conn.execute(select(func.count()).select_from(event_clusters)
+                                .where(c.flagged.is_(True))).scalar_one(),
+        "multi_source_clusters": conn.execute(select(func.count()).select_from(event_clusters)
+                                              .where(*real, c.source_count > 1)).scalar_one(),
+        "by_type": _grouped(conn, c.plover_type, real),
+        "by_country": _grouped(conn, c.country, real),
+        "by_month": dict(sorted(by_month.items())),
+    }
+
+
+def actors(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
+    c = event_clusters.c
+    parts = [select(getattr(c, f"{a}_name").label("name"), getattr(c, f"{a}_country").label("country"),
+                    getattr(c, f"{a}_sector").label("sector"), c.id.label("event"))
+             .where(c.flagged.is_(False), getattr(c, f"{a}_name").is_not(None))
+             for a in ("actor1", "actor2")]
+    both = union_all(*parts).subquery()
+    stmt = (select(both.c.name, both.c.country, both.c.sector,
+                   func.count(func.distinct(both.c.event)).label("events"))
+            .group_by(both.c.name, both.c.country, both.c.sector)
+            .order_by(func.count(func.distinct(both.c.event)).desc(), both.c.name)
+            .limit(limit))
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
