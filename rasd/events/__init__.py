@@ -95,8 +95,8 @@ class EventExtractor:
         for (clause, plover), hits in sorted(by_clause.items(), key=lambda kv: kv[1][0].start):
             hits.sort(key=_trigger_rank)
             earlier = next((g for g in groups if g[0][0].trigger.plover == plover), None)
-            if earlier is not None and not ctx.actors(*clause):
-                earlier[0].extend(hits)  # the clause adds words, not participants
+            if earlier is not None and not _doers(ctx, clause):
+                earlier[0].extend(hits)  # the clause adds words (or victims), not a new doer
                 continue
             if max(h.trigger.weight for h in hits) < WEAK_WEIGHT and not self._supported(ctx, clause):
                 continue
@@ -116,10 +116,10 @@ class EventExtractor:
         trig = main.trigger
         attrib = attribution(ctx)
         excluded = [attrib[1]] if attrib else []
-        roles = assign_roles(ctx, group, clause, excluded)
+        spans = [clause] + [ctx.clause_of(h.start) for h in group[1:]]
+        roles = assign_roles(ctx, group, spans, excluded)
         location = _location(ctx, main)
         event_date = _date(ctx, main)
-        spans = [clause] + [ctx.clause_of(h.start) for h in group[1:]]
         fatalities, injuries = casualties(ctx, spans)
         flags = flags_for(ctx, main, clause, event_date.value if event_date else None, doc.published)
         country = (location.country if location else None) or main_country
@@ -165,6 +165,12 @@ class EventExtractor:
                     prior.injuries = event.injuries
                 return True
         return False
+
+
+def _doers(ctx: SentenceContext, clause: tuple[int, int]) -> list[Entity]:
+    """Actors of a clause that could be doers: any but civilians and other usual victims."""
+    from rasd.events.roles import VICTIM_SECTORS
+    return [a for a in ctx.actors(*clause) if a.sector not in VICTIM_SECTORS]
 
 
 def _demonstrative(event: Event, main: Hit) -> bool:

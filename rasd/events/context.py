@@ -80,6 +80,10 @@ def build_context(doc: Document, sentence: Sentence, lexicon: EventLexicon) -> S
         seen.add(key)
         start, end = norm.original_span(m.nstart, m.nend)
         cues.append(Hit(start, end, doc.text[start:end], m.prefix, m.suffix, cue=m.payload))
+    # a cue word inside a fixed phrase that means something else (لا يزال، ما لا يقل عن) is no cue
+    masks = [(c.start, c.end) for c in cues if c.cue.cue == "mask"]
+    cues = [c for c in cues if c.cue.cue != "mask"
+            and not any(s <= c.start and c.end <= e and (e - s) > (c.end - c.start) for s, e in masks)]
     cues.sort(key=lambda h: h.start)
     entities = [e for e in doc.entities if sentence.start <= e.start and e.end <= sentence.end]
     return SentenceContext(doc, sentence, triggers, cues, entities, [t.start for t in doc.tokens])

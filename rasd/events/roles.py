@@ -49,22 +49,22 @@ def _number_before(ctx: SentenceContext, ent: Entity) -> bool:
     return False
 
 
-def assign_roles(ctx: SentenceContext, triggers: list[Hit], clause: tuple[int, int],
+def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[int, int]],
                  excluded: list[tuple[int, int]]) -> Roles:
     """Pick actor1/actor2 for an event made of ``triggers`` in ``clause``.
 
     Args:
         ctx: the sentence.
         triggers: the event's trigger hits (the first is the main one).
-        clause: the span the event's words lie in; actors outside it are used only when
-            the clause has none.
+        clauses: the spans the event's words lie in; actors outside them are used only
+            when they have none.
         excluded: spans whose actors are not participants (attribution sources).
     """
     main = triggers[0]
     plover = main.trigger.plover
-    actors = [a for a in ctx.actors(*clause) if not _inside(a, excluded) and not _overlaps_hits(a, triggers)]
+    actors = [a for clause in dict.fromkeys(clauses) for a in ctx.actors(*clause) if not _inside(a, excluded)]
     if not actors:
-        actors = [a for a in ctx.actors() if not _inside(a, excluded) and not _overlaps_hits(a, triggers)]
+        actors = [a for a in ctx.actors() if not _inside(a, excluded)]
     if not actors:
         return Roles()
     casualty_words = ctx.cues_of(*CASUALTY_CUES)
@@ -76,6 +76,10 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clause: tuple[int, i
     for ent in actors:
         dist = min(abs(ctx.token_index(ent.start) - ctx.token_index(t.start)) for t in triggers)
         victim_like = ent.sector in VICTIM_SECTORS or _number_before(ctx, ent)
+        if _overlaps_hits(ent, triggers):
+            # the trigger names the participants itself: متظاهرين، قتلى مدنيين
+            (patients if victim_like and reports_casualties else agents).append((2, dist, ent))
+            continue
         if _cue_right_before(ctx, ent, ("agent_marker",), gap=2):
             agents.append((0, dist, ent))
             continue

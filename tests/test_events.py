@@ -1,0 +1,175 @@
+"""The events stage on sentences written for these tests.
+
+Entities are given by a small stand-in stage so that these tests pin the event logic
+(grouping, roles, flags, casualties, attribution) whatever the dictionaries hold.
+"""
+import pytest
+
+from rasd.doc import Document, Entity, Place
+from rasd.events import EventExtractor
+from rasd.options import Options
+from rasd.pipeline import Pipeline
+from rasd.text import TextAnalyzer
+
+ACTORS = {
+    "قوات النظام": ("Military Forces of Syria", "SYR", "MIL", "org"),
+    "الجيش": ("Army", None, "MIL", "generic"),
+    "مدنيين": ("Civilians", None, "CVL", "generic"),
+    "أشخاص": ("Civilians", None, "CVL", "generic"),
+    "فصائل المعارضة": ("Opposition factions", None, "REB", "generic"),
+    "مسلحون": ("Gunmen", None, "UAF", "generic"),
+    "الشرطة": ("Police", None, "COP", "generic"),
+    "متظاهرين": ("Protesters", None, "CVL", "generic"),
+    "قادة الفصائل": ("Faction leaders", None, "REB", "generic"),
+    "المرصد السوري لحقوق الإنسان": ("Syrian Observatory for Human Rights", "GBR", "NGO", "org"),
+    "الفريق": ("Team", None, "BUS", "generic"),
+    "الحكومة السورية": ("Government of Syria", "SYR", "GOV", "org"),
+}
+PLACES = {
+    "كفرنبودة": Place("Kafr Nabudah", "كفرنبودة", admin1="Hama", country="SYR", lat=35.46, lon=36.47, precision="town"),
+    "دمشق": Place("Damascus", "دمشق", admin1="Damascus", country="SYR", lat=33.51, lon=36.29, precision="town"),
+}
+NUMBERS = {"ثلاثة": 3, "خمسة": 5, "عشرة": 10, "12": 12}
+
+
+class GivenEntities:
+    """Marks every occurrence of the mentions above (longest first, no overlaps)."""
+    name = "entities"
+    requires = ("text",)
+    assigns = ("entities",)
+
+    def __call__(self, doc):
+        taken, ents = [], []
+        table = [(k, "ORG") for k in ACTORS] + [(k, "LOC") for k in PLACES] + [(k, "NUM") for k in NUMBERS]
+        for mention, kind in sorted(table, key=lambda kv: -len(kv[0])):
+            start = doc.text.find(mention)
+            while start >= 0:
+                end = start + len(mention)
+                if not any(s < end and start < e for s, e in taken):
+                    taken.append((start, end))
+                    ents.append(self._entity(kind, mention, start, end))
+                start = doc.text.find(mention, end)
+        doc.entities = sorted(ents, key=lambda e: e.start)
+        return doc
+
+    @staticmethod
+    def _entity(kind, mention, start, end):
+        if kind == "ORG":
+            name, country, sector, akind = ACTORS[mention]
+            return Entity("ORG", start, end, mention, name, mention, country, sector, {"kind": akind})
+        if kind == "LOC":
+            place = PLACES[mention]
+            return Entity("LOC", start, end, mention, place.name, None, place.country, None, {"place": place})
+        return Entity("NUM", start, end, mention, attrs={"value": NUMBERS[mention]})
+
+
+@pytest.fixture(scope="module")
+def run():
+    options = Options()
+    pipe = Pipeline(options, stages=[TextAnalyzer(options), GivenEntities(), EventExtractor(options)])
+
+    def _run(text, published="2019-05-20"):
+        return pipe.run(text, published=published)
+    return _run
+
+
+def real(doc):
+    return [e for e in doc.events if not (e.negated or e.hypothetical or e.historical)]
+
+
+def test_shelling_with_actors_place_and_casualties(run):
+    doc = run("قصفت قوات النظام بلدة كفرنبودة، ما أسفر عن مقتل ثلاثة مدنيين.")
+    events = real(doc)
+    assert len(events) == 1
+    ev = events[0]
+    assert ev.plover_type == "ASSAULT"
+    assert ev.acled_sub_event_type == "Shelling/artillery/missile attack"
+    assert (ev.actor1.country, ev.actor1.sector) == ("SYR", "MIL")
+    assert ev.actor2.sector == "CVL" and ev.actor2.country == "SYR"  # an unnamed group takes the event's country
+    assert ev.location.name == "Kafr Nabudah"
+    assert ev.fatalities == 3
+    assert doc.text[ev.trigger_span[0]:ev.trigger_span[1]] == ev.trigger
+    assert doc.text[ev.span[0]:ev.span[1]] == ev.sentence
+
+
+def test_killed_and_injured_in_one_bombing_is_one_event(run):
+    doc = run("قتل خمسة أشخاص وأصيب عشرة آخرون في تفجير سيارة مفخخة وسط دمشق.")
+    events = real(doc)
+    assert [e.plover_type for e in events] == ["ASSAULT"]
+    assert events[0].fatalities == 5 and events[0].injuries == 10
+    assert events[0].location.name == "Damascus"
+
+
+def test_passive_casualty_verb_makes_the_counted_victims_the_target(run):
+    ev = real(run("قتل 12 من مدنيين برصاص مسلحون مجهولين."))[0]
+    assert ev.actor1.sector == "UAF"
+    assert ev.actor2.sector == "CVL"
+
+
+def test_two_clauses_with_their_own_doers_are_two_events(run):
+    doc = run("استعادت قوات النظام بلدة كفرنبودة، وشنت فصائل المعارضة هجوما معاكسا على قوات النظام.")
+    events = real(doc)
+    assert len(events) == 2
+    assert events[0].actor1.sector == "MIL"
+    assert events[1].actor1.sector == "REB" and events[1].actor2.sector == "MIL"
+
+
+def test_denied_event_is_flagged(run):
+    ev = run("نفى الجيش أن يكون قد قصف بلدة كفرنبودة.").events
+    assert ev and all(e.negated for e in ev if e.plover_type == "ASSAULT")
+
+
+def test_negation_reaches_only_the_next_words(run):
+    doc = run("ولم يجد قادة الفصائل بعد هجوم قوات النظام على بلدة كفرنبودة إلا الاجتماع.")
+    attacks = [e for e in doc.events if e.plover_type == "ASSAULT"]
+    assert attacks and not attacks[0].negated
+
+
+def test_condition_and_future_are_hypothetical(run):
+    cond = run("وفي حال هاجمت قوات النظام بلدة كفرنبودة فإن الفصائل سترد.").events
+    assert cond and all(e.hypothetical for e in cond if e.plover_type == "ASSAULT")
+    future = run("ومن المقرر أن يعقد قادة الفصائل اجتماعا في دمشق الأسبوع المقبل.").events
+    assert future and all(e.hypothetical for e in future)
+
+
+def test_pluperfect_recall_is_historical(run):
+    ev = run("وكانت بلدة كفرنبودة قد شهدت اشتباكات عنيفة بين فصائل المعارضة وقوات النظام.").events
+    assert ev and all(e.historical for e in ev)
+
+
+def test_meeting_mentioned_again_is_one_event(run):
+    doc = run("عقد قادة الفصائل اجتماعا في دمشق. وقالت مصادر إن الاجتماع بحث التطورات العسكرية.")
+    assert [e.plover_type for e in real(doc)] == ["CONSULT"]
+
+
+def test_football_attack_is_not_violence(run):
+    doc = run("شن الفريق هجوما قويا على مرمى الخصم في الشوط الثاني من المباراة وسدد اللاعب قذيفة صاروخية.")
+    assert not [e for e in doc.events if e.plover_type in ("ASSAULT", "PROTEST")]
+
+
+def test_attribution_names_the_source(run):
+    ev = real(run("قتل خمسة مدنيين في قصف على بلدة كفرنبودة، بحسب المرصد السوري لحقوق الإنسان."))[0]
+    assert ev.attribution == "المرصد السوري لحقوق الإنسان"
+    assert ev.actor1 is None or ev.actor1.sector != "NGO"  # the source is not a party
+
+
+def test_government_doer_of_violence_is_coded_military(run):
+    ev = real(run("شنت الحكومة السورية غارات جوية على بلدة كفرنبودة."))[0]
+    assert (ev.actor1.country, ev.actor1.sector) == ("SYR", "MIL")
+
+
+def test_protest_has_the_protesters_as_actor1(run):
+    ev = real(run("تظاهر مئات متظاهرين في دمشق ضد الحكومة السورية."))[0]
+    assert ev.plover_type == "PROTEST"
+    assert ev.actor1.sector == "CVL"
+
+
+def test_question_reports_nothing(run):
+    doc = run("هل قصفت قوات النظام بلدة كفرنبودة؟")
+    assert all(e.hypothetical for e in doc.events)
+
+
+def test_dropping_flagged_events_is_an_option():
+    options = Options(keep_flagged_events=False)
+    pipe = Pipeline(options, stages=[TextAnalyzer(options), GivenEntities(), EventExtractor(options)])
+    assert pipe.run("نفى الجيش أن يكون قد قصف بلدة كفرنبودة.").events == []
