@@ -287,3 +287,34 @@ def test_openapi_lists_the_endpoints(client):
                  "/api/extract", "/api/documents", "/api/stats", "/api/actors"):
         assert path in paths
     assert "post" in paths["/api/documents"]
+
+
+# ---- real extraction ----
+
+def test_extract_runs_the_pipeline_and_stores_nothing(client):
+    from test_web_fixtures import PASTED_ARTICLE, pipeline_or_skip
+
+    pipeline_or_skip()
+    before = client.get("/api/stats").json()["documents"]
+    r = client.post("/api/extract", json={"text": PASTED_ARTICLE, "published": "2024-07-04",
+                                          "title": "قصف على ريف حماة", "id": "pasted"})
+    assert r.status_code == 200, r.text
+    record = r.json()
+    text = record["document"]["text"]
+    assert record["document"]["id"] == "pasted" and record["document"]["published"] == "2024-07-04"
+    assert any(e["plover"]["type"] == "ASSAULT" for e in record["events"])
+    for ev in record["events"]:
+        assert text[ev["span"][0]:ev["span"][1]] == ev["sentence"]
+    assert client.get("/api/stats").json()["documents"] == before
+
+
+def test_extract_accepts_html(client):
+    from test_web_fixtures import PASTED_ARTICLE, pipeline_or_skip
+
+    pipeline_or_skip()
+    html = ("<html><head><title>قصف على ريف حماة</title></head><body><article><p>"
+            + PASTED_ARTICLE.replace("\n", "</p><p>") + "</p></article></body></html>")
+    r = client.post("/api/extract", json={"html": html, "published": "2024-07-04"})
+    assert r.status_code == 200, r.text
+    assert "<p>" not in r.json()["document"]["text"]
+    assert "كفرنبودة" in r.json()["document"]["text"]

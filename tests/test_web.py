@@ -172,3 +172,30 @@ def test_docs_page_is_local(server, page):
     page.wait_for_selector(".opblock-summary-path, .endpoint", timeout=10000)
     assert "/api/events" in page.locator("main").inner_text()
     assert outside == []
+
+
+def test_paste_page_runs_extraction(server, page):
+    from test_web_fixtures import PASTED_ARTICLE, pipeline_or_skip
+
+    pipeline_or_skip()
+    page.goto(server.url + "/extract")
+    page.fill("textarea[name=text]", PASTED_ARTICLE)
+    page.fill("input[name=published]", "2024-07-04")
+    page.click("#extract-form button[type=submit]")
+    page.wait_for_selector("body[data-ready='1']", timeout=30000)
+    assert page.locator("#result").is_visible()
+    assert page.locator(".seg.trigger").count() >= 1
+    assert page.locator(".event-card").count() >= 1
+    assert page.problems == []
+
+
+def test_paste_page_shows_hostile_text_as_text(server, page):
+    from test_web_fixtures import pipeline_or_skip
+
+    pipeline_or_skip()
+    page.goto(server.url + "/extract")
+    page.fill("textarea[name=text]", "<img src=x onerror=\"window.__pwned=9\"> قتل شخصان في قصف على مدينة حلب أمس.")
+    page.click("#extract-form button[type=submit]")
+    page.wait_for_selector("body[data-ready='1']", timeout=30000)
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.locator("#doc-text img").count() == 0

@@ -222,3 +222,19 @@ def chromium_path() -> str | None:
     path = os.environ.get("RASD_CHROMIUM", "/usr/bin/chromium")
     return path if os.path.exists(path) else None
 
+
+
+PASTED_ARTICLE = ("أفاد المرصد السوري لحقوق الإنسان بمقتل خمسة مدنيين، بينهم امرأتان، أمس الأربعاء "
+                  "جراء قصف مدفعي نفذته قوات النظام على بلدة كفرنبودة في ريف حماة الشمالي.\n"
+                  "وأضاف المرصد أن القصف تسبب بدمار واسع في منازل الأهالي.")
+
+
+def pipeline_or_skip() -> None:
+    """Skip when the extraction pipeline cannot be built (a stage not installed yet)."""
+    import pytest
+
+    import rasd
+    try:
+        rasd.default_pipeline()
+    except ImportError as exc:
+        pytest.skip(f"extraction pipeline unavailable: {exc}")

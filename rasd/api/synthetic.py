@@ -21,9 +21,33 @@ def _vocab() -> dict[str, Any]:
     return json.loads(importlib.resources.files("rasd.api").joinpath("synthetic.json").read_text("utf-8"))
 
 
+@functools.lru_cache(maxsize=1)
+def _filler_words() -> tuple[str, ...]:
+    """Every Arabic word of the vocabulary: filler that keeps documents from looking alike."""
+    words: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            words.update(w for w in value.replace("{", " ").replace("}", " ").split()
+                         if ":" not in w and any("\u0600" <= ch <= "\u06ff" for ch in w))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+    walk(_vocab())
+    return tuple(sorted(words))
+
+
 def synthetic_record(index: int, rng: random.Random, *, start: date = date(2024, 1, 1),
-                     days: int = 365, events: int = 2) -> dict[str, Any]:
-    """One document record with ``events`` events (one sentence each)."""
+                     days: int = 365, events: int = 2, jitter: float = 0.0,
+                     filler: int = 0) -> dict[str, Any]:
+    """One document record with ``events`` events (one sentence each).
+
+    ``jitter`` moves each place up to that many degrees (so that events at one town do
+    not all merge into one cluster); ``filler`` appends that many random words.
+    """
     vocab = _vocab()
     published = start + timedelta(days=rng.randrange(days))
     text_parts: list[str] = []
@@ -33,7 +57,10 @@ def synthetic_record(index: int, rng: random.Random, *, start: date = date(2024,
     for k in range(events):
         kind = rng.choice(vocab["kinds"])
         actor1, actor2 = rng.sample(vocab["actors"], 2)
-        place = rng.choice(vocab["places"])
+        place = dict(rng.choice(vocab["places"]))
+        if jitter:
+            place["lat"] = round(place["lat"] + rng.uniform(-jitter, jitter), 4)
+            place["lon"] = round(place["lon"] + rng.uniform(-jitter, jitter), 4)
         when, offset, precision = rng.choice(vocab["dates"])
         num_ar, num = rng.choice(vocab["numbers"])
         attribution = rng.choice(vocab["attributions"])
@@ -95,6 +122,8 @@ def synthetic_record(index: int, rng: random.Random, *, start: date = date(2024,
             "sentence": None, "span": [sentence_start, sentence_end],
             "negated": False, "hypothetical": False, "historical": False, "confidence": 0.8,
         })
+    if filler:
+        text_parts.append(" ".join(rng.choices(_filler_words(), k=filler)) + ".")
     text = "".join(text_parts).rstrip()
     for ent in entities:
         ent["text"] = text[ent["span"][0]:ent["span"][1]]
