@@ -88,7 +88,9 @@ def test_triggers_use_valid_codes(triggers, ontology):
             assert row["cameo"].isdigit() and 3 <= len(row["cameo"]) <= 4, where
             assert row["cameo"][:2] in ontology["cameo_roots"][row["plover"]], f"{where}: cameo {row['cameo']}"
         weight = float(row["weight"])
-        assert 0.0 < weight <= 1.0, where
+        assert 0.0 <= weight <= 1.0, where
+        if weight == 0.0:
+            assert row["note"].startswith("blocker"), f"{where}: weight 0 is for blockers only"
 
 
 def test_every_plover_type_and_violent_acled_subtype_has_triggers(triggers, ontology):
@@ -210,3 +212,18 @@ def test_cues_for_flags(lexicon):
     assert ("بحسب", "attribution") in _cues(lexicon, "بحسب ما أفاد ناشطون محليون")
     kinds = {c for _, c in _cues(lexicon, "وسقط خمسة قتلى وعشرات الجرحى")}
     assert {"killed", "injured"} <= kinds
+
+
+def test_blockers_hide_words_that_contain_a_trigger(lexicon):
+    found = {m.pattern: m.payload.weight for m in lexicon.triggers.find(fold("وقال متحدث باسم حركة طالبان إن الطالب أصيب"))}
+    assert found.get("حركه طالبان") == 0.0 and found.get("الطالب") == 0.0
+    found = _triggers(lexicon, "وأهدر المهاجم ضربة جزاء في الشوط الأول")
+    assert found == [("ضربه جزاء", "ASSAULT", None)]
+    assert lexicon.triggers.find(fold("ضربة جزاء"))[0].payload.weight == 0.0
+
+
+def test_clashes_with_protesters_are_a_riot(lexicon):
+    found = _triggers(lexicon, "ووقعت مواجهات بين الشرطة والمتظاهرين في وسط العاصمة")
+    assert [(t, s) for _, t, s in found] == [("PROTEST", "Violent demonstration")]
+    found = _triggers(lexicon, "ووقعت اشتباكات بين قوات الأمن ومسلحين في وسط العاصمة")
+    assert [(t, s) for _, t, s in found] == [("ASSAULT", "Armed clash")]
