@@ -1,0 +1,169 @@
+"""Stage 5 — dates: resolve DATE entities against the publication date.
+
+The entities stage finds date expressions (:func:`find_date_mentions`, words in
+``rasd/data/dates/``); :class:`DateResolver` gives each DATE entity
+``attrs["date"] = DateRef(value, precision, mention, span)``. :func:`publication_date`
+reads a dateline from the text when metadata gave none; :func:`event_date` picks the
+date of one event in its sentence.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from functools import lru_cache
+
+from rasd.dates.mentions import DateExpr, DateMention, find_dates, load_dates
+from rasd.dates.resolve import resolve
+from rasd.doc import DateRef, Document, Entity
+from rasd.entities.tsv import alternation, read_tsv, variants
+from rasd.options import Options
+from rasd.text.matcher import PhraseMatcher
+from rasd.text.normalize import NormalizedText, normalize
+
+__all__ = ["DateResolver", "DateExpr", "find_date_mentions", "resolve_entity", "publication_date",
+           "event_date", "resolve"]
+
+log = logging.getLogger(__name__)
+
+
+class DateResolver:
+    """Give every DATE entity its calendar date (``attrs["date"]``, a :class:`DateRef`)."""
+    name = "dates"
+    requires = ("entities", "published")
+    assigns = ("entities",)
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+
+    def __call__(self, doc: Document) -> Document:
+        for entity in doc.entities:
+            if entity.type == "DATE":
+                entity.attrs["date"] = resolve_entity(entity, doc.published)
+        return doc
+
+
+def find_date_mentions(doc: Document) -> list[Entity]:
+    """DATE entities for the date expressions of ``doc`` (its text stage must have run)."""
+    norm: NormalizedText = doc.normalized
+    out = []
+    for mention in find_dates(norm.text):
+        start, end = norm.original_span(mention.nstart, mention.nend)
+        out.append(Entity("DATE", start, end, doc.text[start:end], attrs={"expr": mention.expr}))
+    return out
+
+
+def resolve_entity(entity: Entity, published: date | None) -> DateRef:
+    """The :class:`DateRef` of one DATE entity (parsed again from its text if it has no expr)."""
+    expr = entity.attrs.get("expr")
+    if not isinstance(expr, DateExpr):
+        found = find_dates(normalize(entity.text).text)
+        expr = found[0].expr if found else None
+    span = (entity.start, entity.end)
+    if expr is None:
+        return DateRef(None, "unknown", entity.text, span)
+    value, precision = resolve(expr, published)
+    return DateRef(value.isoformat() if value else None, precision, entity.text, span)
+
+
+@lru_cache(maxsize=None)
+def _publication_cues() -> re.Pattern[str]:
+    keys = [k for row in read_tsv("dates/publication.tsv", ("pattern",)) for k in variants(row["pattern"])]
+    return re.compile(rf"(?:{alternation(keys)})[\s:：-]*")
+
+
+# A dateline sits near the top of a page in a short line of its own.
+_DATELINE_CHARS = 800
+_DATELINE_LINE = 80
+
+
+def publication_date(text: str) -> date | None:
+    """A publication date the text states, or None.
+
+    Looks first for a line with a publication cue (``نشر في``, ``تاريخ النشر`` …, from
+    ``rasd/data/dates/publication.tsv``) followed by a full date, then for a short line
+    near the top that holds a full date (``الأحد 15 تشرين الثاني 2019``). Only dates with
+    day, month and year count; nothing is guessed.
+    """
+    norm = normalize(text).text
+    for cue in _publication_cues().finditer(norm):
+        line_end = norm.find("\n", cue.end())
+        window = norm[cue.end(): line_end if line_end != -1 else cue.end() + 60]
+        found = _full_date(window[:60])
+        if found:
+            return found
+    offset = 0
+    for line in norm[:_DATELINE_CHARS].split("\n"):
+        if 0 < len(line.strip()) <= _DATELINE_LINE:
+            found = _full_date(line)
+            if found:
+                return found
+        offset += len(line) + 1
+    return None
+
+
+def _full_date(text: str) -> date | None:
+    for mention in find_dates(text):
+        expr = mention.expr
+        if expr.kind == "calendar" and expr.year and expr.month and expr.day:
+            value, _ = resolve(expr, None)
+            if value is not None:
+                return value
+    return None
+
+
+@lru_cache(maxsize=None)
+def _context_matcher() -> PhraseMatcher[str]:
+    matcher: PhraseMatcher[str] = PhraseMatcher()
+    for row in read_tsv("dates/context.tsv", ("pattern", "cue")):
+        for key in row["pattern"].split("|"):
+            matcher.add(key, row["cue"], verb=row["cue"] == "attribution")
+    return matcher
+
+
+# How far before a date (normalised characters) an attribution or recall cue counts.
+_CUE_REACH = 24
+
+
+def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int]) -> DateRef | None:
+    """The date of the event whose trigger is at ``trigger`` in ``sentence``, or None.
+
+    Among the DATE entities of the sentence, the one in the trigger's clause wins, then
+    the one nearest the trigger; a date right after an attribution cue (``قال … أمس``:
+    the date of the statement) or a recall cue (``منذ عام 2011``) is taken only when
+    there is no other. Spans are original offsets.
+    """
+    dates = [e for e in doc.entities if e.type == "DATE" and e.start >= sentence[0] and e.end <= sentence[1]]
+    if not dates:
+        return None
+    clause = _clause_of(doc, sentence, trigger)
+    norm: NormalizedText | None = doc.normalized
+    best: tuple[tuple[int, int, int], Entity] | None = None
+    for entity in dates:
+        in_clause = clause is not None and entity.start >= clause[0] and entity.end <= clause[1]
+        distance = entity.start - trigger[1] if entity.start >= trigger[1] else trigger[0] - entity.end
+        key = (_cue_before(norm, entity) is not None, not in_clause, max(distance, 0))
+        if best is None or key < best[0]:
+            best = (key, entity)
+    entity = best[1]
+    ref = entity.attrs.get("date")
+    return ref if isinstance(ref, DateRef) else resolve_entity(entity, doc.published)
+
+
+def _clause_of(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int]) -> tuple[int, int] | None:
+    for sent in doc.sentences:
+        if sent.start <= trigger[0] < sent.end:
+            for clause in sent.clauses:
+                if clause[0] <= trigger[0] < clause[1]:
+                    return clause
+    return None
+
+
+def _cue_before(norm: NormalizedText | None, entity: Entity) -> str | None:
+    if norm is None:
+        return None
+    nstart = norm.normalized_start(entity.start)
+    lo = max(0, nstart - _CUE_REACH)
+    for match in _context_matcher().find(norm.text, lo, nstart):
+        return match.payload
+    return None

@@ -1,0 +1,269 @@
+"""Finding date expressions in normalised text.
+
+Each expression becomes a :class:`DateExpr`: what the words say (a day and month, a
+weekday with ``الماضي``, ``قبل ثلاثة أيام`` …) before any publication date is known.
+:mod:`rasd.dates.resolve` turns it into a calendar date. The words come from
+``rasd/data/dates/*.tsv`` (months, weekdays, relative expressions, modifiers, units);
+the grammar that combines them is the compiled regexes below.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+from rasd.entities.numbers import load_numbers, parse_number_words
+from rasd.entities.tsv import alternation, read_tsv, variants
+
+__all__ = ["DateExpr", "DateMention", "DateLexicon", "load_dates", "find_dates"]
+
+
+@dataclass(slots=True)
+class DateExpr:
+    """What a date expression states, unresolved.
+
+    Attributes:
+        kind: ``calendar`` (day/month/year given by name or number), ``weekday``,
+            ``relative`` (a unit and offset from the publication date: أمس, الشهر الماضي),
+            ``ago`` (قبل ثلاثة أيام).
+        year, month, day: the parts the text gives (None where it does not).
+        rel: for a month or weekday: ``last`` (الماضي), ``next`` (المقبل), ``this`` (الجاري);
+            None = the most recent one on or before the publication date.
+        weekday: 0 = Monday … 6 = Sunday.
+        unit, offset: for relative and ago expressions (``day``, -1 for أمس).
+        precision: day | week | month | year | unknown, once resolved.
+        part: start | middle | end of the month/period (مطلع, منتصف, أواخر).
+        tod: time of day (dawn, morning, noon, afternoon, evening, night).
+    """
+    kind: str
+    precision: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    rel: str | None = None
+    weekday: int | None = None
+    unit: str | None = None
+    offset: int | None = None
+    part: str | None = None
+    tod: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(slots=True)
+class DateMention:
+    nstart: int
+    nend: int
+    expr: DateExpr
+
+
+@dataclass(frozen=True)
+class DateLexicon:
+    months: dict[str, tuple[int, bool]]  # folded name → (month, usable alone)
+    weekdays: dict[str, tuple[int, bool]]
+    rel: dict[str, str]  # الماضي → last
+    parts: dict[str, str]
+    tods: dict[str, str]
+    relative: dict[str, tuple[str, int, str, bool]]  # phrase → (unit, offset, precision, needs_part)
+    units: dict[str, tuple[str, int | None, int | None, str]]  # → (unit, count, vague, precision)
+    patterns: tuple[tuple[re.Pattern[str], Callable[..., DateExpr | None]], ...]
+
+
+_PRE = r"(?<!\w)(?:(?:و|ف|ب|ل|وب|فب|ول|فل)(?=\w))?"
+
+
+@lru_cache(maxsize=None)
+def load_dates() -> DateLexicon:
+    months: dict[str, tuple[int, bool]] = {}
+    for row in read_tsv("dates/months.tsv", ("pattern", "month", "bare")):
+        for key in variants(row["pattern"]):
+            months[key] = (row.int("month"), row["bare"] == "1")
+    weekdays: dict[str, tuple[int, bool]] = {}
+    for row in read_tsv("dates/weekdays.tsv", ("pattern", "weekday", "bare")):
+        for key in variants(row["pattern"]):
+            weekdays[key] = (row.int("weekday"), row["bare"] == "1")
+    rel: dict[str, str] = {}
+    parts: dict[str, str] = {}
+    tods: dict[str, str] = {}
+    year_words: list[str] = []
+    ago_words: list[str] = []
+    for row in read_tsv("dates/modifiers.tsv", ("pattern", "kind")):
+        table = {"rel": rel, "part": parts, "tod": tods}.get(row["kind"])
+        for key in variants(row["pattern"]):
+            if table is not None:
+                table[key] = row["value"]
+            elif row["kind"] == "year_word":
+                year_words.append(key)
+            elif row["kind"] == "ago":
+                ago_words.append(key)
+    relative: dict[str, tuple[str, int, str, bool]] = {}
+    for row in read_tsv("dates/relative.tsv", ("pattern", "unit", "offset", "precision")):
+        for key in variants(row["pattern"]):
+            relative[key] = (row["unit"], row.int("offset"), row["precision"], row["needs_part"] == "1")
+    units: dict[str, tuple[str, int | None, int | None, str]] = {}
+    for row in read_tsv("dates/units.tsv", ("pattern", "unit", "precision")):
+        for key in variants(row["pattern"]):
+            units[key] = (row["unit"], row.int("count"), row.int("vague_count"), row["precision"])
+
+    mon = alternation(months)
+    month_group = rf"(?P<mon>{mon})(?!\w)(?:\s*[(/]\s*(?:{mon})\s*\)?)?"
+    rel_after = alternation([k for k in rel if not k.startswith("هذ")])
+    rel_group = rf"(?:\s+(?P<rel>{rel_after})(?!\w))"
+    year_word = rf"(?:{alternation(year_words)})"
+    year = rf"(?:\s*,?\s*(?:من\s+)?(?:{year_word}\s+)?(?P<y>(?:1[89]|20)\d\d)(?!\d)(?:\s*م(?!\w))?)"
+    wd = rf"(?P<wd>{alternation(weekdays)})(?!\w)"
+    tod = rf"(?:(?P<tod>{alternation(tods)})\s+)"
+    part = rf"(?:(?P<part>{alternation(parts)})\s+)"
+    num = rf"(?:\d+|{load_numbers().word_alt})"
+    lex_patterns = (
+        (rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>(?:1[89]|20)\d\d)(?!\d)", _numeric),
+        (rf"(?P<y>(?:1[89]|20)\d\d)(?P<sep>[/-])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)", _numeric),
+        (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*(?:الموافق\s+)?)?(?P<d>\d{{1,2}})(?!\d)\s*(?:من\s+)?(?:شهر\s+)?"
+         rf"{month_group}(?:{year}|{rel_group})?", _day_month),
+        (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*(?:الموافق\s+)?)?(?P<d>\d{{1,2}})(?!\d)\s+من\s+(?:هذا\s+)?الشهر(?!\w){rel_group}?",
+         _day_of_month),
+        (rf"{part}?(?P<shahr>شهر\s+)?{month_group}(?:{year}|{rel_group})?", _month),
+        (rf"{part}?(?:{year_word})\s+(?P<y>(?:1[89]|20)\d\d)(?!\d)", _year),
+        (rf"(?:(?:{part}|{tod})(?:يوم\s+)?)?(?:(?P<yawm>يوم)\s+)?(?P<phrase>{alternation(relative)})(?!\w)", _relative),
+        (rf"{tod}?(?:(?P<yawm>يوم)\s+)?{wd}{rel_group}?", _weekday),
+        (rf"(?:{alternation(ago_words)})\s+(?:(?:نحو|حوالي|قرابه|اكثر من|اقل من)\s+)?(?:(?P<n>{num})\s+)?"
+         rf"(?P<unit>{alternation(units)})(?!\w)(?!\s*\d)", _ago),
+    )
+    patterns = tuple((re.compile(_PRE + rf"(?P<core>{p})"), handler) for p, handler in lex_patterns)
+    return DateLexicon(months, weekdays, rel, parts, tods, relative, units, patterns)
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Date expressions in normalised ``text``, longest first where they overlap, in order."""
+    lex = load_dates()
+    found: list[DateMention] = []
+    for pattern, handler in lex.patterns:
+        for m in pattern.finditer(text):
+            expr = handler(m, lex)
+            if expr is not None:
+                found.append(DateMention(m.start("core"), _trim_end(text, m.start("core"), m.end("core")), expr))
+    found.sort(key=lambda d: (-(d.nend - d.nstart), d.nstart))
+    taken: list[DateMention] = []
+    for d in found:
+        if all(d.nend <= t.nstart or d.nstart >= t.nend for t in taken):
+            taken.append(d)
+    taken.sort(key=lambda d: d.nstart)
+    return taken
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " ,":
+        end -= 1
+    return end
+
+
+def _g(m: re.Match[str], name: str) -> str | None:
+    try:
+        return m.group(name)
+    except IndexError:
+        return None
+
+
+def _mods(m: re.Match[str], lex: DateLexicon) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if _g(m, "rel"):
+        out["rel"] = lex.rel[_space(m.group("rel"))]
+    if _g(m, "part"):
+        out["part"] = lex.parts[_space(m.group("part"))]
+    if _g(m, "tod"):
+        out["tod"] = lex.tods[_space(m.group("tod"))]
+    return out
+
+
+def _space(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _numeric(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    day, month, year = int(m.group("d")), int(m.group("m")), int(m.group("y"))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return DateExpr("calendar", "day", year=year, month=month, day=day)
+
+
+def _day_month(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    day = int(m.group("d"))
+    if not 1 <= day <= 31:
+        return None
+    month = lex.months[_space(m.group("mon"))][0]
+    mods = _mods(m, lex)
+    mods.pop("part", None)
+    expr = DateExpr("calendar", "day", month=month, day=day, **mods)
+    if m.group("y"):
+        expr.year = int(m.group("y"))
+    if _g(m, "wd"):
+        expr.weekday = lex.weekdays[m.group("wd")][0]
+    return expr
+
+
+def _day_of_month(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    day = int(m.group("d"))
+    if not 1 <= day <= 31:
+        return None
+    mods = _mods(m, lex)
+    expr = DateExpr("calendar", "day", day=day, rel=mods.get("rel", "this"), tod=mods.get("tod"))
+    if _g(m, "wd"):
+        expr.weekday = lex.weekdays[m.group("wd")][0]
+    return expr
+
+
+def _month(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    month, bare = lex.months[_space(m.group("mon"))]
+    mods = _mods(m, lex)
+    if not (bare or m.group("y") or mods or m.group("shahr")):
+        return None
+    expr = DateExpr("calendar", "month", month=month, **mods)
+    if m.group("y"):
+        expr.year = int(m.group("y"))
+    return expr
+
+
+def _year(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    return DateExpr("calendar", "year", year=int(m.group("y")), **_mods(m, lex))
+
+
+def _relative(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    unit, offset, precision, needs_part = lex.relative[_space(m.group("phrase"))]
+    mods = _mods(m, lex)
+    if needs_part and "part" not in mods:
+        return None
+    if unit == "day":
+        mods.pop("part", None)
+    return DateExpr("relative", precision, unit=unit, offset=offset, **mods)
+
+
+def _weekday(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    weekday, bare = lex.weekdays[m.group("wd")]
+    mods = _mods(m, lex)
+    if not (bare or mods or m.group("yawm")):
+        return None
+    mods.pop("part", None)
+    return DateExpr("weekday", "day", weekday=weekday, **mods)
+
+
+def _ago(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    unit, count, vague, precision = lex.units[_space(m.group("unit"))]
+    if m.group("n"):
+        raw = m.group("n")
+        number = int(raw) if raw.isdigit() else parse_number_words(raw)
+        if number is None:
+            return None
+        count = number * (count or 1)
+    if count is None:
+        if vague is None:
+            return DateExpr("ago", "unknown", unit=unit)
+        count = vague
+        precision = _COARSER[precision]
+    if unit == "hour":
+        return DateExpr("ago", "day", unit="day", offset=-(count // 24))
+    return DateExpr("ago", precision, unit=unit, offset=-count)
+
+
+_COARSER = {"day": "week", "week": "month", "month": "year", "year": "year"}

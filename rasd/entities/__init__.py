@@ -1,0 +1,116 @@
+"""Stage 3 — entities: people, organisations, places, dates and numbers.
+
+:class:`EntityRecognizer` combines the actor dictionary's mentions
+(:func:`rasd.actors.find_actor_mentions`: ORG/PERSON, plus demonym and title helpers),
+the gazetteer's (:func:`rasd.geo.find_place_mentions`: LOC) and its own rules — person
+names (:mod:`rasd.entities.persons`), numbers (:mod:`rasd.entities.numbers`) and date
+expressions (:func:`rasd.dates.find_date_mentions`) — then resolves overlaps
+(:mod:`rasd.entities.merge`). ``doc.entities`` ends sorted by start.
+
+Attributes set on rule entities:
+
+* PERSON: ``rule`` (title|quote|kunya|apposition|speech|name|surname), ``title`` (the
+  title word as written), ``title_span``, ``role`` (commander, leader, head, minister,
+  spokesman …), ``title_sector`` (a sector hint from the title: MIL for a rank),
+  ``affiliation_span`` (the dictionary ORG that completes the title: قائد *جيش العزة*),
+  ``kunya``, ``quoted``, ``same_as`` (for a bare surname: the span of the full mention).
+* NUM: ``value`` (int), ``approximate`` (vague counts such as عشرات), ``qualifier``
+  (about|more_than|at_least|less_than|up_to|between), ``upper`` (for between),
+  ``noun`` (the counted noun of a dual: قتيلين → قتيل).
+* DATE: ``expr`` (a :class:`rasd.dates.DateExpr`); the dates stage adds ``date``.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from rasd.doc import Document, Entity
+from rasd.entities.merge import merge_entities
+from rasd.entities.numbers import NumberMention, find_numbers
+from rasd.entities.persons import find_persons
+from rasd.options import Options
+
+__all__ = ["EntityRecognizer", "find_number_entities", "merge_entities"]
+
+log = logging.getLogger(__name__)
+
+Finder = Callable[[Document], list[Entity]]
+
+
+class EntityRecognizer:
+    """The entities stage.
+
+    Args:
+        options: the pipeline options.
+        actor_finder: finds dictionary actor mentions; :func:`rasd.actors.find_actor_mentions`
+            by default.
+        place_finder: finds gazetteer mentions; :func:`rasd.geo.find_place_mentions` by default.
+    """
+    name = "entities"
+    requires = ("normalized", "tokens", "sentences")
+    assigns = ("entities",)
+
+    def __init__(self, options: Options, *, actor_finder: Finder | None = None,
+                 place_finder: Finder | None = None) -> None:
+        self.options = options
+        self.actor_finder = actor_finder or _default_actor_finder()
+        self.place_finder = place_finder or _default_place_finder()
+
+    def __call__(self, doc: Document) -> Document:
+        from rasd.dates import find_date_mentions
+
+        dictionary = self.actor_finder(doc) + self.place_finder(doc)
+        dates = find_date_mentions(doc)
+        numbers = [n for n in find_number_entities(doc) if not _inside_any(n, dates)]
+        persons = find_persons(doc, dictionary, dates + numbers)
+        doc.entities = merge_entities(dictionary, persons + dates + numbers)
+        return doc
+
+
+def find_number_entities(doc: Document) -> list[Entity]:
+    """NUM entities of ``doc`` (its text stage must have run)."""
+    norm = doc.normalized
+    out = []
+    for num in find_numbers(norm.text):
+        start, end = norm.original_span(num.nstart, num.nend)
+        out.append(Entity("NUM", start, end, doc.text[start:end], attrs=_number_attrs(num)))
+    return out
+
+
+def _number_attrs(num: NumberMention) -> dict[str, object]:
+    attrs: dict[str, object] = {"value": num.value}
+    if num.approximate:
+        attrs["approximate"] = True
+    if num.qualifier:
+        attrs["qualifier"] = num.qualifier
+    if num.upper is not None:
+        attrs["upper"] = num.upper
+    if num.noun:
+        attrs["noun"] = num.noun
+    return attrs
+
+
+def _inside_any(ent: Entity, others: list[Entity]) -> bool:
+    return any(o.start <= ent.start and ent.end <= o.end for o in others)
+
+
+def _no_entities(doc: Document) -> list[Entity]:
+    return []
+
+
+def _default_actor_finder() -> Finder:
+    try:
+        from rasd.actors import find_actor_mentions
+    except ImportError:  # the actors stage has not landed yet
+        log.warning("rasd.actors.find_actor_mentions is missing: no dictionary actors")
+        return _no_entities
+    return find_actor_mentions
+
+
+def _default_place_finder() -> Finder:
+    try:
+        from rasd.geo import find_place_mentions
+    except ImportError:  # the geo stage has not landed yet
+        log.warning("rasd.geo.find_place_mentions is missing: no gazetteer places")
+        return _no_entities
+    return find_place_mentions

@@ -1,0 +1,73 @@
+"""Resolving overlaps between dictionary entities and rule entities.
+
+* A rule PERSON that contains a dictionary organisation, or that begins with a dictionary
+  place (``أبو ظبي``), is wrong and is dropped.
+* Otherwise the longer span wins; on the same span a dictionary entity beats a rule one
+  (and takes over the rule's ``title``/``role`` attributes when both are persons).
+* A rule PERSON that swallows a dictionary PERSON (``أبو محمد الجولاني`` around
+  ``الجولاني``) keeps its span and takes the dictionary identity (id, canonical name …).
+* Two dictionary entities with exactly the same span and different types (``روسيا`` as
+  an actor and as a place) are both kept: later stages choose by context.
+"""
+from __future__ import annotations
+
+import bisect
+
+from rasd.doc import Entity
+
+__all__ = ["merge_entities"]
+
+
+def merge_entities(dictionary: list[Entity], rules: list[Entity]) -> list[Entity]:
+    """One list of non-overlapping entities (except same-span dictionary pairs), by start."""
+    dict_orgs = [e for e in dictionary if e.type == "ORG" and e.attrs.get("kind") not in ("demonym", "title")]
+    dict_locs = [e for e in dictionary if e.type == "LOC"]
+    dict_persons = [e for e in dictionary if e.type == "PERSON"]
+    kept_rules = []
+    for ent in rules:
+        if ent.type == "PERSON":
+            if any(ent.start <= o.start and o.end <= ent.end for o in dict_orgs):
+                continue
+            if any(o.start == ent.start and o.end < ent.end for o in dict_locs):
+                continue
+            inner = [p for p in dict_persons if ent.start <= p.start and p.end <= ent.end
+                     and (p.start, p.end) != (ent.start, ent.end)]
+            if inner:
+                _adopt_identity(ent, inner[0])
+                dictionary = [d for d in dictionary if d is not inner[0]]
+        kept_rules.append(ent)
+
+    # longest first; on equal length dictionary (0) before rules (1), then leftmost
+    ranked = [(e, 0) for e in dictionary] + [(e, 1) for e in kept_rules]
+    ranked.sort(key=lambda pair: (-(pair[0].end - pair[0].start), pair[1], pair[0].start))
+    starts: list[int] = []
+    accepted: list[tuple[Entity, int]] = []  # parallel to starts, sorted by start
+    for ent, source in ranked:
+        k = bisect.bisect_right(starts, ent.start)
+        clash = None
+        for neighbour in (accepted[k - 1] if k > 0 else None, accepted[k] if k < len(accepted) else None):
+            if neighbour is not None and neighbour[0].start < ent.end and ent.start < neighbour[0].end:
+                clash = neighbour
+                break
+        if clash is None:
+            starts.insert(k, ent.start)
+            accepted.insert(k, (ent, source))
+            continue
+        other, other_source = clash
+        same_span = (other.start, other.end) == (ent.start, ent.end)
+        if same_span and source == 0 and other_source == 0 and other.type != ent.type:
+            starts.insert(k, ent.start)
+            accepted.insert(k, (ent, source))
+        elif same_span and source == 1 and other_source == 0 and other.type == ent.type == "PERSON":
+            for key, value in ent.attrs.items():
+                other.attrs.setdefault(key, value)
+    return [e for e, _ in accepted]
+
+
+def _adopt_identity(person: Entity, known: Entity) -> None:
+    person.canonical = person.canonical or known.canonical
+    person.id = person.id or known.id
+    person.country = person.country or known.country
+    person.sector = person.sector or known.sector
+    for key, value in known.attrs.items():
+        person.attrs.setdefault(key, value)

@@ -1,0 +1,246 @@
+"""Numbers: digits, number words (خمسة وعشرين), duals (قتيلين) and vague counts (عشرات).
+
+Each number found is a :class:`NumberMention` on the normalised text with its integer
+``value``; a qualifier written before it (``ما لا يقل عن 28``) is part of the mention and
+named in ``qualifier``. The word lists are ``rasd/data/entities/numbers.tsv``,
+``duals.tsv`` and ``qualifiers.tsv``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rasd.entities.tsv import alternation, read_tsv, variants
+
+__all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words"]
+
+
+@dataclass(slots=True)
+class NumberMention:
+    nstart: int
+    nend: int
+    value: int
+    approximate: bool = False
+    qualifier: str | None = None
+    kind: str = "digits"  # digits | words | dual | approx
+    noun: str | None = None  # the counted noun of a dual
+    upper: int | None = None  # the higher bound of "between X and Y"
+
+
+@dataclass(frozen=True)
+class NumberLexicon:
+    words: dict[str, tuple[int, str]]  # folded word → (value, kind)
+    approx: dict[str, int]  # folded phrase → conventional count
+    duals: dict[str, str]  # folded dual form → singular noun
+    qualifiers: dict[str, tuple[str, str]]  # folded phrase → (qualifier, position)
+    word_alt: str  # regex alternation of every number word and vague count
+    digits_re: re.Pattern[str]
+    words_re: re.Pattern[str]
+    duals_re: re.Pattern[str]
+    before_re: re.Pattern[str]  # a qualifier right before a number (searched on a short tail)
+    after_re: re.Pattern[str]  # a qualifier after the counted noun
+
+
+_PROCLITIC = r"(?:و|ف|ب|ل|وب|فب|ول|فل)?"
+_CLITIC = r"(?:و|ف|ب|ل|وب|فب|ول|فل)"
+_CLITICS = ("وب", "فب", "ول", "فل", "و", "ف", "ب", "ل")
+
+
+@lru_cache(maxsize=None)
+def load_numbers() -> NumberLexicon:
+    words: dict[str, tuple[int, str]] = {}
+    approx: dict[str, int] = {}
+    for row in read_tsv("entities/numbers.tsv", ("pattern", "value", "kind")):
+        value = row.int("value")
+        for key in variants(row["pattern"]):
+            if row["kind"] == "approx":
+                approx[key] = value
+            else:
+                words[key] = (value, row["kind"])
+    duals = {}
+    for row in read_tsv("entities/duals.tsv", ("pattern", "noun")):
+        for key in variants(row["pattern"]):
+            duals[key] = row["noun"]
+    qualifiers = {}
+    for row in read_tsv("entities/qualifiers.tsv", ("pattern", "qualifier", "position")):
+        for key in variants(row["pattern"]):
+            qualifiers[key] = (row["qualifier"], row["position"])
+    word_alt = alternation(set(words) | set(approx))
+    before = [k for k, (_, pos) in qualifiers.items() if pos == "before"]
+    after = [k for k, (_, pos) in qualifiers.items() if pos == "after"]
+    one = rf"(?:{word_alt})(?!\w)"
+    return NumberLexicon(
+        words=words, approx=approx, duals=duals, qualifiers=qualifiers, word_alt=word_alt,
+        digits_re=re.compile(
+            r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)"
+            rf"(?:\s*({alternation([k for k, (_, kind) in words.items() if kind.startswith('multiplier')])})(?!\w))?"),
+        words_re=re.compile(rf"(?<!\w)(?:{one}|{_CLITIC}{one})(?:\s+و?{one})*"),
+        duals_re=re.compile(rf"(?<!\w)(?:{_PROCLITIC}|وال|فال|بال|ال|لل)({alternation(duals)})(?!\w)"),
+        before_re=re.compile(rf"(?<!\w)(?:و|ف)?({alternation(before)})\s+$"),
+        after_re=re.compile(rf"\s+(?:[^\s\d]+\s+)?({alternation(after)})(?!\w)"),
+    )
+
+
+def parse_number_words(text: str) -> int | None:
+    """The value of a written number (``خمسة وعشرين`` → 25), or None if it is not one number."""
+    lex = load_numbers()
+    folded = " ".join(text.split())
+    if folded in lex.approx:
+        return lex.approx[folded]
+    parts = _split_numbers(folded, 0, lex)
+    if len(parts) == 1 and parts[0][0] == 0 and parts[0][1] == len(folded):
+        return parts[0][2]
+    return None
+
+
+def find_numbers(text: str) -> list[NumberMention]:
+    """Every number in the normalised ``text``, in order (may overlap dates: the caller decides)."""
+    lex = load_numbers()
+    found: list[NumberMention] = []
+    for m in lex.digits_re.finditer(text):
+        raw = m.group(1).replace(",", "")
+        value = float(raw) if "." in raw else int(raw)
+        if m.group(2):
+            value *= lex.words[m.group(2)][0]
+        found.append(NumberMention(m.start(), m.end(), int(value)))
+    for m in lex.words_re.finditer(text):
+        for s, e, value, kind in _split_numbers(m.group(), m.start(), lex):
+            found.append(NumberMention(s, e, value, approximate=kind == "approx", kind=kind))
+    for m in lex.duals_re.finditer(text):
+        found.append(NumberMention(m.start(1), m.end(1), 2, kind="dual", noun=lex.duals[m.group(1)]))
+    found.sort(key=lambda n: (n.nstart, -n.nend))
+    kept: list[NumberMention] = []
+    for num in found:  # a number inside a longer one (آلاف in 10 آلاف) is part of it
+        if kept and num.nstart < kept[-1].nend:
+            continue
+        kept.append(num)
+    found = kept
+    for k, num in enumerate(found):
+        _qualify(text, num, lex)
+        if num.qualifier == "between" and k + 1 < len(found) \
+                and _AND.fullmatch(text, num.nend, found[k + 1].nstart):
+            num.upper = found[k + 1].value
+    return found
+
+
+_AND = re.compile(r"\s*و\s*")
+
+
+def _qualify(text: str, num: NumberMention, lex: NumberLexicon) -> None:
+    if num.kind == "dual":
+        return
+    tail = text[max(0, num.nstart - 24):num.nstart]
+    m = lex.before_re.search(tail)
+    if m:
+        num.qualifier = lex.qualifiers[" ".join(m.group(1).split())][0]
+        num.nstart = num.nstart - len(tail) + m.start(1)
+        return
+    m = lex.after_re.match(text, num.nend, min(len(text), num.nend + 32))
+    if m:
+        num.qualifier = lex.qualifiers[" ".join(m.group(1).split())][0]
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _split_numbers(chunk: str, offset: int, lex: NumberLexicon) -> list[tuple[int, int, int, str]]:
+    """Split a run of number words into numbers: ``(start, end, value, kind)`` each.
+
+    Words join into one number the way Arabic compounds do: a unit then عشر (13), a unit
+    then و + a ten (25), a hundred then و + a smaller number (150), anything then a
+    multiplier (ثلاثة آلاف). Other sequences (ثلاثة وخمسة) are separate numbers.
+    """
+    out: list[tuple[int, int, int, str]] = []
+    pieces = []
+    for m in _WORD.finditer(chunk):
+        word = m.group()
+        clitic = ""
+        if word not in lex.words and word not in lex.approx:
+            clitic = next((c for c in _CLITICS if word.startswith(c) and (word[len(c):] in lex.words or word[len(c):] in lex.approx)), "")
+            word = word[len(clitic):]
+        # (start of the number word itself, end, word, joined to the previous by و)
+        pieces.append((offset + m.start() + len(clitic), offset + m.end(), word, clitic == "و"))
+    i = 0
+    cur: dict | None = None
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None and cur["kind"] != "pending":
+            out.append((cur["start"], cur["end"], cur["total"] + cur["group"], cur["kind"]))
+        cur = None
+
+    while i < len(pieces):
+        s, e, word, waw = pieces[i]
+        if i + 1 < len(pieces) and not pieces[i + 1][3]:
+            pair = f"{word} {pieces[i + 1][2]}"
+            if pair in lex.approx:
+                close()
+                out.append((s, pieces[i + 1][1], lex.approx[pair], "approx"))
+                i += 2
+                continue
+        if word in lex.approx and word not in lex.words:
+            close()
+            out.append((s, e, lex.approx[word], "approx"))
+            i += 1
+            continue
+        value, kind = lex.words[word]
+        if cur is not None and _joins(cur, value, kind, waw):
+            _extend(cur, value, kind)
+            cur["end"] = e
+        else:
+            close()
+            if kind == "teen_unit":
+                # أحد/اثنا only count before عشر/عشرة
+                nxt = pieces[i + 1] if i + 1 < len(pieces) else None
+                if nxt is None or nxt[3] or lex.words.get(nxt[2], (0, ""))[0] != 10:
+                    i += 1
+                    continue
+            cur = {"start": s, "end": e, "total": 0, "group": 0, "last": None, "kind": "words"}
+            if kind == "multiplier_plural":
+                cur.update(group=value, kind="approx", last="multiplier")
+            else:
+                _extend(cur, value, kind)
+        i += 1
+    close()
+    return out
+
+
+def _joins(cur: dict, value: int, kind: str, waw: bool) -> bool:
+    last = cur["last"]
+    if cur["kind"] == "approx":
+        return False
+    if not waw:
+        if kind == "ten" and value == 10 and last in ("unit", "teen_unit"):
+            return True
+        if kind == "hundred" and last == "unit":
+            return True
+        if kind in ("multiplier", "multiplier_plural") and last in ("unit", "ten", "teen", "hundred", "hundred_word"):
+            return True
+        return False
+    if kind == "ten" and value >= 20 and last in ("unit", "teen_unit"):
+        return True
+    if last in ("hundred", "hundred_word"):
+        return kind in ("unit", "ten") or (kind == "teen_unit")
+    if last == "multiplier":
+        return kind in ("unit", "ten", "hundred", "hundred_word")
+    return False
+
+
+def _extend(cur: dict, value: int, kind: str) -> None:
+    last = cur["last"]
+    if kind in ("multiplier", "multiplier_plural"):
+        cur["total"] += (cur["group"] or 1) * value
+        cur["group"] = 0
+        cur["last"] = "multiplier"
+        return
+    if kind == "hundred" and last == "unit":
+        cur["group"] = cur["group"] * 100
+        cur["last"] = "hundred"
+        return
+    if kind == "ten" and value == 10 and last in ("unit", "teen_unit"):
+        cur["group"] += 10
+        cur["last"] = "teen"
+        return
+    cur["group"] += value
+    cur["last"] = kind
