@@ -19,6 +19,8 @@ FURNITURE = [
     "متابعة الوسيلة:", "كتب: محمود عبد الرحيم", "كتب - سامر الحداد", "بقلم: ريم الخطيب",
     "بقلم د. خالد المصري", "المحرر", "ترجمة: فريق التحرير", "* خدمة «واشنطن بوست»",
     "خاص بـ«الشرق الأوسط»", "المصدر: وكالات",
+    # datelines
+    "الباب – الفرات اليوم", "سامر الحداد - وكالة الساحل", "صنعاء - خاص",
     # captions
     "صورة من إجتماع قادة الفصائل", "صورة أرشيفية", "(صورة: رويترز)", "(أرشيف)",
     "الصورة: عناصر من الدفاع المدني يبحثون بين الأنقاض", "(أ ف ب)", "صورة تعبيرية",
@@ -59,6 +61,10 @@ CONTENT = [
     "الأمم المتحدة تحذر من موجة نزوح جديدة في الشمال السوري",
     "ضحايا القصف",
     "«داعش».. ومصادر تمويله",
+    "خدمة المتقاضين والمراجعين",
+    "ويعتبر البرنامج هدفاً للانتقاد كونه ينتهك حقوق النشر والملكية الفكرية للمؤلفين",
+    "قتل خمسة مدنيين – بينهم طفلان – في القصف.",
+    "1 - تعزيز الحواجز الأمنية على مداخل المدينة",
 ]
 
 
@@ -101,6 +107,21 @@ def test_document_keeps_removed_lines_and_headline_as_title() -> None:
     assert doc.meta["removed_lines"][0] == "عربي ودولي"
     assert "زر الذهاب إلى الأعلى" in doc.meta["removed_lines"]
     assert doc.text.startswith(doc.title)  # the headline line stays in the text
+
+
+def test_dateline_is_removed_and_kept_in_meta() -> None:
+    raw = (FIXTURES / "article-wordpress.html").read_bytes()
+    doc = document_from_string(raw)
+    assert doc.meta["dateline"] == "الباب – الفرات اليوم"
+    assert doc.text.startswith("قتل خمسة أشخاص، بينهم عنصران من الشرطة المحلية")
+    assert "اقرأ أيضاً: قصف مدفعي يستهدف قرى جبل الزاوية جنوبي إدلب" in doc.meta["removed_lines"]
+    for furniture in ("الشأن السوري", "انقطاع المياه", "صورة من موقع الانفجار", "شارك هذا المقال",
+                      "الوسوم", "مقالات ذات صلة", "مقتل مدنيين بانفجار دراجة", "الله يرحم",
+                      "اترك تعليقاً", "الأكثر قراءة", "أسعار الذهب", "جميع الحقوق", "عاجل"):
+        assert furniture not in doc.text, furniture
+    assert doc.text.count("\n") == 3  # four body paragraphs
+    assert doc.title == "تفجير سيارة مفخخة قرب حاجز أمني في مدينة الباب"
+    assert doc.source == "موقع الفرات اليوم" and str(doc.published) == "2020-11-02"
 
 
 def test_no_headline_when_first_line_is_a_sentence_or_alone() -> None:

@@ -70,6 +70,7 @@ class CleanText:
     removed: list[str] = field(default_factory=list)
     removed_kinds: list[str] = field(default_factory=list)
     headline: str | None = None
+    dateline: str | None = None  # "place – outlet" / "reporter – outlet" line, first one
 
 
 @lru_cache(maxsize=None)
@@ -210,6 +211,8 @@ def remove_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Clea
         if rule is not None:
             out.removed.append(line)
             out.removed_kinds.append(rule.kind)
+            if rule.kind == "dateline" and out.dateline is None:
+                out.dateline = line
             continue
         kept.append(line)
     while kept and not kept[-1]:

@@ -49,7 +49,9 @@ def document_from_string(raw: str | bytes, *, published: date | None = None,
 
     Returns:
         The Document; ``text`` is the clean body, ``meta["removed_lines"]`` lists the
-        furniture lines taken out, ``meta["encoding"]`` the encoding of bytes input.
+        furniture lines taken out, ``meta["dateline"]`` the first "place – outlet" line
+        among them (the place a report was filed from), ``meta["encoding"]`` the encoding
+        of bytes input.
 
     Raises:
         InputError: E101 empty, E102 binary, E103 undecodable, E104 too large,
@@ -112,6 +114,8 @@ def build_document(raw: str | bytes, *, published: date | None = None, source: s
         clean = remove_boilerplate(body, load_rules())
         body = clean.text
         removed = clean.removed
+        if clean.dateline:
+            meta.setdefault("dateline", clean.dateline)
         if title is None:
             title = clean.headline
     else:
