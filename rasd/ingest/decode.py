@@ -138,6 +138,8 @@ def check_text(text: str, where: str) -> None:
     head = text[:_SNIFF_BYTES]
     if "\x00" in head:
         raise InputError("binary input (contains NUL characters)", where=where, code="E102")
+    if _CONTROL.search(head) is None:
+        return
     controls = len(_CONTROL.findall(head))
     if controls > 0.1 * len(head):
         raise InputError(f"binary input ({controls:,} control characters in the first "
