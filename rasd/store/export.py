@@ -170,7 +170,7 @@ def _associated(store: Any, cluster_ids: list[str]) -> dict[str, tuple[list[str]
         for i in range(0, len(cluster_ids), 500):
             rows = conn.execute(select(event_reports.c.cluster_id, event_reports.c.record_json)
                                 .where(event_reports.c.cluster_id.in_(cluster_ids[i:i + 500])))
-            for cluster_id, record_json in rows.tuples():
+            for cluster_id, record_json in rows:
                 names = [a.get("name") for a in json.loads(record_json).get("associated_actors") or []
                          if isinstance(a, dict) and a.get("name")]
                 first, _second = out.setdefault(cluster_id, ([], []))

@@ -218,7 +218,7 @@ def get_document(conn: Connection, doc_id: str) -> dict[str, Any] | None:
     events = []
     for rep in conn.execute(select(event_reports.c.record_json, event_reports.c.cluster_id)
                             .where(event_reports.c.document_id == doc_id)
-                            .order_by(event_reports.c.event_index)).tuples():
+                            .order_by(event_reports.c.event_index)):
         ev = json.loads(rep[0])
         ev["cluster_id"] = rep[1]
         events.append(ev)
@@ -229,7 +229,7 @@ def get_document(conn: Connection, doc_id: str) -> dict[str, Any] | None:
 def _grouped(conn: Connection, column: Any, where: list[Any]) -> dict[str, int]:
     rows = conn.execute(select(column.label("k"), func.count().label("n"))
                         .where(*where).group_by(column).order_by(func.count().desc(), column))
-    return {(k if k is not None else "unknown"): n for k, n in rows.tuples()}
+    return {(k if k is not None else "unknown"): n for k, n in rows}
 
 
 def stats(conn: Connection) -> dict[str, Any]:

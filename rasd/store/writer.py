@@ -273,7 +273,7 @@ def write_batch(conn: Connection, docs: list[PreparedDoc]) -> list[AddResult]:
             select(document_bands.c.band, documents.c.id, documents.c.minhash,
                    documents.c.near_duplicate_of)
             .join(documents, documents.c.id == document_bands.c.document_id)
-            .where(document_bands.c.band.in_(chunk))).tuples()
+            .where(document_bands.c.band.in_(chunk)))
         for band, doc_id, sig, root in rows:
             band_docs.setdefault(band, []).append(doc_id)
             signatures[doc_id] = (sig, root or doc_id)
