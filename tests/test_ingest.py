@@ -222,3 +222,24 @@ def test_seed_article_furniture_removed_and_body_kept() -> None:
                   if line.strip() and line.strip() not in boilerplate]
     for line in body_lines:
         assert line in kept_lines, line
+
+
+def test_page_trafilatura_finds_nothing_in_falls_back_to_whole_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: None)
+    html = ('<html><head><link rel="canonical" href="https://hama-news.example/n/77">'
+            '<meta property="og:site_name" content="أخبار حماة"><title>قصف على كفرنبودة</title>'
+            '<script>var s = "سكريبت مدسوس";</script></head><body>'
+            f'<nav><a href="/">الرئيسية</a></nav><div><p>{BODY}</p><p>{BODY2}</p></div>'
+            '<footer>جميع الحقوق محفوظة</footer></body></html>')
+    doc = document_from_string(html)
+    assert doc.meta["extractor"] == "fallback"
+    assert doc.text == f"{BODY}\n\n{BODY2}"
+    assert doc.url == "https://hama-news.example/n/77" and doc.source == "أخبار حماة"
+    assert doc.title == "قصف على كفرنبودة"
+
+
+def test_utf16_without_bom() -> None:
+    doc = document_from_string((BODY + "\n\n" + BODY2).encode("utf-16-le"))
+    assert doc.meta["encoding"] == "utf-16-le" and doc.text == f"{BODY}\n\n{BODY2}"

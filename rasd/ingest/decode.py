@@ -26,6 +26,7 @@ _LATIN_EXTENDED = re.compile(r"[\u00c0-\u024f]")
 _MIXED = re.compile(r"[\u0621-\u064a][\u00c0-\u024f]|[\u00c0-\u024f][\u0621-\u064a]")
 # control characters other than tab, newlines, form feed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+_ARABIC_OR_ASCII = re.compile(r"[\u0600-\u06ff\t\n\r\x20-\x7e\u00a0\u200c-\u200f\u2010-\u2027]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECLARED = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
@@ -84,6 +85,10 @@ def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> Deco
                 raise InputError(f"undecodable: starts with a {encoding} byte-order mark "
                                  f"but is not {encoding} ({exc.reason} at byte {exc.start:,})",
                                  where=where, code="E103") from exc
+    if b"\x00" in raw[:_SNIFF_BYTES]:
+        utf16 = _utf16_without_bom(raw)
+        if utf16 is not None:
+            return utf16
     _check_binary_bytes(raw, where)
     try:
         return DecodedText(raw.decode("utf-8"), "utf-8")
@@ -150,10 +155,26 @@ def _check_binary_bytes(raw: bytes, where: str) -> None:
     head = raw[:_SNIFF_BYTES]
     if b"\x00" in head:
         raise InputError("binary input (contains NUL bytes)", where=where, code="E102")
-    controls = len(_CONTROL_BYTES.findall(head))
+    controls = len(_CONTROL_BYTES.findall(head)) if _CONTROL_BYTES.search(head) else 0
     if controls > 0.1 * len(head):
         raise InputError(f"binary input ({controls:,} control bytes in the first "
                          f"{len(head):,})", where=where, code="E102")
+
+
+def _utf16_without_bom(raw: bytes) -> DecodedText | None:
+    """UTF-16 text saved without a byte-order mark (its ASCII spaces hold NUL bytes)."""
+    if len(raw) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:4096]
+        plain = len(_ARABIC_OR_ASCII.findall(sample))
+        if "\x00" not in text and plain > 0.95 * len(sample) and ARABIC_LETTER.search(sample):
+            return DecodedText(text, encoding)
+    return None
 
 
 def _declared_charset(raw: bytes) -> str | None:

@@ -81,6 +81,8 @@ def build_document(raw: str | bytes, *, published: date | None = None, source: s
     options = options or DEFAULT_OPTIONS
     meta = dict(meta or {})
     limit = options.max_input_bytes
+    if isinstance(raw, (bytearray, memoryview)):
+        raw = bytes(raw)
     if isinstance(raw, bytes):
         check_size(len(raw), limit, where)
         decoded = decode_bytes(raw, where=where, declared=charset)

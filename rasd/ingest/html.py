@@ -28,6 +28,8 @@ _BLOCK = frozenset("""address article aside blockquote body br dd details dialog
 _DROP = ("script", "style", "noscript", "template", "iframe", "svg", "canvas", "object",
          "embed", "nav", "header", "footer", "aside", "form", "button", "select", "textarea",
          "input", "head")
+# the publication date the page declares, not one guessed from any date in the text
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 _BLANKS = re.compile(r"[ \t\u00a0]+")
 _MANY_LINES = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 
@@ -76,15 +78,18 @@ def html_to_text(html: str, *, url: str | None = None) -> HtmlText:
     result = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_images=False,
         include_links=False, include_formatting=False, favor_precision=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
+        date_extraction_params=_DATE_PARAMS,
     )
     if result is None or not (result.text or "").strip():
         log.debug("trafilatura found no article body; converting the whole page")
         out = HtmlText(fragment_to_text(html), extractor="fallback")
+        if result is None:
+            from trafilatura.metadata import extract_metadata
+
+            result = extract_metadata(html, default_url=url, date_config=_DATE_PARAMS, extensive=False)
         if result is not None:
             _copy_metadata(result, out)
-        else:
-            out.title = _page_title(html)
+        out.title = out.title or _page_title(html)
         return out
     out = HtmlText(_tidy(result.text))
     _copy_metadata(result, out)

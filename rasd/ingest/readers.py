@@ -180,7 +180,7 @@ def read_stream(stream: IO[bytes], *, where: str, input_format: str | InputForma
         try:
             head, stream = _sniff(gzip.GzipFile(fileobj=stream, mode="rb"))
         except (OSError, EOFError) as exc:
-            yield ReadItem(None, InputError(f"broken gzip file: {exc}", where=where, code="E103"), where)
+            yield ReadItem(None, InputError(f"broken gzip file: {_one_line(exc)}", where=where, code="E103"), where)
             return
         size = None
     fmt = fmt or detect_format(head)
@@ -318,7 +318,7 @@ def _read_feed(data: bytes, where: str, options: Options) -> Iterator[ReadItem]:
 
     parsed = feedparser.parse(data)
     if not parsed.entries:
-        reason = f": {parsed.bozo_exception}" if parsed.get("bozo") else " (no entries)"
+        reason = f": {_one_line(parsed.bozo_exception)}" if parsed.get("bozo") else " (no entries)"
         raise InputError(f"not a readable RSS/Atom feed{reason}", where=where, code="E105")
     feed_title = (parsed.feed.get("title") or "").strip() or None
     for number, entry in enumerate(parsed.entries, 1):
@@ -387,7 +387,7 @@ def _read_warc(stream: IO[bytes], where: str, options: Options) -> Iterator[Read
                 charset=charset.group(1) if charset else None, fallback_published=captured,
                 meta={"origin": record_where, "input_format": InputFormat.WARC.value}))
     except ArchiveLoadFailed as exc:
-        yield ReadItem(None, InputError(f"not a readable WARC file: {exc}",
+        yield ReadItem(None, InputError(f"not a readable WARC file: {_one_line(exc)}",
                                         where=f"{where}#{number + 1}", code="E105"), where)
 
 
@@ -443,6 +443,12 @@ def _telegram_text(value: Any) -> str:
 
 
 # --- plumbing ----------------------------------------------------------------------------
+
+def _one_line(exc: object, limit: int = 200) -> str:
+    """A library's error text, on one line and not too long."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
 
 def _sniff(stream: IO[bytes]) -> tuple[bytes, IO[bytes]]:
     """The first bytes of ``stream`` and a stream that still starts at them."""
