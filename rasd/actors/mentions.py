@@ -1,0 +1,86 @@
+"""Dictionary matching of actor mentions (called by the entities stage)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasd.actors.dictionary import ActorDictionary, ActorEntry, load_actors
+from rasd.doc import Document, Entity
+from rasd.text.normalize import normalize
+
+__all__ = ["find_actor_mentions", "entity_for", "choose_person_entry"]
+
+
+def find_actor_mentions(doc: Document, dictionary: ActorDictionary | None = None) -> list[Entity]:
+    """Every mention of a dictionary actor in ``doc``, as entities on original offsets.
+
+    Runs the dictionary's matcher over ``doc.normalized.text`` (normalising the text first
+    if the text stage has not run). The span covers the whole word(s), clitics included
+    (``وللجيش``). Entities of kind org/state/generic have type ORG, persons PERSON; demonyms
+    and titles are ORG with ``attrs["kind"]`` ``demonym``/``title``: they are helpers that
+    :class:`rasd.actors.ActorResolver` merges into the actor they qualify (see its docs).
+
+    Args:
+        doc: the document (``doc.published`` picks between a person's dated roles).
+        dictionary: the actor dictionary; the bundled one when omitted.
+    """
+    dictionary = dictionary or load_actors()
+    norm = doc.normalized if doc.normalized is not None else normalize(doc.text)
+    found = []
+    for m in dictionary.matcher.find(norm.text):
+        entry = m.payload
+        if m.suffix == "ي" and entry.kind != "demonym":
+            continue  # العسكري، الشعبي: a nisba adjective, not "my army", "my people"
+        start, end = norm.original_span(m.nstart, m.nend)
+        if entry.kind == "person":
+            entry = choose_person_entry(dictionary, entry, doc.published)
+        entity = entity_for(entry, start, end, doc.text[start:end], doc.published, dictionary)
+        proclitic = norm.text[m.nstart:m.core_start]
+        if proclitic.endswith("ل") and dictionary.has_variant_key(m.payload, "ا" + m.pattern):
+            proclitic += "ل"  # للجيش: the key dropped the article's alef, its lam is a clitic
+        if proclitic:
+            entity.attrs["proclitic"] = proclitic
+        found.append(entity)
+    return found
+
+
+def choose_person_entry(dictionary: ActorDictionary, entry: ActorEntry,
+                        published: date | None) -> ActorEntry:
+    """Among the entries sharing ``entry``'s name, the one whose role holds on ``published``.
+
+    With no date, an entry with an open end (the current role) is preferred. When no
+    entry's window holds, ``entry`` is returned (the caller drops its role).
+    """
+    candidates = [e for e in dictionary.sharing_variant(entry) if e.kind == "person"]
+    if published is None:
+        open_ended = [e for e in candidates if e.valid_to is None]
+        return open_ended[0] if open_ended else entry
+    valid = [e for e in candidates if e.valid_on(published)]
+    return valid[0] if valid else entry
+
+
+def entity_for(entry: ActorEntry, start: int, end: int, text: str,
+               published: date | None = None, dictionary: ActorDictionary | None = None) -> Entity:
+    """The entity for a dictionary match; a person outside their validity window keeps the
+    name and nationality but not the role (sector, affiliation)."""
+    dictionary = dictionary or load_actors()
+    attrs: dict[str, Any] = {"kind": entry.kind, "base": entry.id}
+    if entry.parent:
+        attrs["parent"] = entry.parent
+    country, sector = entry.country, entry.sector
+    if entry.kind == "person":
+        if entry.valid_on(published):
+            if entry.parent:
+                attrs["affiliation"] = entry.parent
+                parent = dictionary.get(entry.parent)
+                if parent is not None:
+                    attrs["affiliation_name"] = parent.name_en
+            if entry.note.startswith("role:"):
+                attrs["role"] = entry.note[5:].split(";")[0].strip()
+        else:
+            sector = None
+            attrs.pop("parent", None)
+            attrs["role_expired"] = True
+    return Entity(type="PERSON" if entry.kind == "person" else "ORG", start=start, end=end,
+                  text=text, canonical=entry.name_en, id=entry.id, country=country,
+                  sector=sector, attrs=attrs)

@@ -1,0 +1,433 @@
+"""Actor resolution: compose generic nouns with the country that qualifies them, and link
+persons to the organisation and role the text gives them.
+
+The stage runs after ``entities`` (which adds the dictionary mentions found by
+:func:`rasd.actors.find_actor_mentions`, and persons found by rule) and ``geo`` (which puts
+a :class:`rasd.doc.Place` in ``attrs["place"]`` of LOC entities). It works on the
+entities alone, in text order, and only on what stands next to each other:
+
+1. A state name used as a place (``في روسيا``, ``بالعراق``) is not an actor: dropped.
+2. Composition. A generic noun or a title followed by a demonym (``الجيش العراقي``,
+   ``الرئيس السوري``), a state (``حكومة العراق``, ``سفير بولندا``) or a place
+   (``شرطة بغداد``, ``محافظ نينوى``) takes that country; the entity grows to cover both and
+   the demonym/state entity is removed (a place stays: it is still a location). A member
+   noun (``عناصر``, ``أفراد``: a generic entry with no sector) or an armed generic noun
+   followed by an organisation takes the organisation's identity (``مسلحو حماس``,
+   ``أفراد الشرطة``). ``الشرطة في بغداد`` gives the country but keeps the spans apart.
+   The country of a generic noun with no such modifier stays null: never guessed.
+3. Persons. A PERSON entity preceded by a title chain (``قائد هيئة تحرير الشام X``,
+   ``القيادي في جبهة تحرير سوريا X``, ``وزير الدفاع العراقي X``) or followed by one
+   (``X قائد جيش العزة``, ``X، أحد القياديين في …``, ``X رئيس مركز …``) gets the
+   organisation's country and sector (else the title's), ``attrs["affiliation"]`` (the
+   organisation's id), ``attrs["affiliation_name"]`` and ``attrs["role"]``. A person
+   found in the dictionary keeps the role of the entry valid on ``doc.published``.
+4. Clean-up. Titles merged into a person are removed. A title left alone stays an actor
+   only if it carries a country or names an office (GOV, LEG, JUD: ``الرئيس``,
+   ``رئيس الوزراء``): its ``attrs["kind"]`` becomes ``office``. A demonym left alone that
+   names people (``عراقيين``, ``عراقيا``) becomes an actor with the country only
+   (``attrs["kind"] = "people"``); other lone demonyms keep ``kind="demonym"`` (helpers
+   that event extraction ignores). Member nouns left alone are removed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from rasd.actors.dictionary import ActorDictionary, load_actors, load_context
+from rasd.actors.mentions import choose_person_entry, entity_for
+from rasd.doc import ActorRef, Document, Entity
+from rasd.options import Options
+from rasd.text.normalize import fold
+
+__all__ = ["ActorResolver", "actor_ref", "HELPER_KINDS", "ACTOR_KINDS"]
+
+log = logging.getLogger(__name__)
+
+HELPER_KINDS = ("demonym", "title")
+ACTOR_KINDS = ("org", "state", "generic", "person", "office", "people")
+# Sectors of bodies that bear arms: an armed noun before an organisation of one of these
+# takes the organisation's sector, otherwise it keeps its own.
+_ARMED = frozenset({"MIL", "REB", "UAF", "COP", "SPY", "IMG", "CRM", "INS", "SEP"})
+_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
+_LAST_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+$")
+_SOFT_GAP = frozenset(" \t\u00a0\"'“”«»‘’")  # may stand between words of one phrase
+_COMMA_GAP = _SOFT_GAP | frozenset("،,:-–—")
+
+
+def _kind(e: Entity) -> str | None:
+    return e.attrs.get("kind")
+
+
+def _is_mine(e: Entity) -> bool:
+    return e.type in ("ORG", "PERSON") and "base" in e.attrs
+
+
+class ActorResolver:
+    """Pipeline stage ``actors``: see the module documentation."""
+    name = "actors"
+    requires = ("entities",)
+    assigns = ("entities",)
+
+    def __init__(self, options: Options, dictionary: ActorDictionary | None = None) -> None:
+        self.options = options
+        self._dictionary = dictionary
+
+    @property
+    def dictionary(self) -> ActorDictionary:
+        if self._dictionary is None:
+            self._dictionary = load_actors(tuple(self.options.actor_files))
+        return self._dictionary
+
+    def __call__(self, doc: Document) -> Document:
+        if not doc.entities:
+            return doc
+        run = _Run(doc, self.dictionary)
+        run.drop_locative_states()
+        run.compose()
+        run.link_persons()
+        run.clean_up()
+        doc.entities = run.result()
+        return doc
+
+
+class _Run:
+    """The resolution of one document (keeps the entity list and what was removed)."""
+
+    def __init__(self, doc: Document, dictionary: ActorDictionary) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.d = dictionary
+        self.ctx = load_context()
+        self.entities = sorted(doc.entities, key=lambda e: (e.start, -(e.end - e.start)))
+        self.removed: set[int] = set()
+        self.used_titles: set[int] = set()
+
+    # -- helpers ------------------------------------------------------------------
+    def live(self) -> list[Entity]:
+        return [e for e in self.entities if id(e) not in self.removed]
+
+    def remove(self, e: Entity) -> None:
+        self.removed.add(id(e))
+
+    def result(self) -> list[Entity]:
+        return sorted(self.live(), key=lambda e: (e.start, e.end))
+
+    def gap(self, start: int, end: int, allowed: frozenset[str]) -> list[str] | None:
+        """The words between two entities, or None if the gap holds other characters."""
+        if end < start:
+            return None
+        gap = self.text[start:end]
+        if "\n" in gap or len(gap) > 40:
+            return None
+        words = _WORD.findall(fold(gap))
+        rest = _WORD.sub("", gap)
+        if any(ch not in allowed for ch in rest):
+            return None
+        return words
+
+    def next_of(self, e: Entity, kinds: tuple[str, ...] = ("ORG", "PERSON", "LOC")) -> Entity | None:
+        best = None
+        for other in self.live():
+            if other is e or other.start < e.end or other.type not in kinds:
+                continue
+            if best is None or (other.start, -(other.end - other.start)) < (best.start, -(best.end - best.start)):
+                best = other
+            if other.start > e.end + 40:
+                break
+        return best
+
+    def prev_of(self, e: Entity, kinds: tuple[str, ...] = ("ORG", "PERSON", "LOC")) -> Entity | None:
+        best = None
+        for other in self.live():
+            if other.start >= e.start:
+                break
+            if other is e or other.end > e.start or other.type not in kinds:
+                continue
+            if best is None or (other.end, other.end - other.start) > (best.end, best.end - best.start):
+                best = other
+        return best
+
+    def place_country(self, e: Entity) -> str | None:
+        place = e.attrs.get("place")
+        return getattr(place, "country", None) if place is not None else None
+
+    # -- 1. states used as places -------------------------------------------------
+    def drop_locative_states(self) -> None:
+        for e in self.live():
+            if not _is_mine(e) or _kind(e) != "state":
+                continue
+            if e.attrs.get("proclitic", "") in self.ctx.locative_proclitics:
+                self.remove(e)
+                continue
+            window = fold(self.text[max(0, e.start - 25):e.start]).rstrip(" \t\u00a0\"'“”«»")
+            last = _LAST_WORD.search(window)
+            if last and last.group() in self.ctx.locative_words:
+                self.remove(e)
+
+    # -- 2. composition -----------------------------------------------------------
+    def compose(self) -> None:
+        for a in self.live():
+            if id(a) in self.removed or not _is_mine(a) or _kind(a) not in ("generic", "title", "org"):
+                continue
+            for _ in range(4):
+                if not self._compose_step(a):
+                    break
+
+    def _compose_step(self, a: Entity) -> bool:
+        b = self.next_of(a)
+        if b is None:
+            return False
+        tight = self.gap(a.end, b.start, _SOFT_GAP)
+        if tight is None:
+            return False
+        kind_a, kind_b = _kind(a), (_kind(b) if _is_mine(b) else None)
+        if not self._continues_phrase(b):
+            return False
+        if tight == []:
+            if kind_b == "demonym" and a.country is None:
+                self._set_country(a, b.country, b.end)
+                self._absorb(b)
+                return True
+            if kind_a == "generic" and a.sector is None and a.country is None and \
+                    kind_b in ("generic", "org", "state"):
+                self._take_identity(a, b, b.sector)
+                return True
+            if kind_a == "generic" and a.country is None and kind_b == "org" and b.country:
+                sector = b.sector if (a.sector in _ARMED and b.sector in _ARMED) or a.sector is None \
+                    else a.sector
+                if a.sector in _ARMED and b.sector not in _ARMED:
+                    sector = a.sector
+                self._take_identity(a, b, sector)
+                return True
+            if kind_a in ("generic", "title") and kind_b == "state" and a.country is None:
+                self._set_country(a, b.country, b.end)
+                self.remove(b)
+                return True
+            if kind_a in ("generic", "title") and b.type == "LOC" and a.country is None:
+                country = self.place_country(b)
+                if country:
+                    self._set_country(a, country, b.end)
+                    return True
+            if kind_a == "generic" and a.sector == "GOV" and b.type == "PERSON" and \
+                    a.country is None and b.country:
+                self._set_country(a, b.country, a.end)
+                return False
+            return False
+        if kind_a == "generic" and a.country is None and len(tight) == 1 and \
+                tight[0] in self.ctx.place_link_words and b.type == "LOC":
+            country = self.place_country(b)
+            if country:
+                self._set_country(a, country, a.end)
+        return False
+
+    def _continues_phrase(self, b: Entity) -> bool:
+        """Whether ``b`` can qualify the word before it: an adjective or a genitive takes
+        no conjunction or preposition (``النظام وروسيا`` is two actors)."""
+        if _is_mine(b):
+            return b.attrs.get("proclitic", "") in ("", "ال")
+        if b.type == "LOC":
+            place = b.attrs.get("place")
+            name = fold(getattr(place, "name_ar", None) or "")
+            word = fold(b.text)
+            return not word[:1] in ("و", "ف", "ب", "ل", "ك") or (bool(name) and word.startswith(name[:2]))
+        return True
+
+    def _set_country(self, a: Entity, country: str | None, end: int) -> None:
+        if not country:
+            return
+        base = self.d.get(a.attrs.get("base"))
+        a.country = country
+        a.end = max(a.end, end)
+        a.text = self.text[a.start:a.end]
+        a.attrs["name_ar"] = _clean_mention(a.text, a.attrs.get("proclitic", ""))
+        a.attrs["composed"] = True
+        if _kind(a) == "generic" and base is not None:
+            a.id = f"{base.id}@{country.lower()}"
+            a.canonical = f"{self.d.country_name(country)} {base.name_en}"
+        elif _kind(a) == "title" and base is not None:
+            a.canonical = f"{base.name_en} ({self.d.country_name(country)})"
+
+    def _absorb(self, b: Entity) -> None:
+        """Remove a demonym merged into the actor before it, and any place read inside it
+        (``العراقي`` is not the place ``العراق``)."""
+        self.remove(b)
+        for e in self.live():
+            if e.type == "LOC" and e.start >= b.start and e.end <= b.end:
+                self.remove(e)
+
+    def _take_identity(self, a: Entity, b: Entity, sector: str | None) -> None:
+        a.id, a.canonical, a.country, a.sector = b.id, b.canonical, b.country, sector
+        for key in ("kind", "base", "parent"):
+            if key in b.attrs:
+                a.attrs[key] = b.attrs[key]
+        a.end = max(a.end, b.end)
+        a.text = self.text[a.start:a.end]
+        a.attrs["name_ar"] = _clean_mention(a.text, a.attrs.get("proclitic", ""))
+        self.remove(b)
+
+    # -- 3. persons ---------------------------------------------------------------
+    def link_persons(self) -> None:
+        persons = [p for p in self.live() if p.type == "PERSON"]
+        linked: dict[str, str] = {}  # any id of a person's entries -> the entry the text chose
+        for p in persons:
+            if p.id is None:
+                self._lookup_person(p)
+            chain = self._chain_before(p) or self._chain_after(p)
+            if chain:
+                self._apply_chain(p, chain)
+                entry = self.d.get(p.id)
+                if entry is not None and entry.kind == "person":
+                    for other in self.d.sharing_variant(entry):
+                        linked[other.id] = entry.id
+        # later (and earlier) mentions of a person whose role the text gave keep that role
+        for p in persons:
+            chosen = self.d.get(linked.get(p.id or ""))
+            if chosen is not None and chosen.id != p.id and "affiliation_from_text" not in p.attrs:
+                org = self.d.get(chosen.parent)
+                if org is not None:
+                    self._switch_role(p, Entity("ORG", 0, 0, "", attrs={"base": org.id}))
+
+    def _lookup_person(self, p: Entity) -> None:
+        """A person found by rule whose name is in the dictionary gets its entry."""
+        for m in self.d.matcher.find(fold(p.text)):
+            if m.payload.kind == "person":
+                entry = choose_person_entry(self.d, m.payload, self.doc.published)
+                found = entity_for(entry, p.start, p.end, p.text, self.doc.published, self.d)
+                p.id, p.canonical = found.id, found.canonical
+                p.country = p.country or found.country
+                p.sector = p.sector or found.sector
+                for key, value in found.attrs.items():
+                    if key != "kind":
+                        p.attrs.setdefault(key, value)
+                return
+
+    def _chain_before(self, p: Entity) -> list[Entity]:
+        chain: list[Entity] = []
+        cur = p
+        while len(chain) < 4:
+            q = self.prev_of(cur)
+            if q is None or not _is_mine(q) or _kind(q) not in ("title", "org", "state", "generic"):
+                break
+            allowed = _SOFT_GAP | (frozenset(":") if cur is p else frozenset())
+            words = self.gap(q.end, cur.start, allowed)
+            if words is None:
+                break
+            if words and not (_kind(q) == "title" and cur is not p and
+                              all(w in self.ctx.link_words for w in words) and len(words) == 1):
+                break
+            chain.insert(0, q)
+            cur = q
+        # the chain must hold a title; what stands before the first title is not part of it
+        while chain and _kind(chain[0]) != "title":
+            chain.pop(0)
+        return chain
+
+    def _chain_after(self, p: Entity) -> list[Entity]:
+        q = self.next_of(p)
+        if q is None or not _is_mine(q) or _kind(q) != "title":
+            return []
+        words = self.gap(p.end, q.start, _COMMA_GAP)
+        if words is None or len(words) > 1 or any(w not in self.ctx.apposition_words for w in words):
+            return []
+        chain = [q]
+        cur = q
+        while len(chain) < 3:
+            r = self.next_of(cur)
+            if r is None or not _is_mine(r) or _kind(r) not in ("org", "state", "generic", "title"):
+                break
+            words = self.gap(cur.end, r.start, _SOFT_GAP)
+            if words is None or len(words) > 1 or any(w not in self.ctx.link_words for w in words):
+                break
+            chain.append(r)
+            cur = r
+        return chain
+
+    def _apply_chain(self, p: Entity, chain: list[Entity]) -> None:
+        titles = [e for e in chain if _kind(e) == "title"]
+        orgs = [e for e in chain if _kind(e) in ("org", "state", "generic")]
+        if not titles:
+            return
+        base = self.d.get(titles[0].attrs.get("base"))
+        org = orgs[0] if orgs else None
+        if org is not None and p.id is not None:
+            self._switch_role(p, org)
+        country = (org.country if org else None) or next((t.country for t in titles if t.country), None)
+        sector = (org.sector if org and org.sector else None) or \
+            next((t.sector for t in titles if t.sector), None)
+        has_role = p.id is not None and not p.attrs.get("role_expired") and p.sector
+        if not has_role:
+            p.country = p.country or country
+            p.sector = sector or p.sector
+        if org is not None and "affiliation" not in p.attrs:
+            p.attrs["affiliation"] = org.id
+            p.attrs["affiliation_name"] = org.canonical
+        p.attrs["affiliation_from_text"] = True
+        if base is not None:
+            p.attrs.setdefault("role", base.name_en)
+        for t in titles:
+            self.used_titles.add(id(t))
+            self.remove(t)
+
+    def _switch_role(self, p: Entity, org: Entity) -> None:
+        """A dictionary person with several roles takes the one the text names
+        (``قائد هيئة تحرير الشام أبو محمد الجولاني``), if it holds on the document's date."""
+        entry = self.d.get(p.id)
+        if entry is None or entry.kind != "person" or entry.parent == org.attrs.get("base"):
+            return
+        for other in self.d.sharing_variant(entry):
+            if other.kind == "person" and other.parent == org.attrs.get("base") and \
+                    other.valid_on(self.doc.published):
+                found = entity_for(other, p.start, p.end, p.text, self.doc.published, self.d)
+                p.id, p.canonical, p.country, p.sector = found.id, found.canonical, found.country, found.sector
+                for key in ("parent", "affiliation", "affiliation_name", "role", "role_expired"):
+                    p.attrs.pop(key, None)
+                    if key in found.attrs:
+                        p.attrs[key] = found.attrs[key]
+                return
+
+    # -- 4. clean-up --------------------------------------------------------------
+    def clean_up(self) -> None:
+        for e in self.live():
+            if not _is_mine(e):
+                continue
+            kind = _kind(e)
+            if kind == "title":
+                if e.attrs.get("composed") or e.sector in self.ctx.office_sectors:
+                    e.attrs["kind"] = "office"
+                else:
+                    self.remove(e)
+            elif kind == "demonym":
+                word = _WORD.findall(fold(e.text))
+                if word and self.ctx.people_endings.search(word[-1]):
+                    e.attrs["kind"] = "people"
+            elif kind == "generic" and e.sector is None and e.country is None:
+                self.remove(e)
+
+
+def _clean_mention(text: str, proclitic: str = "") -> str:
+    """The mention without quotes and without the conjunction/preposition glued to it
+    (``وللجيش العراقي`` → ``الجيش العراقي``)."""
+    text = text.strip(" \"'“”«»")
+    if proclitic and fold(text[:len(proclitic)]) == proclitic:
+        if proclitic.endswith("ال"):
+            text = text[len(proclitic) - 2:]
+        elif proclitic.endswith("لل"):
+            text = "ال" + text[len(proclitic):]
+        else:
+            text = text[len(proclitic):]
+    return text
+
+
+def actor_ref(entity: Entity, dictionary: ActorDictionary | None = None) -> ActorRef:
+    """The event-actor record of an entity (a dictionary actor, a composed one, a person)."""
+    name_ar = entity.attrs.get("name_ar")
+    if name_ar is None and entity.id:
+        entry = (dictionary or load_actors()).get(entity.id)
+        if entry is not None:
+            name_ar = entry.name_ar
+    if name_ar is None and entity.type == "PERSON":
+        name_ar = _clean_mention(entity.text)
+    return ActorRef(name=entity.canonical or _clean_mention(entity.text), name_ar=name_ar,
+                    mention=entity.text, id=entity.id, country=entity.country,
+                    sector=entity.sector, span=(entity.start, entity.end),
+                    parent=entity.attrs.get("parent") or entity.attrs.get("affiliation"))
