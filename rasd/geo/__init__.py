@@ -1,0 +1,15 @@
+"""Stage — geo: the gazetteer, place mentions, place resolution, an event's location.
+
+    >>> from rasd.geo import load_gazetteer
+    >>> [e.name_en for e in load_gazetteer().candidates("حماة")][:2]
+    ['Hama', 'Hama']
+"""
+from __future__ import annotations
+
+from rasd.geo.gazetteer import Gazetteer, PlaceEntry, load_gazetteer, user_gazetteer_dir
+from rasd.geo.location import event_location
+from rasd.geo.mentions import find_place_mentions
+from rasd.geo.resolver import PlaceResolver
+
+__all__ = ["PlaceEntry", "Gazetteer", "load_gazetteer", "find_place_mentions", "PlaceResolver",
+           "event_location", "user_gazetteer_dir"]

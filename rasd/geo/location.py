@@ -1,0 +1,176 @@
+"""Where did the event of a sentence happen? One place, chosen among the sentence's.
+
+Places that only name an actor (``شرطة بغداد``, ``محافظ نينوى``, a place inside an
+organisation's name), the source of the report (``قال مصدر في دمشق``, a dateline
+``دمشق -``), the venue of talks or a visit when the event is not the meeting itself
+(``اجتماع في أنقرة``), and countries that are not governed by a locative word (``قصفت
+روسيا``) are set aside. Among the rest the place governed by a locative word or a type
+noun, the most specific when one lies in another, and the nearest to the trigger in the
+same clause wins. Nothing fits: ``None`` (never a guess from elsewhere).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from rasd.doc import Document, Entity, Place
+from rasd.geo.gazetteer import load_gazetteer
+from rasd.geo.lexicon import load_lexicon
+from rasd.geo.mentions import Analysis, Mention, analyze
+from rasd.text.normalize import fold
+
+__all__ = ["event_location", "place_roles"]
+
+_SPECIFICITY = {"point": 5, "town": 4, "district": 3, "region": 2.5, "governorate": 2,
+                "country": 1, "unknown": 0}
+_DATELINE = re.compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?[-–—:]")
+SOURCE_WINDOW = 5  # words between a source noun and the place
+MEETING_WINDOW = 6
+
+
+def _clause(doc: Document, sentence: tuple[int, int], offset: int) -> tuple[int, int]:
+    for s in doc.sentences:
+        if s.start <= offset < s.end or (s.start <= sentence[0] and sentence[1] <= s.end):
+            for c in s.clauses:
+                if c[0] <= offset < c[1]:
+                    return c
+    return sentence
+
+
+def _mention_for(an: Analysis, ent: Entity) -> Mention | None:
+    best = None
+    for m in an.mentions:
+        if m.start < ent.end and ent.start < m.end:
+            if best is None or abs(m.start - ent.start) < abs(best.start - ent.start):
+                best = m
+    return best
+
+
+def _is_meeting_word(text: str) -> bool:
+    return any(h.payload.role == "meeting" for h in load_lexicon().matcher.find(fold(text)))
+
+
+def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
+                an: Analysis | None = None) -> set[str]:
+    """Why a LOC entity may not be the event's location: ``actor``, ``source``,
+    ``dateline``, ``meeting``; and ``governed`` when a locative word or type noun governs
+    it (the empty set: an ungoverned place in the event's own words)."""
+    an = an or analyze(doc, load_gazetteer())
+    roles: set[str] = set()
+    for other in doc.entities:
+        if other.type in ("ORG", "PERSON") and other.start <= ent.start and ent.end <= other.end \
+                and (other.start, other.end) != (ent.start, ent.end):
+            roles.add("actor")
+    m = _mention_for(an, ent)
+    ws = m.ws if m is not None else an.word_index_at(ent.start)
+    if ws is None:
+        return roles
+    governed = m is not None and (m.governor is not None or m.prep is not None)
+    if m is None:
+        governed = bool(an.hits_before(ws, "prep", "type", "direction", "countryside"))
+    if governed:
+        roles.add("governed")
+    if m is None or m.prefix in ("", "ال"):
+        if an.hits_before(ws, "actor_head"):
+            roles.add("actor")
+    place = ent.attrs.get("place")
+    if isinstance(place, Place) and place.precision == "country" and not governed:
+        roles.add("actor")
+    trigger_wi = an.word_index_at(trigger[0])
+    # the source of the report: مصدر عسكري في دمشق، وكالة … من بيروت
+    prep = m.prep if m is not None else None
+    if prep in ("في", "فى", "من", "ب") or (m is None and governed):
+        lo = max(0, ws - SOURCE_WINDOW - 1)
+        for wi in range(ws - 1, lo - 1, -1):
+            if trigger_wi is not None and wi == trigger_wi:
+                break
+            if any(h.role == "source" for h in an.hits_by_start.get(wi, ())):
+                roles.add("source")
+                break
+    # a dateline: دمشق - … / بيروت (رويترز) -
+    sentence_start = _sentence_start(doc, ent.start)
+    if doc.text[sentence_start:ent.start].strip() == "" and _DATELINE.match(doc.text, ent.end) \
+            and trigger[0] > ent.end:
+        roles.add("dateline")
+    # the venue of talks or a visit, when the event is not the meeting itself
+    if governed and not _is_meeting_word(doc.text[trigger[0]:trigger[1]]):
+        lo = max(0, ws - MEETING_WINDOW - 1)
+        for wi in range(ws - 1, lo - 1, -1):
+            if trigger_wi is not None and wi == trigger_wi:
+                break
+            if any(h.role == "meeting" for h in an.hits_by_start.get(wi, ())):
+                roles.add("meeting")
+                break
+    return roles
+
+
+def _sentence_start(doc: Document, offset: int) -> int:
+    for s in doc.sentences:
+        if s.start <= offset < s.end:
+            return s.start
+    line = doc.text.rfind("\n", 0, offset)
+    return line + 1
+
+
+def event_location(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int]) -> Place | None:
+    """The place where the event of ``sentence`` (triggered at ``trigger``) happened.
+
+    Args:
+        doc: a document that went through the entities and geo stages.
+        sentence: the sentence's original span.
+        trigger: the trigger's original span.
+
+    Returns:
+        The chosen LOC entity's :class:`Place` (its span that of the mention), or None.
+    """
+    locs = [e for e in doc.entities
+            if e.type == "LOC" and e.start >= sentence[0] and e.end <= sentence[1]
+            and isinstance(e.attrs.get("place"), Place)]
+    if not locs:
+        return None
+    an = analyze(doc, load_gazetteer())
+    clause = _clause(doc, sentence, trigger[0])
+    scored: list[tuple[float, Entity]] = []
+    kept: list[tuple[Entity, set[str]]] = []
+    for ent in locs:
+        roles = place_roles(doc, ent, trigger, an)
+        if roles & {"actor", "source", "dateline", "meeting"}:
+            continue
+        kept.append((ent, roles))
+    for ent, roles in kept:
+        place: Place = ent.attrs["place"]
+        s = 0.0
+        if "governed" in roles:
+            s += 3
+        s += 0.6 * _SPECIFICITY.get(place.precision, 0)
+        if any(_contains(place, other.attrs["place"]) for other, _ in kept if other is not ent):
+            s -= 4
+        if clause[0] <= ent.start and ent.end <= clause[1]:
+            s += 2
+        if ent.start >= trigger[1]:
+            dist = ent.start - trigger[1]
+            s += 0.3
+        else:
+            dist = trigger[0] - ent.end
+        s -= min(max(dist, 0), 300) / 100
+        scored.append((s, ent))
+    if not scored:
+        return None
+    best = max(scored, key=lambda x: x[0])[1]
+    place = best.attrs["place"]
+    return replace(place, mention=best.text, span=(best.start, best.end))
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    """Does ``outer`` contain ``inner`` (a governorate its town, a country its city)?"""
+    if outer is inner or _SPECIFICITY.get(outer.precision, 0) >= _SPECIFICITY.get(inner.precision, 0):
+        return False
+    if outer.precision == "country":
+        return outer.country is not None and outer.country == inner.country
+    if outer.precision in ("governorate", "region"):
+        return outer.admin1 is not None and outer.admin1 == inner.admin1 and outer.country == inner.country
+    if outer.precision in ("district", "town"):
+        if outer.lat is None or inner.lat is None:
+            return False
+        return abs(outer.lat - inner.lat) < 0.15 and abs(outer.lon - inner.lon) < 0.15
+    return False

@@ -1,0 +1,209 @@
+"""Stage — geo: choose the place each LOC entity names and attach it as a :class:`Place`.
+
+Among the places a name fits, the resolver prefers, in this order of weight:
+
+1. the one that lies in the larger unit the text puts it in (``X في ريف حماة``,
+   ``بلدة X في محافظة Y``, ``حي X في مدينة Y``, ``X شمال Y``);
+2. one in a country the document names elsewhere;
+3. the kind a type noun asks for (``محافظة حماة`` the governorate, ``مدينة حماة`` the city);
+4. a curated place over a GeoNames-only one, then the more populous.
+
+``ريف حماة الشمالي الغربي``, ``الريف الشرقي لدير الزور`` resolve to the governorate with
+precision ``region`` and a name such as "Northwestern Hama countryside".
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from rasd.doc import Document, Entity, Place
+from rasd.geo.gazetteer import Gazetteer, PlaceEntry, distance_km, load_gazetteer
+from rasd.geo.mentions import Analysis, Mention, analyze, kind_rank, score_entry
+from rasd.options import Options
+
+__all__ = ["PlaceResolver", "resolve_mentions", "parent_links"]
+
+log = logging.getLogger(__name__)
+
+_ADJ = {"north": "Northern", "south": "Southern", "east": "Eastern", "west": "Western",
+        "north-west": "Northwestern", "north-east": "Northeastern",
+        "south-west": "Southwestern", "south-east": "Southeastern", "central": "Central"}
+_OF = {"north": "North", "south": "South", "east": "East", "west": "West",
+       "north-west": "Northwest", "north-east": "Northeast", "south-west": "Southwest",
+       "south-east": "Southeast", "central": "Central"}
+# words allowed between a place and the larger unit that follows it
+_PARENT_PREPS = frozenset({"في", "فى", "ب", "قرب", "بالقرب من", "داخل", "وسط"})
+PARENT_CITY_KM = 30.0
+PARENT_REGION_KM = 120.0
+
+
+def consistent(child: PlaceEntry, parent: PlaceEntry) -> bool:
+    """Does ``child`` lie in ``parent`` (by admin units, or by distance when unknown)?"""
+    if child.id == parent.id:
+        return False
+    if parent.kind == "country":
+        return child.country == parent.country
+    if child.country and parent.country and child.country != parent.country:
+        return False
+    if parent.kind in ("governorate", "region", "district", "subdistrict"):
+        if child.admin1 and parent.admin1:
+            return child.admin1 == parent.admin1
+        return distance_km(child, parent) <= PARENT_REGION_KM
+    if child.admin1 and parent.admin1 and child.admin1 != parent.admin1:
+        return False
+    return distance_km(child, parent) <= PARENT_CITY_KM
+
+
+def parent_links(an: Analysis) -> dict[int, int]:
+    """Mention index → index of the mention naming the larger unit it lies in."""
+    links: dict[int, int] = {}
+    ms = an.mentions
+    for i in range(len(ms) - 1):
+        m, n = ms[i], ms[i + 1]
+        gap = range(m.we + 1, n.ws)
+        if len(gap) > 3:
+            continue
+        if n.prefix.startswith("و") and not n.prep:
+            continue  # a list: حلب وحماة
+        covered = set()
+        ok = True
+        for wi in gap:
+            if wi in covered:
+                continue
+            hits = [h for h in an.hits_by_start.get(wi, ()) if h.role in ("prep", "link")]
+            if not hits:
+                ok = False
+                break
+            covered.update(range(hits[0].ws, hits[0].we + 1))
+        if not ok:
+            continue
+        joined = (n.prep in _PARENT_PREPS or n.direction_before or n.countryside
+                  or (not gap and n.governor in ("type", "countryside", None))
+                  or any(h.role == "link" for wi in gap for h in an.hits_by_start.get(wi, ())))
+        if not joined:
+            continue
+        if max(kind_rank(n, e) for e in n.entries) <= min(kind_rank(m, e) for e in m.entries):
+            continue
+        links[i] = i + 1
+    return links
+
+
+def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer) -> list[tuple[Place, PlaceEntry]]:
+    """The place chosen for each mention of ``an``, with the entry it came from."""
+    ms = an.mentions
+    countries: Counter[str] = Counter()
+    for m in ms:
+        if len({e.country for e in m.entries}) == 1 and m.entries[0].country:
+            countries[m.entries[0].country] += 1
+    for ent in doc.entities:
+        if ent.type != "LOC" and ent.country:
+            countries[ent.country] += 1
+    links = parent_links(an)
+    chosen: list[tuple[Place, PlaceEntry] | None] = [None] * len(ms)
+    for i in range(len(ms) - 1, -1, -1):
+        m = ms[i]
+        parent = chosen[links[i]] if i in links else None
+        parent_entry = parent[1] if parent else None
+        own = Counter({c: n for c, n in countries.items()})
+        if len({e.country for e in m.entries}) == 1 and m.entries[0].country:
+            own[m.entries[0].country] -= 1
+        best = max(m.entries, key=lambda e: score_entry(m, e, +own, parent_entry, consistent))
+        fits = parent_entry is not None and consistent(best, parent_entry)
+        chosen[i] = (make_place(doc, m, best, parent[0] if parent and fits else None, gaz), best)
+    return [c for c in chosen if c is not None]
+
+
+def make_place(doc: Document, m: Mention, e: PlaceEntry, parent: Place | None, gaz: Gazetteer) -> Place:
+    mention = doc.text[m.start:m.end]
+    admin1 = e.admin1 or (parent.admin1 if parent else None)
+    country = e.country or (parent.country if parent else None)
+    if m.countryside or m.direction:
+        base = e.admin1 if e.kind == "governorate" and e.admin1 else e.name_en
+        if m.countryside:
+            adj = _ADJ.get(m.direction or "", "")
+            name = f"{adj} {base} countryside".strip()
+        elif m.direction_before:
+            name = f"{_OF.get(m.direction or '', '')} of {base}".strip()
+        else:
+            name = f"{_ADJ.get(m.direction or '', '')} {base}".strip()
+        return Place(name=name, name_ar=mention, mention=mention, admin1=admin1,
+                     admin2=e.admin2 if e.kind not in ("governorate", "country") else None,
+                     country=country, lat=e.lat, lon=e.lon, geonameid=None,
+                     precision="region" if e.kind != "country" else "country",
+                     span=(m.start, m.end), id=e.id)
+    return Place(name=e.name_en, name_ar=e.name_ar, mention=mention,
+                 admin1=admin1 if e.kind != "country" else None,
+                 admin2=e.admin2 or (parent.admin2 if parent and e.kind in ("village", "neighbourhood", "camp", "point") else None),
+                 country=country, lat=e.lat, lon=e.lon, geonameid=e.geonameid,
+                 precision=e.precision, span=(m.start, m.end), id=e.id)
+
+
+class PlaceResolver:
+    """Pipeline stage ``geo``: sets ``entity.attrs["place"]`` on every LOC entity it can
+    resolve, and ``canonical``/``id``/``country`` to the chosen place.
+
+    LOC mentions of gazetteer places that no entity covers yet are added, so the stage
+    works after any entity recogniser.
+    """
+    name = "geo"
+    requires = ("normalized", "entities")
+    assigns = ("entities",)
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer(tuple(self.options.place_files))
+        return self._gazetteer
+
+    def __call__(self, doc: Document) -> Document:
+        gaz = self.gazetteer
+        an = analyze(doc, gaz)
+        places = resolve_mentions(doc, an, gaz)
+        added = False
+        for m, (place, entry) in zip(an.mentions, places):
+            ents = [e for e in doc.entities if e.start < m.end and m.start < e.end]
+            locs = [e for e in ents if e.type == "LOC"]
+            if not ents:
+                ent = Entity("LOC", m.start, m.end, doc.text[m.start:m.end])
+                doc.entities.append(ent)
+                locs = [ent]
+                added = True
+            for ent in locs:
+                self._set(ent, m, place, entry)
+        for ent in doc.entities:
+            if ent.type == "LOC" and "place" not in ent.attrs:
+                self._fallback(doc, ent, gaz)
+        if added:
+            doc.entities.sort(key=lambda e: (e.start, -e.end))
+        return doc
+
+    @staticmethod
+    def _set(ent: Entity, m: Mention, place: Place, entry: PlaceEntry) -> None:
+        if (ent.start, ent.end) != (m.start, m.end):
+            from dataclasses import replace
+            place = replace(place, mention=ent.text, span=(ent.start, ent.end))
+        ent.attrs["place"] = place
+        ent.canonical, ent.id, ent.country = place.name, entry.id, place.country
+        if len(m.entries) > 1:
+            ent.attrs["candidates"] = [entry.id] + [e.id for e in m.entries if e.id != entry.id]
+        else:
+            ent.attrs.pop("candidates", None)
+
+    @staticmethod
+    def _fallback(doc: Document, ent: Entity, gaz: Gazetteer) -> None:
+        """A LOC entity found by other means: look its text (or id) up directly."""
+        entry = gaz.get(ent.id) if ent.id else None
+        cands = [entry] if entry else gaz.candidates(ent.text)
+        if not cands:
+            return
+        e = cands[0]
+        ent.attrs["place"] = Place(name=e.name_en, name_ar=e.name_ar, mention=ent.text,
+                                   admin1=e.admin1 if e.kind != "country" else None,
+                                   admin2=e.admin2, country=e.country, lat=e.lat, lon=e.lon,
+                                   geonameid=e.geonameid, precision=e.precision,
+                                   span=(ent.start, ent.end), id=e.id)
+        ent.canonical, ent.id, ent.country = e.name_en, e.id, e.country
