@@ -213,6 +213,10 @@ def loaded(store, shelling, make_record):
     (EventQuery(), {"ASSAULT", "COERCE"}),
     (EventQuery(since="2019-06-01"), {"COERCE"}),
     (EventQuery(until="2019-05-20"), {"ASSAULT"}),
+    (EventQuery(since="2019-10"), {"COERCE"}),             # a month: from its first day
+    (EventQuery(until="2019-05"), {"ASSAULT"}),            # … to its last
+    (EventQuery(since="2019", until="2019"), {"ASSAULT", "COERCE"}),
+    (EventQuery(until="2018"), set()),
     (EventQuery(type="assault"), {"ASSAULT"}),
     (EventQuery(type="Strategic developments"), {"COERCE"}),
     (EventQuery(type="Shelling/artillery/missile attack"), {"ASSAULT"}),

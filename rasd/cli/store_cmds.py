@@ -243,7 +243,7 @@ def events(
             table.add_column(header, overflow="fold")
         for row in rows:
             table.add_row(*(escape("" if row[k] is None else str(row[k])) for _h, k in _TABLE_COLUMNS))
-        Console().print(table)
+        Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
 def _write_csv(rows: list[dict[str, Any]], stream: Any) -> None:

@@ -69,12 +69,32 @@ class EventQuery:
             if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
                 raise ValueError(f"near must be (lat, lon, km) with km > 0, not {self.near!r}")
             self.near = (lat, lon, km)
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if isinstance(value, date):
-                setattr(self, name, value.isoformat())
-            elif value:
-                setattr(self, name, date.fromisoformat(str(value)[:10]).isoformat())
+        self.since = _bound(self.since, "since", end=False)
+        self.until = _bound(self.until, "until", end=True)
+
+
+def _bound(value: str | date | None, name: str, *, end: bool) -> str | None:
+    """A day bound from ``YYYY-MM-DD``, ``YYYYMMDD``, ``YYYY-MM`` or ``YYYY``: a month or
+    a year starts on its first day (``since``) or ends on its last (``until``)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return f"{text}-12-31" if end else f"{text}-01-01"
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            first = date.fromisoformat(f"{text}-01")
+            if not end:
+                return first.isoformat()
+            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return date.fromordinal(following.toordinal() - 1).isoformat()
+        return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise ValueError(f"{name}: expected YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}") from None
 
 
 def _like_escape(text: str) -> str:
