@@ -243,3 +243,10 @@ def test_page_trafilatura_finds_nothing_in_falls_back_to_whole_page(monkeypatch:
 def test_utf16_without_bom() -> None:
     doc = document_from_string((BODY + "\n\n" + BODY2).encode("utf-16-le"))
     assert doc.meta["encoding"] == "utf-16-le" and doc.text == f"{BODY}\n\n{BODY2}"
+
+
+def test_published_given_as_text() -> None:
+    assert document_from_string(BODY, published="20190520").published == date(2019, 5, 20)
+    with pytest.raises(InputError) as err:
+        document_from_string(BODY, published="أمس", where="cli")
+    assert err.value.code == "E105" and err.value.where == "cli:published"

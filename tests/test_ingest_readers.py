@@ -375,3 +375,14 @@ def test_empty_and_binary_files(tmp_path: Path) -> None:
 ])
 def test_detect_format(head: bytes, expected: InputFormat) -> None:
     assert detect_format(head) is expected
+
+
+def test_json_array_of_records(tmp_path: Path) -> None:
+    path = tmp_path / "articles.json"
+    records = [{"id": "r1", "date": "2018-02-20",
+                "text": "قصفت الطائرات الحربية بلدات الغوطة الشرقية ما أدى إلى سقوط عشرات القتلى."},
+               {"id": "r2", "date": "bad", "text": "نص"}]
+    path.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    first, second = _items(path)
+    assert first.document.id == "r1" and first.document.published == date(2018, 2, 20)
+    assert second.error.code == "E105" and second.error.where == f"{path}#2:date"

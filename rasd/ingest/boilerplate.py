@@ -48,7 +48,14 @@ class BoilerplateRules:
     max_words: int
 
     def match(self, line: str) -> Rule | None:
-        """The rule that marks ``line`` as furniture, or None for a content line."""
+        """The rule that marks a line as furniture.
+
+        Args:
+            line: one line of text, stripped or not.
+
+        Returns:
+            The first matching :class:`Rule`, or None for a content line.
+        """
         if len(line.split()) > self.max_words:  # body paragraphs: no key needed
             return None
         key = line_key(line)
@@ -89,7 +96,15 @@ def _key_folding() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
 
 
 def line_key(line: str) -> str:
-    """The form of a line (or a pattern) that rules are matched against."""
+    """The form of a line (or a pattern) that rules are matched against.
+
+    Args:
+        line: a line of text or a pattern.
+
+    Returns:
+        The line without diacritics, tatweel and invisible marks, with alef/yeh/teh
+        marbuta variants and Arabic-Indic digits folded and spaces collapsed.
+    """
     drop, folds = _key_folding()
     key = drop.sub("", line)
     for src, dst in folds:  # str.replace is far faster than str.translate on Arabic text

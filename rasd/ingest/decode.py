@@ -52,6 +52,11 @@ class DecodedText:
 def check_size(size: int, limit: int, where: str) -> None:
     """Refuse an input of ``size`` bytes when it exceeds ``limit``.
 
+    Args:
+        size: the input's size in bytes (for a file, its size on disk).
+        limit: ``Options.max_input_bytes``.
+        where: its name in error messages.
+
     Raises:
         InputError: E104 when the input is too large.
     """
@@ -134,6 +139,10 @@ def decode_bytes(raw: bytes, *, where: str, declared: str | None = None) -> Deco
 
 def check_text(text: str, where: str) -> None:
     """The checks for text that came as ``str``: empty or binary (NUL/control characters).
+
+    Args:
+        text: the decoded input.
+        where: its name in error messages.
 
     Raises:
         InputError: E101 empty, E102 binary.

@@ -25,7 +25,7 @@ _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src)$", 
 MIN_ARABIC_SHARE = 0.25
 
 
-def document_from_string(raw: str | bytes, *, published: date | None = None,
+def document_from_string(raw: str | bytes, *, published: date | str | None = None,
                          source: str | None = None, url: str | None = None,
                          title: str | None = None, id: str | None = None,
                          options: Options | None = None, meta: dict[str, Any] | None = None,
@@ -40,7 +40,8 @@ def document_from_string(raw: str | bytes, *, published: date | None = None,
 
     Args:
         raw: the article, plain text or HTML, as str or bytes.
-        published: publication date; else the page's date (HTML) or None.
+        published: publication date (a date, or ``YYYY-MM-DD``/``YYYYMMDD``); else the
+            page's date (HTML) or None.
         source: the outlet; else the page's site name (HTML) or None.
         url: the address; else the page's canonical URL (HTML) or None.
         title: the title; else the page's title, or the text's headline line.
@@ -56,14 +57,14 @@ def document_from_string(raw: str | bytes, *, published: date | None = None,
         of bytes input.
 
     Raises:
-        InputError: E101 empty, E102 binary, E103 undecodable, E104 too large,
-            E108 no Arabic text.
+        InputError: E101 empty (or nothing left after removing furniture), E102 binary,
+            E103 undecodable, E104 too large, E105 bad ``published``, E108 no Arabic text.
     """
     return build_document(raw, published=published, source=source, url=url, title=title,
                           id=id, options=options, meta=meta, where=where)
 
 
-def build_document(raw: str | bytes, *, published: date | None = None, source: str | None = None,
+def build_document(raw: str | bytes, *, published: date | str | None = None, source: str | None = None,
                    url: str | None = None, title: str | None = None, id: str | None = None,
                    options: Options | None = None, meta: dict[str, Any] | None = None,
                    where: str = "input", content_type: str | None = None,
@@ -77,9 +78,17 @@ def build_document(raw: str | bytes, *, published: date | None = None, source: s
         fallback_published: a date used when neither the caller nor the page gives one
             (a WARC record's capture date).
         Other arguments as for :func:`document_from_string`.
+
+    Returns:
+        The Document, as for :func:`document_from_string`.
+
+    Raises:
+        InputError: as for :func:`document_from_string`.
     """
     options = options or DEFAULT_OPTIONS
     meta = dict(meta or {})
+    if published is not None and not isinstance(published, date):
+        published = parse_date(published, f"{where}:published")
     limit = options.max_input_bytes
     if isinstance(raw, (bytearray, memoryview)):
         raw = bytes(raw)
@@ -157,8 +166,15 @@ def _check_arabic(text: str, where: str) -> None:
 
 
 def normalise_url(url: str) -> str:
-    """The form of a URL used for ids: lower-case scheme and host, no fragment, no
-    default port, no tracking parameters, no trailing slash."""
+    """The form of a URL used for ids.
+
+    Args:
+        url: an absolute URL.
+
+    Returns:
+        The URL with lower-case scheme and host, without fragment, default port,
+        tracking parameters (``utm_*``, ``fbclid`` …) or trailing slash.
+    """
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     if parts.port and not ((parts.scheme == "http" and parts.port == 80)
@@ -171,13 +187,27 @@ def normalise_url(url: str) -> str:
 
 
 def url_id(url: str) -> str:
-    """A stable document id from a URL: the first 16 hex digits of the SHA-1 of its
-    normalised form, so the same article read twice (feed, crawl) gets the same id."""
+    """A stable document id from a URL.
+
+    Args:
+        url: the article's address.
+
+    Returns:
+        The first 16 hex digits of the SHA-1 of :func:`normalise_url` (url), so the same
+        article read twice (from a feed and from a crawl) gets the same id.
+    """
     return hashlib.sha1(normalise_url(url).encode("utf-8")).hexdigest()[:16]
 
 
 def parse_date(value: object, where: str) -> date | None:
-    """A date from ``YYYYMMDD``, ``YYYY-MM-DD`` or an ISO date-time; None for empty.
+    """A date from ``YYYYMMDD``, ``YYYY-MM-DD`` or an ISO date-time.
+
+    Args:
+        value: the value read (str, date, datetime, None).
+        where: file:line:field for the error message.
+
+    Returns:
+        The date, or None for None or an empty string.
 
     Raises:
         InputError: E105 for anything else.

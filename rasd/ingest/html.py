@@ -47,7 +47,15 @@ class HtmlText:
 
 
 def looks_like_html(text: str) -> bool:
-    """True for an HTML page or a fragment with several tags; False for plain text."""
+    """Whether decoded input is HTML.
+
+    Args:
+        text: the decoded input.
+
+    Returns:
+        True for a page (doctype, ``<html>``, ``<head>``, ``<body>`` first) or a fragment
+        with at least three common tags in its first 4 KB; False for plain text.
+    """
     head = text[:4096]
     if _PAGE_START.match(head):
         return True
@@ -55,7 +63,14 @@ def looks_like_html(text: str) -> bool:
 
 
 def is_fragment(text: str) -> bool:
-    """True when the HTML has no ``<html>``/``<body>``: a piece of a page, not a page."""
+    """Whether HTML is a fragment (an RSS item's content) rather than a whole page.
+
+    Args:
+        text: decoded HTML.
+
+    Returns:
+        True when it has no ``<html>``/``<body>`` tag.
+    """
     return re.search(r"<(?:html|body)\b", text[:8192], re.I) is None
 
 
@@ -68,8 +83,9 @@ def html_to_text(html: str, *, url: str | None = None) -> HtmlText:
 
     Returns:
         The body text, one block per line, and the title, publication date, site name,
-        canonical URL and author the page declares. Script and style content never
-        appears in the text.
+        canonical URL (``<link rel=canonical>``/``og:url``) and author the page declares.
+        Script and style content never appears in the text. When trafilatura finds no
+        article the whole page is converted (``extractor == "fallback"``).
     """
     if is_fragment(html):
         return HtmlText(fragment_to_text(html), extractor="fragment")
@@ -110,9 +126,15 @@ def _copy_metadata(result: object, out: HtmlText) -> None:
 
 
 def fragment_to_text(html: str) -> str:
-    """Text of an HTML fragment or page without extraction: one block element per line.
+    """Text of an HTML fragment or page without article extraction.
 
-    Scripts, styles, forms and navigation/header/footer/aside elements are dropped.
+    Args:
+        html: decoded HTML.
+
+    Returns:
+        The text, one block element per line, paragraphs separated by a blank line.
+        Scripts, styles, forms and navigation/header/footer/aside elements are dropped;
+        unparseable input gives "".
     """
     import lxml.html
     from lxml import etree

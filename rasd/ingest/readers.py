@@ -171,6 +171,9 @@ def read_stream(stream: IO[bytes], *, where: str, input_format: str | InputForma
 
     Returns:
         An iterator of :class:`ReadItem`.
+
+    Raises:
+        InputError: E106 when ``input_format`` is not a known format.
     """
     options = options or DEFAULT_OPTIONS
     fmt = _as_format(input_format)
@@ -204,16 +207,23 @@ def read_stream(stream: IO[bytes], *, where: str, input_format: str | InputForma
 
 
 def detect_format(head: bytes) -> InputFormat:
-    """The format of an input from its first bytes (a few KB are enough).
+    """The format of an input from its first bytes.
 
-    ``WARC/`` → warc; an XML feed root (rss, feed, rdf:RDF) → rss; ``<`` → html; a first
-    line that is a JSON object → jsonl; another JSON document → telegram; else txt.
+    Args:
+        head: the first few KB (gzip already undone).
+
+    Returns:
+        ``WARC/`` → warc; an XML feed root (rss, feed, rdf:RDF) → rss; another ``<`` →
+        html; a first line that is a JSON object → jsonl; another JSON document →
+        telegram (whose reader also takes a JSON array of article records); else txt.
     """
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"WARC/"):
         return InputFormat.WARC
     if text.startswith(b"<"):
         return InputFormat.RSS if _FEED_ROOT.search(text[:2048]) else InputFormat.HTML
+    if text.startswith(b"["):
+        return InputFormat.TELEGRAM  # the JSON reader also takes an array of article records
     if text.startswith(b"{"):
         first = text.split(b"\n", 1)[0]
         try:
@@ -276,8 +286,13 @@ def _jsonl_item(line: bytes, where: str, options: Options) -> ReadItem:
     except json.JSONDecodeError as exc:
         return ReadItem(None, InputError(f"bad JSON: {exc.msg} (column {exc.colno})",
                                          where=where, code="E105"), where)
+    return _record_item(record, where, options, InputFormat.JSONL)
+
+
+def _record_item(record: object, where: str, options: Options, fmt: InputFormat) -> ReadItem:
+    """A document from one article record ``{"id", "text" or "html", "date", "title", "url", "source"}``."""
     if not isinstance(record, dict):
-        return ReadItem(None, InputError(f"a line must be a JSON object, not {type(record).__name__}",
+        return ReadItem(None, InputError(f"a record must be a JSON object, not {type(record).__name__}",
                                          where=where, code="E105"), where)
     try:
         body, content_type = _jsonl_body(record, where)
@@ -289,7 +304,7 @@ def _jsonl_item(line: bytes, where: str, options: Options) -> ReadItem:
                 raise InputError(f"{key} must be a string", where=f"{where}:{key}", code="E105")
             fields[key] = str(value) if value is not None and value != "" else None
         meta = {k: v for k, v in record.items() if k not in _JSONL_KNOWN}
-        meta.update(origin=where, input_format=InputFormat.JSONL.value)
+        meta.update(origin=where, input_format=fmt.value)
         doc = build_document(body, published=published, options=options, where=where,
                              content_type=content_type, meta=meta, **fields)
     except InputError as exc:
@@ -409,8 +424,13 @@ def _read_telegram(data: bytes, where: str, options: Options) -> Iterator[ReadIt
     except json.JSONDecodeError as exc:
         raise InputError(f"bad JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                          where=f"{where}:{exc.lineno}", code="E105") from exc
+    if isinstance(export, list):  # a JSON array of article records, as in JSON lines
+        for number, record in enumerate(export, 1):
+            yield _record_item(record, f"{where}#{number}", options, InputFormat.JSONL)
+        return
     if not isinstance(export, dict) or not isinstance(export.get("messages"), list):
-        raise InputError('not a Telegram Desktop export (no "messages" list)', where=where,
+        raise InputError('not a Telegram Desktop export (no "messages" list) nor a list of '
+                         'article records', where=where,
                          code="E106")
     channel = export.get("name")
     channel_key = export.get("id") or channel or "channel"
