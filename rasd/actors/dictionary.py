@@ -74,6 +74,7 @@ class ActorContext:
     locative_words: frozenset[str]  # a state after these is a place, not an actor
     locative_proclitics: frozenset[str]
     place_link_words: frozenset[str]  # a generic noun + one of these + a place: الشرطة في بغداد
+    member_link_words: frozenset[str]  # a member noun + one of these + its group: عناصر من الشرطة
     people_endings: re.Pattern[str]  # a demonym form naming people (plural, dual, accusative)
     office_sectors: frozenset[str]  # a bare title of these sectors names its holder (الرئيس)
 
@@ -91,6 +92,7 @@ def load_context() -> ActorContext:
             locative_words=frozenset(fold(w) for w in raw["locative_words"]),
             locative_proclitics=frozenset(fold(w) for w in raw["locative_proclitics"]),
             place_link_words=frozenset(fold(w) for w in raw["place_link_words"]),
+            member_link_words=frozenset(fold(w) for w in raw["member_link_words"]),
             people_endings=re.compile("(?:" + "|".join(fold(e) for e in raw["people_endings"]) + ")$"),
             office_sectors=frozenset(raw["office_sectors"]),
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from rasd.actors.dictionary import ActorDictionary, ActorEntry, load_actors
 from rasd.doc import Document, Entity
+from rasd.text.matcher import Match
 from rasd.text.normalize import normalize
 
 __all__ = ["find_actor_mentions", "entity_for", "choose_person_entry"]
@@ -15,8 +16,10 @@ def find_actor_mentions(doc: Document, dictionary: ActorDictionary | None = None
     """Every mention of a dictionary actor in ``doc``, as entities on original offsets.
 
     Runs the dictionary's matcher over ``doc.normalized.text`` (normalising the text first
-    if the text stage has not run). The span covers the whole word(s), clitics included
-    (``وللجيش``). Entities of kind org/state/generic have type ORG, persons PERSON; demonyms
+    if the text stage has not run). The span starts after a conjunction or preposition
+    glued to the first word (``والجيش`` → ``الجيش``; ``وللجيش`` → ``للجيش``, where the
+    lam stands for the article) and keeps pronoun suffixes (``جيشه``); the clitics are in
+    ``attrs["proclitic"]``. Entities of kind org/state/generic have type ORG, persons PERSON; demonyms
     and titles are ORG with ``attrs["kind"]`` ``demonym``/``title``: they are helpers that
     :class:`rasd.actors.ActorResolver` merges into the actor they qualify (see its docs).
 
@@ -27,21 +30,49 @@ def find_actor_mentions(doc: Document, dictionary: ActorDictionary | None = None
     dictionary = dictionary or load_actors()
     norm = doc.normalized if doc.normalized is not None else normalize(doc.text)
     found = []
-    for m in dictionary.matcher.find(norm.text):
+    for m in _best_matches(dictionary, norm.text):
         entry = m.payload
-        if m.suffix == "ي" and entry.kind != "demonym":
-            continue  # العسكري، الشعبي: a nisba adjective, not "my army", "my people"
-        start, end = norm.original_span(m.nstart, m.nend)
+        proclitic = norm.text[m.nstart:m.core_start]
+        nstart = m.core_start
+        if proclitic.endswith("ل") and dictionary.has_variant_key(entry, "ا" + m.pattern):
+            # للجيش: the key dropped the article's alef; its lam stands for the article
+            proclitic += "ل"
+            nstart -= 1
+        elif proclitic.endswith(("ال", "لل")):
+            nstart -= 2  # the article is part of the name: الأمريكي، للمسلحين
+        start, end = norm.original_span(nstart, m.nend)
         if entry.kind == "person":
             entry = choose_person_entry(dictionary, entry, doc.published)
         entity = entity_for(entry, start, end, doc.text[start:end], doc.published, dictionary)
-        proclitic = norm.text[m.nstart:m.core_start]
-        if proclitic.endswith("ل") and dictionary.has_variant_key(m.payload, "ا" + m.pattern):
-            proclitic += "ل"  # للجيش: the key dropped the article's alef, its lam is a clitic
         if proclitic:
             entity.attrs["proclitic"] = proclitic
         found.append(entity)
     return found
+
+
+def _acceptable(m: Match[ActorEntry]) -> bool:
+    entry = m.payload
+    if m.suffix == "ي" and entry.kind != "demonym":
+        return False  # العسكري، الشعبي، العراقي: a nisba adjective, not "my army"
+    if entry.kind == "state" and m.prefix.endswith(("ال", "لل")):
+        return False  # السورية is the adjective, not the country سورية
+    return True
+
+
+def _best_matches(dictionary: ActorDictionary, text: str) -> list[Match[ActorEntry]]:
+    """Acceptable matches without overlaps: the longest wins, then the leftmost, then the
+    entry read last (user files before bundled ones)."""
+    found = [m for m in dictionary.matcher.iter_all(text) if _acceptable(m)]
+    found.sort(key=lambda m: (-(m.core_end - m.core_start), m.core_start))
+    taken: list[tuple[int, int]] = []
+    result = []
+    for m in found:
+        if any(m.core_start < e and s < m.core_end for s, e in taken):
+            continue
+        taken.append((m.core_start, m.core_end))
+        result.append(m)
+    result.sort(key=lambda m: m.core_start)
+    return result
 
 
 def choose_person_entry(dictionary: ActorDictionary, entry: ActorEntry,

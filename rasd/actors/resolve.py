@@ -213,6 +213,11 @@ class _Run:
                 self._set_country(a, b.country, a.end)
                 return False
             return False
+        if kind_a == "generic" and a.sector is None and a.country is None and \
+                len(tight) == 1 and tight[0] in self.ctx.member_link_words and \
+                kind_b in ("generic", "org", "state"):
+            self._take_identity(a, b, b.sector)  # عناصر من الشرطة
+            return True
         if kind_a == "generic" and a.country is None and len(tight) == 1 and \
                 tight[0] in self.ctx.place_link_words and b.type == "LOC":
             country = self.place_country(b)
@@ -405,16 +410,11 @@ class _Run:
 
 
 def _clean_mention(text: str, proclitic: str = "") -> str:
-    """The mention without quotes and without the conjunction/preposition glued to it
-    (``وللجيش العراقي`` → ``الجيش العراقي``)."""
+    """The mention without quotes, and with the article restored where a preposition
+    absorbed it (``للجيش العراقي`` → ``الجيش العراقي``)."""
     text = text.strip(" \"'“”«»")
-    if proclitic and fold(text[:len(proclitic)]) == proclitic:
-        if proclitic.endswith("ال"):
-            text = text[len(proclitic) - 2:]
-        elif proclitic.endswith("لل"):
-            text = "ال" + text[len(proclitic):]
-        else:
-            text = text[len(proclitic):]
+    if proclitic.endswith("لل") and text.startswith("لل"):
+        text = "ال" + text[2:]
     return text
 
 
