@@ -58,6 +58,8 @@ class Sentence:
     # clause boundaries inside the sentence (original offsets), split at conjunctions
     # and punctuation that separate independent reports
     clauses: list[tuple[int, int]] = field(default_factory=list)
+    # split off the previous sentence at "، و…" (one orthographic sentence, two reports)
+    chained: bool = False
 
 
 @dataclass(slots=True)

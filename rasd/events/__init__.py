@@ -55,17 +55,31 @@ class EventExtractor:
         sport_words = sum(len(c.cues_of("not_event")) for c in contexts)
         sport_doc = sport_words >= SPORT_DOC_CUES
         main_country = _main_country(doc)
+        headline_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
         events: list[Event] = []
+        headline: list[Event] = []
+        previous_place: Place | None = None
         for ctx in contexts:
+            place_here: Place | None = None
             for group, clause in self._groups(ctx, sport_doc):
-                event = self._event(ctx, group, clause, main_country, len(events) + 1)
-                if event is None or self._refers_back(event, group[0], events):
+                inherited = previous_place if ctx.sentence.chained else None
+                event = self._event(ctx, group, clause, main_country, len(events) + 1, inherited)
+                if event is None:
+                    continue
+                place_here = place_here or event.location
+                if ctx.sentence.end <= headline_end:
+                    headline.append(event)  # the title restates the body: kept only if the body lacks it
+                    continue
+                if self._refers_back(event, group[0], events):
                     continue
                 if not self.options.keep_flagged_events and (event.negated or event.hypothetical or event.historical):
                     continue
                 if event.confidence < self.options.min_confidence:
                     continue
                 events.append(event)
+            previous_place = place_here
+        body_types = {e.plover_type for e in events}
+        events[:0] = [e for e in headline if e.plover_type not in body_types]
         for n, event in enumerate(events, 1):
             event.id = f"e{n}"
         doc.events = events
@@ -95,8 +109,11 @@ class EventExtractor:
         for (clause, plover), hits in sorted(by_clause.items(), key=lambda kv: kv[1][0].start):
             hits.sort(key=_trigger_rank)
             earlier = next((g for g in groups if g[0][0].trigger.plover == plover), None)
-            if earlier is not None and not _doers(ctx, clause):
-                earlier[0].extend(hits)  # the clause adds words (or victims), not a new doer
+            if earlier is not None and (not _doers(ctx, clause) or not _doers(ctx, earlier[1])
+                                        or _consequence(ctx, clause)):
+                # the clause adds words, victims or an outcome to the same happening
+                earlier[0].extend(hits)
+                earlier[0].sort(key=_trigger_rank)
                 continue
             if max(h.trigger.weight for h in hits) < WEAK_WEIGHT and not self._supported(ctx, clause):
                 continue
@@ -110,7 +127,7 @@ class EventExtractor:
 
     # -- 3: one event ----------------------------------------------------------------
     def _event(self, ctx: SentenceContext, group: list[Hit], clause: tuple[int, int],
-               main_country: str | None, number: int) -> Event | None:
+               main_country: str | None, number: int, inherited: Place | None = None) -> Event | None:
         doc = ctx.doc
         main = group[0]
         trig = main.trigger
@@ -118,7 +135,8 @@ class EventExtractor:
         excluded = [attrib[1]] if attrib else []
         spans = [clause] + [ctx.clause_of(h.start) for h in group[1:]]
         roles = assign_roles(ctx, group, spans, excluded)
-        location = _location(ctx, main)
+        # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise
+        location = _location(ctx, main) or inherited
         event_date = _date(ctx, main)
         fatalities, injuries = casualties(ctx, spans)
         flags = flags_for(ctx, main, clause, event_date.value if event_date else None, doc.published)
@@ -149,11 +167,20 @@ class EventExtractor:
     # -- 4: references back ------------------------------------------------------------
     @staticmethod
     def _refers_back(event: Event, main: Hit, earlier: list[Event]) -> bool:
-        """A definite noun trigger with no doer of its own that repeats an earlier event's type."""
-        if main.trigger.pos == "verb" or not main.prefix.endswith(("ال", "لل")) and not _demonstrative(event, main):
+        """Whether a noun trigger only mentions again an event already reported.
+
+        Talks, agreements and other verbal events are named again and again in one article
+        (``الاجتماع``, ``اجتماع القادة``): a noun of an earlier event's type is the same
+        event unless it happened somewhere else. A violent event is repeated only by a
+        definite or demonstrative noun with no doer of its own (``وأسفر الهجوم عن …``).
+        """
+        if main.trigger.pos == "verb":
             return False
-        if event.actor1 is not None and not _demonstrative(event, main):
-            return False
+        if event.plover_type in VIOLENT_TYPES:
+            if not main.prefix.endswith(("ال", "لل")) and not _demonstrative(event, main):
+                return False
+            if event.actor1 is not None and not _demonstrative(event, main):
+                return False
         for prior in earlier:
             if prior.plover_type == event.plover_type and not (prior.negated or prior.hypothetical):
                 if event.plover_type == "ASSAULT" and prior.location and event.location and \
@@ -171,6 +198,11 @@ def _doers(ctx: SentenceContext, clause: tuple[int, int]) -> list[Entity]:
     """Actors of a clause that could be doers: any but civilians and other usual victims."""
     from rasd.events.roles import VICTIM_SECTORS
     return [a for a in ctx.actors(*clause) if a.sector not in VICTIM_SECTORS]
+
+
+def _consequence(ctx: SentenceContext, clause: tuple[int, int]) -> bool:
+    """``…، ما أسفر عن مقتل …``: the clause reports the outcome of what came before."""
+    return any(clause[0] <= c.start < clause[0] + 24 for c in ctx.cues_of("consequence"))
 
 
 def _demonstrative(event: Event, main: Hit) -> bool:

@@ -62,6 +62,7 @@ def _number_near(ctx: SentenceContext, cue: Hit, numbers: list[Entity]) -> int |
             d = ctx.distance(num.end, cue.start) + 1  # "3 قتلى" is as good as "قتل 3", a bit less
         else:
             continue
-        if d <= COUNT_REACH and (best is None or d < best[0]):
+        reach = 1 if num.attrs.get("noun") else COUNT_REACH  # a dual counts its own noun: منزلين is not victims
+        if d <= reach and (best is None or d < best[0]):
             best = (d, num.attrs["value"])
     return best[1] if best else None

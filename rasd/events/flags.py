@@ -47,6 +47,8 @@ def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
             if cue.cue.scope == "before" and not before:
                 continue
             flags.historical = True
+    if _reference(ctx, main):
+        flags.historical = True
     if main.trigger.pos == "verb" and main.prefix.lstrip("وف").startswith("س") and len(main.prefix) >= 2:
         flags.hypothetical = True  # سيقصف، ستشن: the future prefix
     if ctx.text.rstrip("\"'”» ").endswith(("?", "؟")):
@@ -60,6 +62,18 @@ def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
         except ValueError:
             pass
     return flags
+
+
+def _reference(ctx: SentenceContext, main: Hit) -> bool:
+    """``خرقاً لاتفاق …``, ``الاتفاق الموقع``: the noun names an earlier event, not a new one."""
+    if main.trigger.pos == "verb":
+        return False
+    for cue in ctx.cues_of("reference"):
+        if cue.cue.scope == "before" and cue.end <= main.start and ctx.distance(cue.end, main.start) <= 0:
+            return True
+        if cue.cue.scope == "after" and cue.start >= main.end and ctx.distance(main.end, cue.start) <= 1:
+            return True
+    return False
 
 
 def _kana_qad(ctx: SentenceContext, clause: tuple[int, int], main: Hit) -> bool:

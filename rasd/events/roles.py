@@ -35,10 +35,40 @@ class Roles:
     associated: list[Entity] | None = None
 
 
-def _cue_right_before(ctx: SentenceContext, ent: Entity, kinds: tuple[str, ...], gap: int = 1) -> bool:
+def _cue_right_before(ctx: SentenceContext, ent: Entity, kinds: tuple[str, ...], gap: int = 1,
+                      triggers: list[Hit] | None = None) -> bool:
+    """A cue of ``kinds`` ends at most ``gap`` - 1 tokens before ``ent``.
+
+    With ``triggers``, the cue counts only when the closest trigger before it is one of
+    them: ``هجمة من قبل X`` gives X to the attack, not to a meeting earlier in the sentence.
+    """
     for cue in ctx.cues_of(*kinds):
         if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= gap - 1:
-            return True
+            if triggers is None or _governing_trigger(ctx, cue.start) in triggers:
+                return True
+    return False
+
+
+def _governing_trigger(ctx: SentenceContext, offset: int) -> Hit | None:
+    before = [t for t in ctx.triggers if t.end <= offset]
+    return before[-1] if before else None
+
+
+def _after_light_verb(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
+    """``شنت الطائرات غارات``: the actor right after a light verb that precedes the event noun."""
+    for cue in ctx.cues_of("light_verb"):
+        if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 0:
+            following = [t for t in ctx.triggers if t.start >= cue.end]
+            if following and following[0] in triggers:
+                return True
+    return False
+
+
+def _between(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
+    """``اشتباكات بين X و Y``: X is the first party."""
+    for cue in ctx.cues_of("partner_marker"):
+        if cue.text.lstrip("و") == "بين" and cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 0:
+            return _governing_trigger(ctx, cue.start) in triggers
     return False
 
 
@@ -80,16 +110,17 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
             # the trigger names the participants itself: متظاهرين، قتلى مدنيين
             (patients if victim_like and reports_casualties else agents).append((2, dist, ent))
             continue
-        if _cue_right_before(ctx, ent, ("agent_marker",), gap=2):
+        if _cue_right_before(ctx, ent, ("agent_marker",), gap=2, triggers=triggers):
             agents.append((0, dist, ent))
             continue
-        if _cue_right_before(ctx, ent, ("claim",), gap=1):
+        if _cue_right_before(ctx, ent, ("claim",), gap=1) or _after_light_verb(ctx, ent, triggers) \
+                or _between(ctx, ent, triggers):
             agents.append((1, dist, ent))
             continue
-        if plover in PARTNER_TYPES and _cue_right_before(ctx, ent, ("partner_marker",), gap=1):
+        if plover in PARTNER_TYPES and _cue_right_before(ctx, ent, ("partner_marker",), gap=1, triggers=triggers):
             patients.append((0, dist, ent))
             continue
-        if plover not in PARTNER_TYPES and _cue_right_before(ctx, ent, ("target_marker",), gap=1):
+        if plover not in PARTNER_TYPES and _cue_right_before(ctx, ent, ("target_marker",), gap=1, triggers=triggers):
             patients.append((0, dist, ent))
             continue
         right_after = [t for t in triggers if t.end <= ent.start and ctx.distance(t.end, ent.start) <= 1]

@@ -12,6 +12,10 @@ __all__ = ["sentences"]
 _SENTENCE_END = re.compile(r"(?<![0-9٠-٩])(?<!\b[\u0621-\u064a])[.!?؟…]+(?=[\s\"'”»)]|$)|\n+")
 _CLAUSE_END = re.compile(r"[،,؛;:]|\s[-–—]\s")
 _SPACE = " \t\r\n\u00a0\"'“”«»"
+# Arabic chains whole reports with "، و…": a comma followed by a wa-word starts a new
+# sentence when both sides are long enough to be reports of their own.
+_CHAINED = re.compile(r"\s*[،,]\s*(?=و[\u0621-\u064a])")
+CHAINED_MIN_WORDS = 8
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -37,10 +41,17 @@ def sentences(text: str, max_chars: int = 1500) -> list[Sentence]:
     return out
 
 
-def _add(text: str, start: int, end: int, out: list[Sentence], max_chars: int) -> None:
+def _add(text: str, start: int, end: int, out: list[Sentence], max_chars: int,
+         chained: bool = False) -> None:
     start, end = _trim(text, start, end)
     if end <= start:
         return
+    for m in _CHAINED.finditer(text, start, end):
+        if (len(text[start:m.start()].split()) >= CHAINED_MIN_WORDS
+                and len(text[m.end():end].split()) >= CHAINED_MIN_WORDS):
+            _add(text, start, m.start(), out, max_chars, chained)
+            _add(text, m.end(), end, out, max_chars, True)
+            return
     while end - start > max_chars:
         cut = None
         for m in _CLAUSE_END.finditer(text, start + max_chars // 2, start + max_chars):
@@ -58,4 +69,4 @@ def _add(text: str, start: int, end: int, out: list[Sentence], max_chars: int) -
     cs, ce = _trim(text, cstart, end)
     if ce > cs:
         clauses.append((cs, ce))
-    out.append(Sentence(start, end, clauses))
+    out.append(Sentence(start, end, clauses, chained))
