@@ -177,6 +177,8 @@ def _build(rules: list[Rule], defines: dict[str, str]) -> BoilerplateRules:
         except re.error as exc:
             raise DataFileError(f"bad regular expression: {exc}", where=f"{rule.where}:pattern") from exc
         limit = rule.max_words if rule.max_words is not None else unlimited
+        if rule.max_words is None and rule.match == "line":
+            limit = len(rule.pattern.split()) + 2  # room for stray punctuation tokens
         by_limit.setdefault(limit, []).append(f"(?P<r{index}>{regex})")
     groups = tuple((limit, re.compile("|".join(parts), re.IGNORECASE))
                    for limit, parts in sorted(by_limit.items()))
@@ -237,6 +239,12 @@ def remove_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Clea
                 out.dateline = line
             continue
         kept.append(line)
+    if not any(kept) and out.dateline is not None:
+        # "place – outlet" is also how a one-line report can read: never the only content
+        kept = [out.dateline]
+        index = out.removed.index(out.dateline)
+        del out.removed[index], out.removed_kinds[index]
+        out.dateline = None
     while kept and not kept[-1]:
         kept.pop()
     out.text = "\n".join(kept)

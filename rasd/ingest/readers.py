@@ -279,7 +279,7 @@ def _read_jsonl(stream: IO[bytes], where: str, options: Options) -> Iterator[Rea
 
 def _jsonl_item(line: bytes, where: str, options: Options) -> ReadItem:
     try:
-        record = json.loads(line)
+        record = json.loads(line.rstrip(b"\r\n"))
     except UnicodeDecodeError as exc:
         return ReadItem(None, InputError(f"undecodable line (JSON lines must be UTF-8): {exc.reason}",
                                          where=where, code="E103"), where)
