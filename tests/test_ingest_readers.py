@@ -386,3 +386,17 @@ def test_json_array_of_records(tmp_path: Path) -> None:
     first, second = _items(path)
     assert first.document.id == "r1" and first.document.published == date(2018, 2, 20)
     assert second.error.code == "E105" and second.error.where == f"{path}#2:date"
+
+
+def test_gzipped_jsonl_through_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = "".join(json.dumps({"id": f"p{n}", "text": "اعتقلت قوات الأمن ثلاثة أشخاص بعد الاشتباك."},
+                               ensure_ascii=False) + "\n" for n in range(3))
+    data = gzip.compress(lines.encode("utf-8"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_Pipe(data))))
+    assert [i.document.id for i in _items("-")] == ["p0", "p1", "p2"]
+
+
+def test_gzipped_warc_through_a_pipe(warc_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_Pipe(warc_file.read_bytes()))))
+    items = _items("-")
+    assert [i.ok for i in items] == [True, False, True]

@@ -181,7 +181,8 @@ def read_stream(stream: IO[bytes], *, where: str, input_format: str | InputForma
     if head.startswith(_GZIP_MAGIC):
         # decompress here; warcio reads plain WARC as well as gzipped
         try:
-            head, stream = _sniff(gzip.GzipFile(fileobj=stream, mode="rb"))
+            # no seeking back in a gzip stream: its source may be a pipe
+            head, stream = _sniff(gzip.GzipFile(fileobj=stream, mode="rb"), seek=False)
         except (OSError, EOFError) as exc:
             yield ReadItem(None, InputError(f"broken gzip file: {_one_line(exc)}", where=where, code="E103"), where)
             return
@@ -470,9 +471,9 @@ def _one_line(exc: object, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _sniff(stream: IO[bytes]) -> tuple[bytes, IO[bytes]]:
+def _sniff(stream: IO[bytes], *, seek: bool = True) -> tuple[bytes, IO[bytes]]:
     """The first bytes of ``stream`` and a stream that still starts at them."""
-    if stream.seekable():
+    if seek and stream.seekable():
         start = stream.tell()
         head = stream.read(_SNIFF)
         stream.seek(start)
