@@ -250,3 +250,18 @@ def test_published_given_as_text() -> None:
     with pytest.raises(InputError) as err:
         document_from_string(BODY, published="أمس", where="cli")
     assert err.value.code == "E105" and err.value.where == "cli:published"
+
+
+@pytest.mark.parametrize("declared,actual", [
+    ("iso-8859-6", "iso-8859-6"),   # declared and right
+    (None, "windows-1256"),         # not declared
+    ("utf-8", "windows-1256"),      # declared wrongly, as pages often do
+    ("windows-1256", "utf-8"),      # declared wrongly the other way
+])
+def test_html_charset_declared_or_not(declared: str | None, actual: str) -> None:
+    meta = f'<meta charset="{declared}">' if declared else ""
+    html = (f"<html><head>{meta}<title>مظاهرة في الخرطوم</title></head><body><article>"
+            f"<p>{BODY}</p><p>{BODY2}</p></article></body></html>")
+    doc = document_from_string(html.encode(actual))
+    assert codecs.lookup(doc.meta["encoding"]).name == codecs.lookup(actual).name
+    assert BODY in doc.text and BODY2 in doc.text
