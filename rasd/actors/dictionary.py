@@ -74,9 +74,16 @@ class ActorContext:
     locative_words: frozenset[str]  # a state after these is a place, not an actor
     locative_proclitics: frozenset[str]
     place_link_words: frozenset[str]  # a generic noun + one of these + a place: الشرطة في بغداد
+    place_link_sectors: frozenset[str]
     member_link_words: frozenset[str]  # a member noun + one of these + its group: عناصر من الشرطة
     people_endings: re.Pattern[str]  # a demonym form naming people (plural, dual, accusative)
     office_sectors: frozenset[str]  # a bare title of these sectors names its holder (الرئيس)
+    container_generics: frozenset[str]  # دورية للجيش، مسلحين من القاعدة: take the actor's identity
+    belonging_words: frozenset[str]  # طائرة تابعة للقوات الأميركية
+    instrument_nouns: frozenset[str]  # صاروخ إسرائيلي: the demonym names a military
+    instrument_adjectives: frozenset[str]
+    pronoun_suffixes: frozenset[str]  # جنوده: the country of the actor named before
+    title_modifiers: frozenset[str]  # رئيس الوزراء السابق X
 
 
 @lru_cache(maxsize=None)
@@ -92,9 +99,16 @@ def load_context() -> ActorContext:
             locative_words=frozenset(fold(w) for w in raw["locative_words"]),
             locative_proclitics=frozenset(fold(w) for w in raw["locative_proclitics"]),
             place_link_words=frozenset(fold(w) for w in raw["place_link_words"]),
+            place_link_sectors=frozenset(raw["place_link_sectors"]),
             member_link_words=frozenset(fold(w) for w in raw["member_link_words"]),
             people_endings=re.compile("(?:" + "|".join(fold(e) for e in raw["people_endings"]) + ")$"),
             office_sectors=frozenset(raw["office_sectors"]),
+            container_generics=frozenset(raw["container_generics"]),
+            belonging_words=frozenset(fold(w) for w in raw["belonging_words"]),
+            instrument_nouns=frozenset(fold(w) for w in raw["instrument_nouns"]),
+            instrument_adjectives=frozenset(fold(w) for w in raw["instrument_adjectives"]),
+            pronoun_suffixes=frozenset(fold(w) for w in raw["pronoun_suffixes"]),
+            title_modifiers=frozenset(fold(w) for w in raw["title_modifiers"]),
         )
     except KeyError as exc:
         raise DataFileError(f"missing key {exc.args[0]!r}", where="actors/context.json",

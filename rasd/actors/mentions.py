@@ -46,6 +46,8 @@ def find_actor_mentions(doc: Document, dictionary: ActorDictionary | None = None
         entity = entity_for(entry, start, end, doc.text[start:end], doc.published, dictionary)
         if proclitic:
             entity.attrs["proclitic"] = proclitic
+        if m.suffix and entry.kind == "generic" and not m.pattern.endswith(m.suffix):
+            entity.attrs["enclitic"] = m.suffix  # جنوده: whose soldiers the resolver may tell
         found.append(entity)
     return found
 

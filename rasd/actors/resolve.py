@@ -85,6 +85,8 @@ class ActorResolver:
         run.drop_locative_states()
         run.compose()
         run.link_persons()
+        run.possessives()
+        run.instruments()
         run.clean_up()
         doc.entities = run.result()
         return doc
@@ -181,6 +183,17 @@ class _Run:
         if tight is None:
             return False
         kind_a, kind_b = _kind(a), (_kind(b) if _is_mine(b) else None)
+        container = kind_a == "generic" and a.country is None and \
+            a.attrs.get("base") in self.ctx.container_generics
+        b_proclitic = b.attrs.get("proclitic", "") if _is_mine(b) else ""
+        if container and tight == [] and b_proclitic in ("ل", "لل") and \
+                kind_b in ("generic", "org", "state") and (b.country or b.sector):
+            self._take_identity(a, b, b.sector or a.sector)  # دورية للجيش الأميركي
+            return True
+        if kind_a == "generic" and a.country is None and len(tight) == 1 and \
+                tight[0] in self.ctx.belonging_words and b_proclitic.startswith(("ل", "لل")) and b.country:
+            self._set_country(a, b.country, a.end)  # طائرة تابعة للقوات الأميركية
+            return False
         if not self._continues_phrase(b):
             return False
         if tight == []:
@@ -202,24 +215,29 @@ class _Run:
             if kind_a in ("generic", "title") and kind_b == "state" and a.country is None:
                 self._set_country(a, b.country, b.end)
                 self.remove(b)
+                if kind_a == "title" and a.sector is None:
+                    a.sector = "GOV"  # رئيس تيمور الشرقية: the head of a state governs it
                 return True
             if kind_a in ("generic", "title") and b.type == "LOC" and a.country is None:
                 country = self.place_country(b)
                 if country:
                     self._set_country(a, country, b.end)
+                    if kind_a == "title" and a.sector is None:
+                        a.sector = "GOV"
                     return True
             if kind_a == "generic" and a.sector == "GOV" and b.type == "PERSON" and \
                     a.country is None and b.country:
                 self._set_country(a, b.country, a.end)
                 return False
             return False
-        if kind_a == "generic" and a.sector is None and a.country is None and \
+        if (container or (kind_a == "generic" and a.sector is None and a.country is None)) and \
                 len(tight) == 1 and tight[0] in self.ctx.member_link_words and \
-                kind_b in ("generic", "org", "state"):
+                kind_b in ("generic", "org", "state") and (b.country or a.sector is None):
             self._take_identity(a, b, b.sector)  # عناصر من الشرطة
             return True
         if kind_a == "generic" and a.country is None and len(tight) == 1 and \
-                tight[0] in self.ctx.place_link_words and b.type == "LOC":
+                tight[0] in self.ctx.place_link_words and b.type == "LOC" and \
+                a.sector in self.ctx.place_link_sectors:
             country = self.place_country(b)
             if country:
                 self._set_country(a, country, a.end)
@@ -313,12 +331,16 @@ class _Run:
             q = self.prev_of(cur)
             if q is None or not _is_mine(q) or _kind(q) not in ("title", "org", "state", "generic"):
                 break
-            allowed = _SOFT_GAP | (frozenset(":") if cur is p else frozenset())
+            allowed = _SOFT_GAP | (frozenset(":،,") if cur is p else frozenset())
             words = self.gap(q.end, cur.start, allowed)
             if words is None:
                 break
-            if words and not (_kind(q) == "title" and cur is not p and
-                              all(w in self.ctx.link_words for w in words) and len(words) == 1):
+            if cur is p:
+                # رئيسة الوزراء السابقة، X: adjectives of the title may come first
+                if any(w not in self.ctx.title_modifiers for w in words) or len(words) > 1:
+                    break
+            elif words and not (_kind(q) == "title" and
+                                all(w in self.ctx.link_words for w in words) and len(words) == 1):
                 break
             chain.insert(0, q)
             cur = q
@@ -390,6 +412,46 @@ class _Run:
                         p.attrs[key] = found.attrs[key]
                 return
 
+    # -- 3b. possessives and instruments ----------------------------------------
+    def possessives(self) -> None:
+        """``قال الجيش الأميركي إن جنوده``: a generic noun with a pronoun suffix takes the
+        country of the nearest actor before it in the same sentence."""
+        for e in self.live():
+            if not _is_mine(e) or _kind(e) != "generic" or e.country is not None or \
+                    e.attrs.get("enclitic") not in self.ctx.pronoun_suffixes:
+                continue
+            start = self.sentence_start(e.start)
+            before = [o for o in self.live() if _is_mine(o) and o.end <= e.start and o.start >= start
+                      and o.country and _kind(o) in ("org", "state", "generic", "office")]
+            if before:
+                self._set_country(e, before[-1].country, e.end)
+
+    def sentence_start(self, offset: int) -> int:
+        for s in self.doc.sentences:
+            if s.start <= offset < s.end:
+                return s.start
+        return max(0, offset - 200)
+
+    def instruments(self) -> None:
+        """``صاروخ إسرائيلي``, ``ضربة جوية أميركية``: a demonym after a weapon or an
+        operation names the military of that country."""
+        for e in self.live():
+            if not _is_mine(e) or _kind(e) != "demonym":
+                continue
+            window = fold(self.text[max(0, e.start - 40):e.start]).rstrip(" \u00a0")
+            if not _LAST_WORD.search(window):
+                continue  # punctuation before the demonym: it qualifies nothing here
+            words = _WORD.findall(window)
+            last = [_strip_article(w) for w in words[-2:]]
+            hit = bool(last) and (last[-1] in self.ctx.instrument_nouns or (
+                len(last) == 2 and last[-1] in self.ctx.instrument_adjectives and
+                last[0] in self.ctx.instrument_nouns))
+            if hit:
+                e.attrs["kind"] = "generic"
+                e.sector = "MIL"
+                e.id = f"forces@{e.country.lower()}" if e.country else None
+                e.canonical = f"{self.d.country_name(e.country)} Military"
+
     # -- 4. clean-up --------------------------------------------------------------
     def clean_up(self) -> None:
         for e in self.live():
@@ -407,6 +469,13 @@ class _Run:
                     e.attrs["kind"] = "people"
             elif kind == "generic" and e.sector is None and e.country is None:
                 self.remove(e)
+
+
+def _strip_article(word: str) -> str:
+    for prefix in ("وال", "بال", "فال", "لل", "ال"):
+        if word.startswith(prefix) and len(word) > len(prefix) + 2:
+            return word[len(prefix):]
+    return word
 
 
 def _clean_mention(text: str, proclitic: str = "") -> str:
