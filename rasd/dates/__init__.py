@@ -43,11 +43,16 @@ class DateResolver:
         return doc
 
 
-def find_date_mentions(doc: Document) -> list[Entity]:
-    """DATE entities for the date expressions of ``doc`` (its text stage must have run)."""
+def find_date_mentions(doc: Document, words: list[tuple[int, str]] | None = None) -> list[Entity]:
+    """DATE entities for the date expressions of ``doc`` (its text stage must have run).
+
+    ``words``: ``(nstart, norm)`` of its tokens, when the caller has built them already.
+    """
     norm: NormalizedText = doc.normalized
+    if words is None:
+        words = [(t.nstart, t.norm) for t in doc.tokens]
     out = []
-    for mention in find_dates(norm.text):
+    for mention in find_dates(norm.text, words):
         start, end = norm.original_span(mention.nstart, mention.nend)
         out.append(Entity("DATE", start, end, doc.text[start:end], attrs={"expr": mention.expr}))
     return out

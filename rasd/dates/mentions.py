@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from rasd.entities.numbers import load_numbers, parse_number_words
 from rasd.entities.tsv import alternation, read_tsv, variants
@@ -69,9 +69,10 @@ class DateLexicon:
     relative: dict[str, tuple[str, int, str, bool]]  # phrase → (unit, offset, precision, needs_part)
     units: dict[str, tuple[str, int | None, int | None, str]]  # → (unit, count, vague, precision)
     patterns: tuple[tuple[re.Pattern[str], Callable[..., DateExpr | None]], ...]
+    anchors: frozenset[str]  # words a date expression can begin with
 
 
-_PRE = r"(?<!\w)(?:(?:و|ف|ب|ل|وب|فب|ول|فل)(?=\w))?"
+_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
 
 
 @lru_cache(maxsize=None)
@@ -131,19 +132,31 @@ def load_dates() -> DateLexicon:
         (rf"(?:{alternation(ago_words)})\s+(?:(?:نحو|حوالي|قرابه|اكثر من|اقل من)\s+)?(?:(?P<n>{num})\s+)?"
          rf"(?P<unit>{alternation(units)})(?!\w)(?!\s*\d)", _ago),
     )
-    patterns = tuple((re.compile(_PRE + rf"(?P<core>{p})"), handler) for p, handler in lex_patterns)
-    return DateLexicon(months, weekdays, rel, parts, tods, relative, units, patterns)
+    patterns = tuple((re.compile(rf"(?P<core>{p})(?!\w)"), handler) for p, handler in lex_patterns)
+    anchors = {key.split(" ")[0] for table in (months, weekdays, relative, tods, parts)
+               for key in table} | {k.split(" ")[0] for k in year_words + ago_words} | {"يوم", "شهر"}
+    return DateLexicon(months, weekdays, rel, parts, tods, relative, units, patterns, frozenset(anchors))
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Date expressions in normalised ``text``, longest first where they overlap, in order."""
+def find_dates(text: str, words: Iterable[tuple[int, str]] | None = None) -> list[DateMention]:
+    """Date expressions in normalised ``text``, longest first where they overlap, in order.
+
+    Args:
+        text: normalised text.
+        words: its words as ``(start, word)`` pairs when the caller has them (tokens).
+    """
     lex = load_dates()
     found: list[DateMention] = []
-    for pattern, handler in lex.patterns:
-        for m in pattern.finditer(text):
+    if words is None:
+        words = ((m.start(), m.group()) for m in _WORD.finditer(text))
+    for start in _anchor_positions(words, lex.anchors):
+        for pattern, handler in lex.patterns:
+            m = pattern.match(text, start)
+            if m is None:
+                continue
             expr = handler(m, lex)
             if expr is not None:
-                found.append(DateMention(m.start("core"), _trim_end(text, m.start("core"), m.end("core")), expr))
+                found.append(DateMention(start, _trim_end(text, start, m.end()), expr))
     found.sort(key=lambda d: (-(d.nend - d.nstart), d.nstart))
     taken: list[DateMention] = []
     for d in found:
@@ -151,6 +164,24 @@ def find_dates(text: str) -> list[DateMention]:
             taken.append(d)
     taken.sort(key=lambda d: d.nstart)
     return taken
+
+
+def _anchor_positions(words: Iterable[tuple[int, str]], anchors: frozenset[str]) -> list[int]:
+    """Where a date expression may begin: each word that is an anchor or a number, after
+    its clitic (و, ب, ل …) if it has one."""
+    out = []
+    for start, word in words:
+        if word in anchors or word[0] in _DIGITS:
+            out.append(start)
+        elif word[0] in "وفبل" and len(word) > 2:
+            if word[1:] in anchors or word[1] in _DIGITS:
+                out.append(start + 1)
+            elif word[1] in "بل" and (word[2:] in anchors or word[2] in _DIGITS):
+                out.append(start + 2)
+    return out
+
+
+_DIGITS = frozenset("0123456789")
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

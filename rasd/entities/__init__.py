@@ -60,18 +60,24 @@ class EntityRecognizer:
         from rasd.dates import find_date_mentions
 
         dictionary = self.actor_finder(doc) + self.place_finder(doc)
-        dates = find_date_mentions(doc)
-        numbers = [n for n in find_number_entities(doc) if not _inside_any(n, dates)]
+        words = [(t.nstart, t.norm) for t in doc.tokens]
+        dates = find_date_mentions(doc, words)
+        numbers = [n for n in find_number_entities(doc, words) if not _inside_any(n, dates)]
         persons = find_persons(doc, dictionary, dates + numbers)
         doc.entities = merge_entities(dictionary, persons + dates + numbers)
         return doc
 
 
-def find_number_entities(doc: Document) -> list[Entity]:
-    """NUM entities of ``doc`` (its text stage must have run)."""
+def find_number_entities(doc: Document, words: list[tuple[int, str]] | None = None) -> list[Entity]:
+    """NUM entities of ``doc`` (its text stage must have run).
+
+    ``words``: ``(nstart, norm)`` of its tokens, when the caller has built them already.
+    """
     norm = doc.normalized
+    if words is None:
+        words = [(t.nstart, t.norm) for t in doc.tokens]
     out = []
-    for num in find_numbers(norm.text):
+    for num in find_numbers(norm.text, words):
         start, end = norm.original_span(num.nstart, num.nend)
         out.append(Entity("NUM", start, end, doc.text[start:end], attrs=_number_attrs(num)))
     return out
@@ -91,7 +97,7 @@ def _number_attrs(num: NumberMention) -> dict[str, object]:
 
 
 def _inside_any(ent: Entity, others: list[Entity]) -> bool:
-    return any(o.start <= ent.start and ent.end <= o.end for o in others)
+    return any(o.start <= ent.start and ent.end <= o.end for o in others)  # few dates per text
 
 
 def _no_entities(doc: Document) -> list[Entity]:

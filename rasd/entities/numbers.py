@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 from rasd.entities.tsv import alternation, read_tsv, variants
 
@@ -35,15 +36,12 @@ class NumberLexicon:
     duals: dict[str, str]  # folded dual form → singular noun
     qualifiers: dict[str, tuple[str, str]]  # folded phrase → (qualifier, position)
     word_alt: str  # regex alternation of every number word and vague count
+    vocabulary: frozenset[str]  # every word that may be part of a written number
     digits_re: re.Pattern[str]
-    words_re: re.Pattern[str]
-    duals_re: re.Pattern[str]
     before_re: re.Pattern[str]  # a qualifier right before a number (searched on a short tail)
     after_re: re.Pattern[str]  # a qualifier after the counted noun
 
 
-_PROCLITIC = r"(?:و|ف|ب|ل|وب|فب|ول|فل)?"
-_CLITIC = r"(?:و|ف|ب|ل|وب|فب|ول|فل)"
 _CLITICS = ("وب", "فب", "ول", "فل", "و", "ف", "ب", "ل")
 
 
@@ -69,14 +67,12 @@ def load_numbers() -> NumberLexicon:
     word_alt = alternation(set(words) | set(approx))
     before = [k for k, (_, pos) in qualifiers.items() if pos == "before"]
     after = [k for k, (_, pos) in qualifiers.items() if pos == "after"]
-    one = rf"(?:{word_alt})(?!\w)"
     return NumberLexicon(
         words=words, approx=approx, duals=duals, qualifiers=qualifiers, word_alt=word_alt,
         digits_re=re.compile(
-            r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)"
+            r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)"
             rf"(?:\s*({alternation([k for k, (_, kind) in words.items() if kind.startswith('multiplier')])})(?!\w))?"),
-        words_re=re.compile(rf"(?<!\w)(?:{one}|{_CLITIC}{one})(?:\s+و?{one})*"),
-        duals_re=re.compile(rf"(?<!\w)(?:{_PROCLITIC}|وال|فال|بال|ال|لل)({alternation(duals)})(?!\w)"),
+        vocabulary=frozenset(words) | frozenset(w for k in approx for w in k.split(" ")),
         before_re=re.compile(rf"(?<!\w)(?:و|ف)?({alternation(before)})\s+$"),
         after_re=re.compile(rf"\s+(?:[^\s\d]+\s+)?({alternation(after)})(?!\w)"),
     )
@@ -94,21 +90,31 @@ def parse_number_words(text: str) -> int | None:
     return None
 
 
-def find_numbers(text: str) -> list[NumberMention]:
-    """Every number in the normalised ``text``, in order (may overlap dates: the caller decides)."""
+def find_numbers(text: str, words: Iterable[tuple[int, str]] | None = None) -> list[NumberMention]:
+    """Every number in the normalised ``text``, in order (may overlap dates: the caller decides).
+
+    Args:
+        text: normalised text.
+        words: its words as ``(start, word)`` pairs when the caller has them (tokens).
+    """
     lex = load_numbers()
     found: list[NumberMention] = []
     for m in lex.digits_re.finditer(text):
+        if m.start() and text[m.start() - 1] in ".,":
+            continue  # the tail of a decimal or of a list such as 1,2
         raw = m.group(1).replace(",", "")
         value = float(raw) if "." in raw else int(raw)
         if m.group(2):
             value *= lex.words[m.group(2)][0]
         found.append(NumberMention(m.start(), m.end(), int(value)))
-    for m in lex.words_re.finditer(text):
-        for s, e, value, kind in _split_numbers(m.group(), m.start(), lex):
+    if words is None:
+        words = ((m.start(), m.group()) for m in _ARABIC_WORD.finditer(text))
+    runs, duals = _word_runs(text, words, lex)
+    for run_start, run_end in runs:
+        for s, e, value, kind in _split_numbers(text[run_start:run_end], run_start, lex):
             found.append(NumberMention(s, e, value, approximate=kind == "approx", kind=kind))
-    for m in lex.duals_re.finditer(text):
-        found.append(NumberMention(m.start(1), m.end(1), 2, kind="dual", noun=lex.duals[m.group(1)]))
+    for start, end, noun in duals:
+        found.append(NumberMention(start, end, 2, kind="dual", noun=noun))
     found.sort(key=lambda n: (n.nstart, -n.nend))
     kept: list[NumberMention] = []
     for num in found:  # a number inside a longer one (آلاف in 10 آلاف) is part of it
@@ -142,6 +148,34 @@ def _qualify(text: str, num: NumberMention, lex: NumberLexicon) -> None:
 
 
 _WORD = re.compile(r"\S+")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
+
+
+def _word_runs(text: str, words: Iterable[tuple[int, str]], lex: NumberLexicon
+               ) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Spans of consecutive number words (a clitic allowed on each) separated by spaces
+    only, and the duals (start, end, noun) with their clitics left out."""
+    vocabulary, dual_forms = lex.vocabulary, lex.duals
+    runs: list[tuple[int, int]] = []
+    duals: list[tuple[int, int, str]] = []
+    for start, word in words:
+        if word not in vocabulary and not (len(word) > 2 and word[0] in "وفبل" and (word[1:] in vocabulary or (
+                word[1] in "بل" and word[2:] in vocabulary))):
+            if word[-1] in "نا" and len(word) > 4:  # duals end in ين / ان
+                for cut in (0, 1, 2, 3):
+                    if word[cut:] in dual_forms and (cut == 0 or word[:cut] in _DUAL_CLITICS):
+                        duals.append((start + cut, start + len(word), dual_forms[word[cut:]]))
+                        break
+            continue
+        end = start + len(word)
+        if runs and text[runs[-1][1]:start].isspace():
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs, duals
+
+
+_DUAL_CLITICS = frozenset(("و", "ف", "ب", "ل", "ال", "وال", "فال", "بال", "لل", "ول", "وب"))
 
 
 def _split_numbers(chunk: str, offset: int, lex: NumberLexicon) -> list[tuple[int, int, int, str]]:
@@ -182,6 +216,10 @@ def _split_numbers(chunk: str, offset: int, lex: NumberLexicon) -> list[tuple[in
         if word in lex.approx and word not in lex.words:
             close()
             out.append((s, e, lex.approx[word], "approx"))
+            i += 1
+            continue
+        if word not in lex.words:  # the second word of a vague count, alone
+            close()
             i += 1
             continue
         value, kind = lex.words[word]

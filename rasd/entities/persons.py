@@ -19,6 +19,7 @@ A later bare surname (``وشبه صوفان``) of a name seen earlier is tagged 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -51,6 +52,8 @@ class PersonLexicon:
     blockers: frozenset[str]
     titles: PhraseMatcher[Title]
     title_words: frozenset[str]
+    starters: frozenset[str]  # words a name can begin with
+    compound_tails: frozenset[str]  # الدين, الله: second halves of given names
 
 
 @lru_cache(maxsize=None)
@@ -77,7 +80,10 @@ def load_persons() -> PersonLexicon:
     return PersonLexicon(first, frozenset(particles.get("kunya", ())), frozenset(particles.get("kunya_f", ())),
                          frozenset(particles.get("link", ())), frozenset(particles.get("compound", ())),
                          frozenset(particles.get("suffix", ())), stop, frozenset(speech), frozenset(blockers),
-                         titles, frozenset(title_words))
+                         titles, frozenset(title_words),
+                         frozenset(first) | particles.get("kunya", set()) | particles.get("kunya_f", set())
+                         | particles.get("compound", set()),
+                         frozenset(particles.get("compound_tail", ())))
 
 
 # How many tokens may stand between a title that needs a complement and the name
@@ -98,6 +104,29 @@ class _TitleHit:
     prefix: str = ""  # the clitic written before it (و in وقائد)
 
 
+_QUOTES = re.compile('"')
+
+
+class _Gaps:
+    """The normalised text between token i and token i+1, computed when asked."""
+
+    def __init__(self, text: str, tokens: list) -> None:
+        self.text = text
+        self.tokens = tokens
+
+    def __getitem__(self, i: int) -> str:
+        return self.text[self.tokens[i].nend:self.tokens[i + 1].nstart]
+
+
+def _core(word: str, starters: frozenset[str]) -> str:
+    if word in starters or len(word) < 4 or word[0] not in "وفبل":
+        return word
+    for rest in (word[1:], word[2:]) if word[1] in "بلو" else (word[1:],):
+        if rest in starters or rest.startswith("عبدال"):
+            return rest
+    return word
+
+
 class _Scan:
     """Per-document state: tokens, gaps, entity coverage, title hits."""
 
@@ -108,9 +137,10 @@ class _Scan:
         self.tokens = doc.tokens
         self.words = [t.norm for t in doc.tokens]
         text = doc.normalized.text
-        self.gaps = [text[a.nend:b.nstart] for a, b in zip(doc.tokens, doc.tokens[1:])]
+        self.text = text
+        self.gaps = _Gaps(text, doc.tokens)
         self.starts = [t.start for t in doc.tokens]
-        self.quotes = [k for k, ch in enumerate(text) if ch == _QUOTE] if _QUOTE in text else []
+        self.quotes = [m.start() for m in _QUOTES.finditer(text)] if _QUOTE in text else []
         n = len(doc.tokens)
         # token → the dictionary entity covering it (ORG/LOC/PERSON, helpers included)
         self.entity_at: list[Entity | None] = [None] * n
@@ -155,16 +185,7 @@ class _Scan:
     # -- token classes -------------------------------------------------------------
     def core(self, i: int) -> str:
         """The word without a leading clitic when the rest is a name word."""
-        w = self.words[i]
-        lex = self.lex
-        if w in lex.first_names or w in lex.kunya or w in lex.kunya_f or w in lex.compound:
-            return w
-        for c in _CLITICS:
-            rest = w[len(c):]
-            if w.startswith(c) and (rest in lex.first_names or rest in lex.kunya or rest in lex.compound
-                                    or rest.startswith("عبدال")):
-                return rest
-        return w
+        return _core(self.words[i], self.lex.starters)
 
     def space_after(self, i: int) -> bool:
         return i + 1 < len(self.words) and self.gaps[i].strip() == ""
@@ -174,7 +195,7 @@ class _Scan:
 
     def free(self, i: int) -> bool:
         ent = self.entity_at[i]
-        return not self.blocked[i] and (ent is None or ent.attrs.get("kind") == "demonym")
+        return not self.blocked[i] and (ent is None or ent.type == "PERSON" or ent.attrs.get("kind") == "demonym")
 
     def opens_quote(self, i: int) -> bool:
         """A quotation mark opens right before token ``i`` (quotes are paired in order)."""
@@ -183,7 +204,9 @@ class _Scan:
         return bisect.bisect_left(self.quotes, self.tokens[i].nstart) % 2 == 1
 
     def is_al_word(self, w: str) -> bool:
-        return w.startswith("ال") and len(w) >= 4 and w not in self.lex.stopwords and w not in self.lex.title_words
+        """A word that can be an الـ surname: not a feminine or plural adjective (العالمية)."""
+        return (w.startswith("ال") and len(w) >= 4 and not w.endswith(("يه", "ات"))
+                and w not in self.lex.stopwords and w not in self.lex.title_words)
 
 
 def find_persons(doc: Document, dict_entities: list[Entity], taken: list[Entity]) -> list[Entity]:
@@ -197,16 +220,20 @@ def find_persons(doc: Document, dict_entities: list[Entity], taken: list[Entity]
     lex = load_persons()
     scan = _Scan(doc, lex, dict_entities, taken)
     found: list[tuple[int, int, dict[str, Any]]] = []
-    n = len(scan.words)
-    i = 0
-    while i < n:
-        result = _name_at(scan, i)
-        if result is None:
-            i += 1
+    starters = lex.starters
+    # only words that can begin a name (with or without a clitic) are looked at closely
+    candidates = [i for i, w in enumerate(scan.words)
+                  if w in starters or "عبدال" in w
+                  or (len(w) > 3 and w[0] in "وفبل" and (w[1:] in starters or w[2:] in starters))]
+    after = -1
+    for i in candidates:
+        if i <= after:
             continue
-        last, attrs = result
-        found.append((i, last, attrs))
-        i = last + 1
+        result = _name_at(scan, i)
+        if result is not None:
+            last, attrs = result
+            found.append((i, last, attrs))
+            after = last
     persons = [_entity(scan, first, last, attrs) for first, last, attrs in found]
     _link_repeats(scan, found, persons)
     persons.extend(_surname_references(scan, found, persons))
@@ -226,16 +253,20 @@ def _entity(scan: _Scan, first: int, last: int, attrs: dict[str, Any]) -> Entity
 
 def _name_at(scan: _Scan, i: int) -> tuple[int, dict[str, Any]] | None:
     lex = scan.lex
+    w = scan.core(i)
+    if w not in lex.starters and not w.startswith("عبدال"):
+        return None
     if not scan.free(i):
         return None
-    w = scan.core(i)
     kunya = w in lex.kunya or w in lex.kunya_f
     compound = w in lex.compound or w.startswith("عبدال")
-    if not (kunya or compound or w in lex.first_names):
-        return None
     if _blocked_before(scan, i):
         return None
     title = _title_before(scan, i)
+    if title is not None and _blocked_before(scan, title[0].first):
+        return None  # مطار الملك عبد العزيز, جائزة الملك فيصل
+    if w in lex.stopwords and (_preposition_spelling(scan, i) or title is None and not scan.opens_quote(i)):
+        return None  # على, folded to علي
     quoted = scan.opens_quote(i)
     speech = i > 0 and scan.space_after(i - 1) and _bare(scan.words[i - 1], lex.speech)
     strong = title is not None or quoted or speech
@@ -277,6 +308,12 @@ def _name_at(scan: _Scan, i: int) -> tuple[int, dict[str, Any]] | None:
     return last, attrs
 
 
+def _preposition_spelling(scan: _Scan, i: int) -> bool:
+    """The original token ends in alef maqsura (على), so it is not the name علي."""
+    tok = scan.tokens[i]
+    return scan.doc.text[tok.start:tok.end].rstrip()[-1:] == "ى"
+
+
 def _bare(word: str, words: frozenset[str]) -> bool:
     return word in words or (word[:1] in "وف" and word[1:] in words)
 
@@ -308,7 +345,7 @@ def _extend(scan: _Scan, i: int, strong: bool, quoted: bool) -> tuple[int | None
             if not (nxt.startswith("ال") and len(nxt) >= 4):
                 return None, 0, False
         elif not (nxt in lex.first_names or nxt in lex.compound or nxt.startswith("عبدال")
-                  or (strong and scan.is_al_word(nxt))):
+                  or (strong and w in lex.kunya and scan.is_al_word(nxt))):
             return None, 0, False
         last = i + 1
         if nxt in lex.compound:
@@ -323,7 +360,7 @@ def _extend(scan: _Scan, i: int, strong: bool, quoted: bool) -> tuple[int | None
             break
         if word in lex.stopwords:
             # علي inside a name (جابر علي باشا) only before another non-article name word
-            if not (lex.stopwords[word] and scan.space_after(j) and scan.free(j + 1)
+            if not (lex.stopwords[word] and not _preposition_spelling(scan, j) and scan.space_after(j) and scan.free(j + 1)
                     and not scan.words[j + 1].startswith("ال") and scan.words[j + 1] not in lex.stopwords
                     and last - i + 2 < limit):
                 break
@@ -351,12 +388,26 @@ def _extend(scan: _Scan, i: int, strong: bool, quoted: bool) -> tuple[int | None
             if scan.space_after(j) and j + 1 < n and scan.words[j + 1] in lex.suffixes:
                 last = j + 1
             break
-        if strong and not word.startswith("ال") and len(word) >= 2 and not word.isdigit() \
-                and (quoted or not unknown):
+        if strong and _plausible_unknown(word) and (quoted or (last == i and words == 1)):
             last, unknown = j, True
             continue
         break
     return last, words, unknown
+
+
+# beginnings of words that are not surnames: the article, verb forms (استقبل, يقول)
+_VERB_LIKE = ("ال", "است", "يست", "تست", "ي")
+
+
+def _plausible_unknown(word: str) -> bool:
+    """A word outside the name lists that may still be a surname (صوفان, لافروف): not a
+    word with the article or a conjunction, not a verb form, not a preposition on a
+    verbal noun (بإصدار)."""
+    if len(word) < 2 or word.isdigit() or word.startswith(_VERB_LIKE) or word[0] in "وف":
+        return False
+    rest = word[1:]
+    # ب/ل on a verbal noun of a derived form: بإصدار, لإنهاء, لاتفاق, لاستعادة (not لافروف)
+    return not (word[0] in "بل" and rest[:1] == "ا" and ("ا" in rest[3:5] or rest.startswith("است")))
 
 
 def _kunya_ok(scan: _Scan, i: int, last: int, w: str, strong: bool) -> bool:
@@ -504,6 +555,8 @@ def _surname_references(scan: _Scan, found: list[tuple[int, int, dict[str, Any]]
         word = scan.words[last]
         if word in lex.suffixes and last - 1 > first:
             word = scan.words[last - 1]
+        if scan.words[last - 1] in lex.compound or word in lex.compound_tails:
+            continue  # العزيز of عبد العزيز, الدين of نور الدين: part of the given name
         if (len(word) < 3 or word in lex.first_names or word in lex.stopwords or word in lex.title_words
                 or word in lex.kunya or word in lex.blockers or word == "الله"):
             continue

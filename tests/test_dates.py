@@ -1,0 +1,160 @@
+"""Date mentions and their resolution against the publication date."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rasd.dates import DateResolver, event_date, publication_date
+from rasd.doc import DateRef, Document
+from rasd.entities import EntityRecognizer
+from rasd.options import Options
+from rasd.text import TextAnalyzer
+
+OPTIONS = Options()
+RECOGNIZER = EntityRecognizer(OPTIONS, actor_finder=lambda doc: [], place_finder=lambda doc: [])
+RESOLVER = DateResolver(OPTIONS)
+THURSDAY = date(2019, 11, 14)
+
+
+def analyse(text: str, published: date | None = THURSDAY) -> Document:
+    return RESOLVER(RECOGNIZER(TextAnalyzer(OPTIONS)(Document(text, published=published))))
+
+
+def dates(text: str, published: date | None = THURSDAY) -> list[tuple[str, str | None, str]]:
+    doc = analyse(text, published)
+    out = []
+    for e in doc.entities:
+        if e.type == "DATE":
+            ref = e.attrs["date"]
+            assert isinstance(ref, DateRef)
+            assert doc.text[e.start:e.end] == e.text == ref.mention
+            assert ref.span == (e.start, e.end)
+            out.append((e.text, ref.value, ref.precision))
+    return out
+
+
+@pytest.mark.parametrize("text, mention, value, precision", [
+    ("قتل ثلاثة مدنيين أمس في قصف مدفعي", "أمس", "2019-11-13", "day"),
+    ("وقتل شاب بالأمس برصاص قناص", "الأمس", "2019-11-13", "day"),
+    ("اندلعت اشتباكات أمس الأول في المدينة", "أمس الأول", "2019-11-12", "day"),
+    ("سقطت قذيفتان أول من أمس على الحي", "أول من أمس", "2019-11-12", "day"),
+    ("شنت الطائرات غارات فجر اليوم", "فجر اليوم", "2019-11-14", "day"),
+    ("وكانت القوات قد انسحبت صباح أمس", "صباح أمس", "2019-11-13", "day"),
+    ("تعرضت البلدة للقصف الليلة الماضية", "الليلة الماضية", "2019-11-13", "day"),
+    ("وقع الانفجار الخميس الماضي", "الخميس الماضي", "2019-11-07", "day"),
+    ("خرجت مظاهرة يوم الخميس", "يوم الخميس", "2019-11-14", "day"),
+    ("واعتقل الناشط يوم الأربعاء", "يوم الأربعاء", "2019-11-13", "day"),
+    ("سقط صاروخ مساء الخميس", "مساء الخميس", "2019-11-14", "day"),
+    ("تظاهر المئات الجمعة الماضية", "الجمعة الماضية", "2019-11-08", "day"),
+    ("وصل الوفد السبت المقبل", "السبت المقبل", "2019-11-16", "day"),
+    ("استعادت القوات البلدة قبل أيام", "قبل أيام", "2019-11-11", "week"),
+    ("قتل قبل يومين في غارة", "قبل يومين", "2019-11-12", "day"),
+    ("اختطف قبل ثلاثة أيام", "قبل ثلاثة أيام", "2019-11-11", "day"),
+    ("بدأ الهجوم منذ 5 أيام", "منذ 5 أيام", "2019-11-09", "day"),
+    ("تصاعد القصف الأسبوع الماضي", "الأسبوع الماضي", "2019-11-07", "week"),
+    ("بدأت المعارك في تشرين الثاني", "تشرين الثاني", "2019-11-01", "month"),
+    ("بدأت المعارك في كانون الأول", "كانون الأول", "2018-12-01", "month"),
+    ("جرت الانتخابات نوفمبر الماضي", "نوفمبر الماضي", "2018-11-01", "month"),
+    ("اعتقل في نوفمبر 2019", "نوفمبر 2019", "2019-11-01", "month"),
+    ("وقع الهجوم في 15 تشرين الثاني 2019", "15 تشرين الثاني 2019", "2019-11-15", "day"),
+    ("وقع الهجوم بتاريخ 15/11/2019", "15/11/2019", "2019-11-15", "day"),
+    ("وقع الهجوم في 2019-11-05", "2019-11-05", "2019-11-05", "day"),
+    ("تم توقيع الاتفاق الشهر الماضي", "الشهر الماضي", "2019-10-01", "month"),
+    ("انهارت الهدنة مطلع الشهر الجاري", "مطلع الشهر الجاري", "2019-11-01", "month"),
+    ("قتل العام الماضي", "العام الماضي", "2018-01-01", "year"),
+    ("اندلعت الاحتجاجات أواخر العام الماضي", "أواخر العام الماضي", "2018-01-01", "year"),
+    ("اعتقل في جانفي 2020", "جانفي 2020", "2020-01-01", "month"),
+    ("اختطف في أوت الماضي", "أوت الماضي", "2019-08-01", "month"),
+    ("اختطف في غشت الماضي", "غشت الماضي", "2019-08-01", "month"),
+    ("قتل في يوليوز الماضي", "يوليوز الماضي", "2019-07-01", "month"),
+    ("جرى ذلك في 3 آب", "3 آب", "2019-08-03", "day"),
+    ("جرت المظاهرة الأحد 10 تشرين الثاني", "الأحد 10 تشرين الثاني", "2019-11-10", "day"),
+])
+def test_resolved_against_a_thursday(text, mention, value, precision):
+    assert dates(text) == [(mention, value, precision)]
+
+
+def test_mid_month_with_parenthetical_name_keeps_month_precision():
+    doc = analyse("وقتل 28 متطوعا منتصف يوليو (تموز) الحالي", published=date(2008, 7, 31))
+    [entity] = [e for e in doc.entities if e.type == "DATE"]
+    assert entity.text == "منتصف يوليو (تموز) الحالي"
+    assert entity.attrs["date"].value == "2008-07-01"
+    assert entity.attrs["date"].precision == "month"
+    assert entity.attrs["expr"].part == "middle"
+
+
+def test_day_and_month_late_in_year_read_in_the_previous_year_in_january():
+    assert dates("قتل في 28 كانون الأول", published=date(2020, 1, 5)) == [
+        ("28 كانون الأول", "2019-12-28", "day")]
+
+
+def test_without_publication_date_relative_dates_stay_unresolved():
+    found = dates("قتل ثلاثة أمس وجرح آخرون الخميس الماضي في هجوم 15 تشرين الثاني 2019", published=None)
+    assert found == [("أمس", None, "day"), ("الخميس الماضي", None, "day"),
+                     ("15 تشرين الثاني 2019", "2019-11-15", "day")]
+
+
+def test_month_without_year_and_without_anchor_is_unresolved():
+    assert dates("في تشرين الثاني", published=None) == [("تشرين الثاني", None, "month")]
+
+
+@pytest.mark.parametrize("text", [
+    "وقال أب لثلاثة أطفال إن منزله دمر",  # أب "father" is not the month آب
+    "ويمارس الجيش ضغوطا على الأهالي",  # مارس the verb
+    "وتقاسم الاثنين المسؤولية",  # الاثنين alone
+    "وتنتشر قوات الأمن في المدينة",
+])
+def test_not_a_date(text):
+    assert dates(text) == []
+
+
+def test_ago_with_vague_years_has_no_value():
+    assert dates("بدأ النزاع منذ سنوات") == [("منذ سنوات", None, "unknown")]
+
+
+def test_year_mentions():
+    assert dates("منذ عام 2011 والحرب مستمرة") == [("عام 2011", "2011-01-01", "year")]
+
+
+def test_publication_date_from_a_dateline():
+    text = "أخبار سوريا\nالأحد 15 تشرين الثاني 2020\nقتل ثلاثة مدنيين أمس في قصف."
+    assert publication_date(text) == date(2020, 11, 15)
+
+
+def test_publication_date_from_a_publication_cue():
+    text = "قتل ثلاثة مدنيين أمس في قصف على البلدة.\nتاريخ النشر: 2019-11-14"
+    assert publication_date(text) == date(2019, 11, 14)
+
+
+def test_no_publication_date_is_none():
+    assert publication_date("قتل ثلاثة مدنيين أمس في قصف على البلدة في 15 تشرين الثاني 2019 وهو تاريخ ضمن جملة طويلة جدا تتجاوز سطر التاريخ المعتاد") is None
+
+
+def test_event_date_prefers_the_event_clause_over_the_attribution_date():
+    text = "وقال المرصد السوري أمس إن الطائرات قصفت البلدة الخميس الماضي."
+    doc = analyse(text)
+    trigger = text.index("قصفت")
+    ref = event_date(doc, (0, len(text)), (trigger, trigger + 4))
+    assert ref is not None and ref.mention == "الخميس الماضي" and ref.value == "2019-11-07"
+
+
+def test_event_date_prefers_the_trigger_clause():
+    text = "قتل ثلاثة مدنيين أمس في قصف على البلدة، بينما انسحبت القوات الأسبوع الماضي."
+    doc = analyse(text)
+    trigger = text.index("قصف")
+    assert event_date(doc, (0, len(text)), (trigger, trigger + 3)).mention == "أمس"
+    trigger = text.index("انسحبت")
+    assert event_date(doc, (0, len(text)), (trigger, trigger + 6)).mention == "الأسبوع الماضي"
+
+
+def test_event_date_none_without_a_date_in_the_sentence():
+    text = "قتل ثلاثة مدنيين في قصف على البلدة. وكان ذلك أمس."
+    doc = analyse(text)
+    trigger = text.index("قصف")
+    assert event_date(doc, (0, text.index(".") + 1), (trigger, trigger + 3)) is None
+
+
+def test_stage_contract():
+    assert RESOLVER.name == "dates"
+    assert RESOLVER.assigns == ("entities",)
