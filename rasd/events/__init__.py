@@ -21,7 +21,7 @@ from datetime import date
 
 from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Place
 from rasd.events.context import Hit, SentenceContext, build_context
-from rasd.events.details import attribution, casualties
+from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
 from rasd.events.lexicon import load_lexicon
 from rasd.events.roles import assign_roles
@@ -132,7 +132,7 @@ class EventExtractor:
         main = group[0]
         trig = main.trigger
         attrib = attribution(ctx)
-        excluded = [attrib[1]] if attrib else []
+        excluded = [span for span in (attrib[1] if attrib else None, speaker_span(ctx)) if span]
         spans = [clause] + [ctx.clause_of(h.start) for h in group[1:]]
         roles = assign_roles(ctx, group, spans, excluded)
         # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise

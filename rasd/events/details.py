@@ -9,6 +9,25 @@ __all__ = ["attribution", "casualties"]
 COUNT_REACH = 4  # tokens between a casualty word and its number
 
 
+COMPLEMENTISERS = ("ان", "انه", "انها", "انهم", "بان", "بانه", "بانها")
+SPEAKER_REACH = 12  # tokens from a verb of saying to its "إنّ"
+
+
+def speaker_span(ctx: SentenceContext) -> tuple[int, int] | None:
+    """``وقال النقيب X من شرطة كركوك إن …``: from the verb of saying to its complementiser.
+
+    Everyone named there is the source of the report, not a party to the event.
+    """
+    for cue in ctx.cues_of("attribution"):
+        first = ctx.token_index(cue.end) + 1
+        for tok in ctx.doc.tokens[first:first + SPEAKER_REACH]:
+            if tok.start >= ctx.sentence.end:
+                break
+            if tok.norm in COMPLEMENTISERS:
+                return cue.start, tok.start
+    return None
+
+
 def attribution(ctx: SentenceContext) -> tuple[str, tuple[int, int]] | None:
     """The source a sentence cites (``بحسب المرصد``, ``أفادت مصادر أمنية``), with its span."""
     text = ctx.doc.text

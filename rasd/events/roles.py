@@ -73,10 +73,42 @@ def _between(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
 
 
 def _number_before(ctx: SentenceContext, ent: Entity) -> bool:
+    """``ثلاثة جنود``, ``ثمانية من قوات الأمن``: a counted group (of victims, usually)."""
     for e in ctx.entities:
-        if e.type == "NUM" and e.end <= ent.start and ctx.distance(e.end, ent.start) <= 0:
-            return True
+        if e.type == "NUM" and e.end <= ent.start:
+            gap = ctx.distance(e.end, ent.start)
+            if gap <= 0 or (gap == 1 and _words_between(ctx, e.end, ent.start) in (["من"], ["منهم"])):
+                return True
     return False
+
+
+def _words_between(ctx: SentenceContext, start: int, end: int) -> list[str]:
+    norm = ctx.doc.normalized
+    return norm.text[norm.normalized_start(start):norm.normalized_start(end)].split()
+
+
+def _governed_by(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
+    """``ent`` follows trigger ``t`` directly, or after only a count (``مقتل ثمانية من X``)."""
+    if not t.end <= ent.start:
+        return False
+    gap = ctx.distance(t.end, ent.start)
+    if gap <= 1:
+        return True
+    if gap <= 3:
+        between = _words_between(ctx, t.end, ent.start)
+        numbers = [e for e in ctx.entities if e.type == "NUM" and t.end <= e.start and e.end <= ent.start]
+        return bool(numbers) and all(w in ("من", "منهم", "على", "الاقل", "الأقل", "نحو", "قرابة") or
+                                     any(ch.isdigit() for ch in w) for w in between if not
+                                     any(n.text == w for n in numbers)) or (bool(numbers) and gap <= 2)
+    return False
+
+
+def _subject_before(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
+    """SVO: the actor right before a verb (``ان طائراته قصفت``), ``قد`` allowed between."""
+    if t.trigger.pos != "verb" or ent.end > t.start:
+        return False
+    gap = ctx.distance(ent.end, t.start)
+    return gap <= 0 or (gap == 1 and _words_between(ctx, ent.end, t.start)[-1:] == ["قد"])
 
 
 def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[int, int]],
@@ -123,7 +155,18 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
         if plover not in PARTNER_TYPES and _cue_right_before(ctx, ent, ("target_marker",), gap=1, triggers=triggers):
             patients.append((0, dist, ent))
             continue
-        right_after = [t for t in triggers if t.end <= ent.start and ctx.distance(t.end, ent.start) <= 1]
+        subject_of = [t for t in triggers if _subject_before(ctx, t, ent)]
+        if subject_of:
+            t = subject_of[0]
+            casualty_verb = any(_overlap(c.start, c.end, t.start, t.end) for c in casualty_words)
+            has_object = any(e is not ent and e.type in ("ORG", "PERSON", "NUM") and e.start >= t.end
+                             and ctx.distance(t.end, e.start) <= 0 for e in ctx.entities)
+            if casualty_verb and not has_object:
+                patients.append((1, dist, ent))  # جنديا عراقيا قتل: the passive, without diacritics
+            else:
+                agents.append((1, dist, ent))
+            continue
+        right_after = [t for t in triggers if _governed_by(ctx, t, ent)]
         if right_after:
             t = right_after[0]
             is_patient_noun = any(_overlap(s, e, t.start, t.end) for s, e in patient_nouns)
