@@ -139,7 +139,16 @@ class EventExtractor:
         location = _location(ctx, main) or inherited
         event_date = _date(ctx, main)
         fatalities, injuries = casualties(ctx, spans)
-        flags = flags_for(ctx, main, clause, event_date.value if event_date else None, doc.published)
+        date_value = event_date.value if event_date and event_date.mention else None
+        flags = flags_for(ctx, main, clause, date_value, doc.published)
+        for other in group[1:]:
+            if not (flags.negated or flags.hypothetical or flags.historical):
+                break
+            # ``فجر انتحاري نفسه … من دون أن يقتله``: the bombing happened even if the killing did not
+            other_flags = flags_for(ctx, other, ctx.clause_of(other.start), date_value, doc.published)
+            if not (other_flags.negated or other_flags.hypothetical or other_flags.historical):
+                flags = other_flags
+                break
         country = (location.country if location else None) or main_country
         actor1 = _actor(roles.actor1, country)
         actor2 = _actor(roles.actor2, country)

@@ -53,15 +53,22 @@ def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
         flags.hypothetical = True  # سيقصف، ستشن: the future prefix
     if ctx.text.rstrip("\"'”» ").endswith(("?", "؟")):
         flags.hypothetical = True  # a question reports nothing
-    if _kana_qad(ctx, clause, main):
+    age = _age_days(event_date, published)
+    if _kana_qad(ctx, clause, main) and (age is None or age > RECALL_AGE_DAYS):
+        # ``وكانت X قد …`` recalls background, unless a recent date says it is this week's news
         flags.historical = True
-    if event_date and published:
-        try:
-            if (published - date.fromisoformat(event_date)).days > RECALL_AGE_DAYS:
-                flags.historical = True
-        except ValueError:
-            pass
+    if age is not None and age > RECALL_AGE_DAYS:
+        flags.historical = True
     return flags
+
+
+def _age_days(event_date: str | None, published: date | None) -> int | None:
+    if not event_date or not published:
+        return None
+    try:
+        return (published - date.fromisoformat(event_date)).days
+    except ValueError:
+        return None
 
 
 def _reference(ctx: SentenceContext, main: Hit) -> bool:
