@@ -150,6 +150,7 @@ def test_surname_phrase_that_is_an_adjective_is_not_a_back_reference():
     "فقال عنهم النبي محمد صلى الله عليه وسلم كلاما",
     "هل ستنسحب القوات أم ستبقى في مواقعها",
     "وأعلنت “وزارة الدفاع” عن حصيلة جديدة",
+    "قتل أربعة في هجوم على معبد بلقيس القريب من مدينة مأرب",
 ])
 def test_not_a_person(text):
     assert persons(analyse(text)) == []

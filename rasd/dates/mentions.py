@@ -176,12 +176,13 @@ def _anchor_positions(words: Iterable[tuple[int, str]], anchors: frozenset[str])
         elif word[0] in "وفبل" and len(word) > 2:
             if word[1:] in anchors or word[1] in _DIGITS:
                 out.append(start + 1)
-            elif word[1] in "بل" and (word[2:] in anchors or word[2] in _DIGITS):
+            elif word[:2] in _TWO_LETTER_CLITICS and (word[2:] in anchors or word[2] in _DIGITS):
                 out.append(start + 2)
     return out
 
 
 _DIGITS = frozenset("0123456789")
+_TWO_LETTER_CLITICS = frozenset(("وب", "فب", "ول", "فل"))
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

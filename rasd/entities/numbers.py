@@ -160,7 +160,7 @@ def _word_runs(text: str, words: Iterable[tuple[int, str]], lex: NumberLexicon
     duals: list[tuple[int, int, str]] = []
     for start, word in words:
         if word not in vocabulary and not (len(word) > 2 and word[0] in "وفبل" and (word[1:] in vocabulary or (
-                word[1] in "بل" and word[2:] in vocabulary))):
+                word[:2] in _TWO_LETTER_CLITICS and word[2:] in vocabulary))):
             if word[-1] in "نا" and len(word) > 4:  # duals end in ين / ان
                 for cut in (0, 1, 2, 3):
                     if word[cut:] in dual_forms and (cut == 0 or word[:cut] in _DUAL_CLITICS):
@@ -175,6 +175,7 @@ def _word_runs(text: str, words: Iterable[tuple[int, str]], lex: NumberLexicon
     return runs, duals
 
 
+_TWO_LETTER_CLITICS = frozenset(("وب", "فب", "ول", "فل"))
 _DUAL_CLITICS = frozenset(("و", "ف", "ب", "ل", "ال", "وال", "فال", "بال", "لل", "ول", "وب"))
 
 

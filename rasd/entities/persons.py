@@ -105,6 +105,7 @@ class _TitleHit:
 
 
 _QUOTES = re.compile('"')
+_TWO_LETTER_CLITICS = frozenset(("وب", "فب", "ول", "فل"))
 
 
 class _Gaps:
@@ -121,7 +122,7 @@ class _Gaps:
 def _core(word: str, starters: frozenset[str]) -> str:
     if word in starters or len(word) < 4 or word[0] not in "وفبل":
         return word
-    for rest in (word[1:], word[2:]) if word[1] in "بلو" else (word[1:],):
+    for rest in (word[1:], word[2:]) if word[:2] in _TWO_LETTER_CLITICS else (word[1:],):
         if rest in starters or rest.startswith("عبدال"):
             return rest
     return word
@@ -224,7 +225,8 @@ def find_persons(doc: Document, dict_entities: list[Entity], taken: list[Entity]
     # only words that can begin a name (with or without a clitic) are looked at closely
     candidates = [i for i, w in enumerate(scan.words)
                   if w in starters or "عبدال" in w
-                  or (len(w) > 3 and w[0] in "وفبل" and (w[1:] in starters or w[2:] in starters))]
+                  or (len(w) > 3 and w[0] in "وفبل" and (w[1:] in starters or (
+                      w[:2] in _TWO_LETTER_CLITICS and w[2:] in starters)))]
     after = -1
     for i in candidates:
         if i <= after:
