@@ -23,6 +23,8 @@ from rasd.events.context import Hit, SentenceContext
 __all__ = ["Roles", "assign_roles"]
 
 VICTIM_SECTORS = {"CVL", "REF", "MED", "HLH", "EDU", "LAB", "REL", "BUS"}
+PROTESTER_SECTORS = {"CVL", "EDU", "LAB", "OPP", "REF"}
+ARMED_SECTORS = {"MIL", "COP", "SPY", "REB", "UAF", "IMG", "CRM"}
 CASUALTY_CUES = ("killed", "injured")
 # Event types whose second party is a partner, not a victim.
 PARTNER_TYPES = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "AID", "CONCEDE"}
@@ -152,8 +154,14 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
         if plover in PARTNER_TYPES and _cue_right_before(ctx, ent, ("partner_marker",), gap=1, triggers=triggers):
             patients.append((0, dist, ent))
             continue
-        if plover not in PARTNER_TYPES and _cue_right_before(ctx, ent, ("target_marker",), gap=1, triggers=triggers):
+        if plover not in PARTNER_TYPES and _cue_right_before(ctx, ent, ("target_marker",), gap=2, triggers=triggers):
+            patients.append((0, dist, ent))  # استهدف موكبا لسفارة X: a facility noun may stand between
+            continue
+        if _undergoes(ctx, ent):
             patients.append((0, dist, ent))
+            continue
+        if plover == "PROTEST" and ent.sector in PROTESTER_SECTORS and ent.attrs.get("kind") == "generic":
+            agents.append((0, dist, ent))  # the protesters lead a protest, wherever they stand
             continue
         subject_of = [t for t in triggers if _subject_before(ctx, t, ent)]
         if subject_of:
@@ -169,7 +177,9 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
         right_after = [t for t in triggers if _governed_by(ctx, t, ent)]
         if right_after:
             t = right_after[0]
-            is_patient_noun = any(_overlap(s, e, t.start, t.end) for s, e in patient_nouns)
+            is_patient_noun = any(_overlap(s, e, t.start, t.end) for s, e in patient_nouns) and not (
+                # خطف مسلحون …: the same letters read as a verb when an armed group follows a bare word
+                ent.sector in ARMED_SECTORS and "ال" not in t.prefix and not t.prefix.endswith(("ب", "ل")))
             if is_patient_noun or ((reports_casualties or t.trigger.pos == "verb" and plover == "ASSAULT")
                                    and victim_like):
                 patients.append((1, dist, ent))
@@ -189,10 +199,25 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
     patients.sort(key=lambda x: (x[0], x[1]))
     actor1 = agents[0][2] if agents else None
     actor2 = next((p[2] for p in patients if p[2] is not actor1), None)
+    if actor2 is None and plover == "PROTEST":
+        # a protest's target is the authority it addresses, anywhere in the sentence
+        others = [a for a in ctx.actors() if a is not actor1 and not _inside(a, excluded)
+                  and a.sector in ("GOV", "MIL", "COP", "SPY", "JUD", "LEG", "PTY", "IGO", "BUS")]
+        actor2 = others[0] if others else None
     if actor1 is None and actor2 is not None and plover in PARTNER_TYPES:
         actor1, actor2 = actor2, None
     associated = [a[2] for a in agents[1:] if actor1 is not None and _coordinated(ctx, actor1, a[2])]
     return Roles(actor1, actor2, associated)
+
+
+def _undergoes(ctx: SentenceContext, ent: Entity) -> bool:
+    """``تعرضت قافلة X لهجوم`` / ``X تعرض لهجوم``: the one next to تعرّض suffered the act."""
+    for cue in ctx.cues_of("undergo"):
+        if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 1:
+            return True
+        if ent.end <= cue.start and ctx.distance(ent.end, cue.start) <= 0:
+            return True
+    return False
 
 
 def _coordinated(ctx: SentenceContext, first: Entity, other: Entity) -> bool:
