@@ -58,6 +58,14 @@ def _acceptable(m: Match[ActorEntry]) -> bool:
         return False  # العسكري، الشعبي، العراقي: a nisba adjective, not "my army"
     if entry.kind == "state" and m.prefix.endswith(("ال", "لل")):
         return False  # السورية is the adjective, not the country سورية
+    if m.suffix and entry.kind != "demonym":
+        # ة folds to ه, which is also the pronoun "his": المحافظة is not "his governor",
+        # المسؤولية not "his officials", السياحة not "his tourists". A noun with the
+        # article takes no pronoun; a title or a noun ending in ي never takes ه here.
+        if m.prefix.endswith(("ال", "لل")) or m.pattern.startswith("ال"):
+            return False
+        if m.suffix == "ه" and (entry.kind == "title" or m.pattern.endswith("ي")):
+            return False
     return True
 
 
