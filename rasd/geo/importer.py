@@ -5,7 +5,8 @@ columns: geonameid, name, asciiname, alternatenames, latitude, longitude, featur
 feature code, country code, cc2, admin1 code, admin2 code, admin3 code, admin4 code,
 population, elevation, dem, timezone, modification date. :func:`import_geonames` keeps
 the populated places (class P) and administrative units (class A) that have an
-Arabic-script name and writes them, in the gazetteer TSV format, to
+Arabic-script name (less the names that are common words, ``geo/common_names.txt``)
+and writes them, in the gazetteer TSV format, to
 ``user_gazetteer_dir()/<CC>.tsv``, which :func:`rasd.geo.load_gazetteer` then loads.
 """
 from __future__ import annotations
@@ -14,12 +15,15 @@ import io
 import logging
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from rasd.errors import DataFileError, InputError
 from rasd.geo.build import arabic_names
 from rasd.geo.gazetteer import PlaceEntry, read_places, user_gazetteer_dir, write_places
+from rasd.text.normalize import fold
 
 __all__ = ["ImportResult", "import_geonames", "parse_geonames_dump"]
 
@@ -61,6 +65,14 @@ def _lines(path: Path) -> Iterator[str]:
         yield from fh
 
 
+@lru_cache(maxsize=None)
+def common_names() -> frozenset[str]:
+    """Folded GeoNames names that are common Arabic words (``geo/common_names.txt``)."""
+    text = files("rasd.data").joinpath("geo/common_names.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
 def parse_geonames_dump(lines: Iterable[str], name: str, country: str | None = None) -> tuple[list[PlaceEntry], int]:
     """Places with Arabic-script names from a GeoNames dump; also returns the rows read.
 
@@ -88,9 +100,11 @@ def parse_geonames_dump(lines: Iterable[str], name: str, country: str | None = N
         if cells[6] in ("P", "A"):
             cells.append(str(lineno))
             rows.append(cells)
+    common = common_names()
     entries = []
     for cells in rows:
         names = arabic_names(cells[3].split(",")) if cells[3] else []
+        names = [n for n in names if fold(n) not in common]
         if not names:
             continue
         where = f"{name}:{cells[-1]}"

@@ -14,7 +14,6 @@ import re
 from dataclasses import replace
 
 from rasd.doc import Document, Entity, Place
-from rasd.geo.gazetteer import load_gazetteer
 from rasd.geo.lexicon import load_lexicon
 from rasd.geo.mentions import Analysis, Mention, analyze
 from rasd.text.normalize import fold
@@ -55,7 +54,7 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
     """Why a LOC entity may not be the event's location: ``actor``, ``source``,
     ``dateline``, ``meeting``; and ``governed`` when a locative word or type noun governs
     it (the empty set: an ungoverned place in the event's own words)."""
-    an = an or analyze(doc, load_gazetteer())
+    an = an or analyze(doc)
     roles: set[str] = set()
     for other in doc.entities:
         if other.type in ("ORG", "PERSON") and other.start <= ent.start and ent.end <= other.end \
@@ -128,7 +127,7 @@ def event_location(doc: Document, sentence: tuple[int, int], trigger: tuple[int,
             and isinstance(e.attrs.get("place"), Place)]
     if not locs:
         return None
-    an = analyze(doc, load_gazetteer())
+    an = analyze(doc)
     clause = _clause(doc, sentence, trigger[0])
     scored: list[tuple[float, Entity]] = []
     kept: list[tuple[Entity, set[str]]] = []

@@ -102,16 +102,33 @@ class Analysis:
         return [h for h in self.hits_by_start.get(wi + 1, ()) if not roles or h.role in roles]
 
 
-def _words(norm: NormalizedText) -> tuple[list[Word], dict[int, int], dict[int, int]]:
-    words: list[Word] = []
-    by_start: dict[int, int] = {}
-    by_end: dict[int, int] = {}
-    for m in _WORD.finditer(norm.text):
-        start, end = norm.original_span(m.start(), m.end())
-        by_start[m.start()] = len(words)
-        by_end[m.end()] = len(words)
-        words.append(Word(m.start(), m.end(), start, end, m.group()))
+def _words(doc: Document, norm: NormalizedText) -> tuple[list[Word], dict[int, int], dict[int, int]]:
+    """The words of the normalised text (the text stage's tokens when it ran)."""
+    words: list = []
+    if doc.tokens and doc.normalized is norm:
+        words = doc.tokens  # Token has the attributes of Word
+    else:
+        for m in _WORD.finditer(norm.text):
+            start, end = norm.original_span(m.start(), m.end())
+            words.append(Word(m.start(), m.end(), start, end, m.group()))
+    by_start = {w.nstart: i for i, w in enumerate(words)}
+    by_end = {w.nend: i for i, w in enumerate(words)}
     return words, by_start, by_end
+
+
+def _longest_first(matches: list) -> list:
+    """Non-overlapping matches, longest (then leftmost) first, in text order."""
+    matches.sort(key=lambda m: (m.core_start - m.core_end, m.core_start))
+    taken: set[int] = set()
+    out = []
+    for m in matches:
+        span = range(m.core_start, m.core_end)
+        if any(i in taken for i in span):
+            continue
+        taken.update(span)
+        out.append(m)
+    out.sort(key=lambda m: m.core_start)
+    return out
 
 
 _COMPASS = {
@@ -127,16 +144,17 @@ def _compass(values: list[str]) -> str | None:
 
 
 def analyze(doc: Document, gazetteer: Gazetteer | None = None) -> Analysis:
-    """The words, context hits and place mentions of ``doc`` (cached on the document)."""
-    gaz = gazetteer or load_gazetteer()
+    """The words, context hits and place mentions of ``doc`` (cached on the document;
+    without ``gazetteer``, the cached analysis is reused whatever gazetteer made it)."""
     norm = doc.normalized if doc.normalized is not None else normalize(doc.text)
     cached = doc.meta.get(META_KEY)
-    if cached is not None and cached[0] is norm and cached[1] is gaz:
+    if cached is not None and cached[0] is norm and (gazetteer is None or cached[1] is gazetteer):
         return cached[2]
-    words, by_start, by_end = _words(norm)
+    gaz = gazetteer or load_gazetteer()
+    words, by_start, by_end = _words(doc, norm)
     hits_by_end: dict[int, list[Hit]] = {}
     hits_by_start: dict[int, list[Hit]] = {}
-    for m in load_lexicon().matcher.find(norm.text):
+    for m in _longest_first(list(load_lexicon().matcher.iter_all(norm.text))):
         ws, we = by_start.get(m.nstart), by_end.get(m.nend)
         if ws is None or we is None:
             continue
@@ -149,15 +167,23 @@ def analyze(doc: Document, gazetteer: Gazetteer | None = None) -> Analysis:
     return an
 
 
+def _name_affixes_ok(prefix: str, suffix: str) -> bool:
+    """Place names take prepositions and و/ف, never a pronoun suffix (``صورة`` is not
+    ``صور`` + ه, ``مصري`` not ``مصر`` + ي), the future ``س`` (``سنوي``), or an article
+    of their own (``السلوك``: the names that have one are written with it)."""
+    return not suffix and "س" not in prefix and "ال" not in prefix and not prefix.endswith("ي")
+
+
 def _place_groups(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: dict[int, int]):
     """Gazetteer matches grouped by span, overlaps removed (longest first)."""
     groups: dict[tuple[int, int], dict] = {}
     for m in gaz.matcher.iter_all(an.norm.text):
         ws, we = by_start.get(m.nstart), by_end.get(m.nend)
-        if ws is None or we is None:
+        if ws is None or we is None or not _name_affixes_ok(m.prefix, m.suffix):
             continue
         g = groups.setdefault((m.core_start, m.core_end), {
-            "ws": ws, "we": we, "prefix": m.prefix, "pattern": m.pattern, "entries": {}})
+            "ws": ws, "we": we, "prefix": m.prefix, "pattern": m.pattern, "entries": {},
+            "lam": m.core_start > m.nstart and not gaz.is_name(m.pattern)})
         g["entries"].setdefault(m.payload.id, m.payload)
     for m in gaz.blockers.iter_all(an.norm.text):
         if by_start.get(m.nstart) is not None and by_end.get(m.nend) is not None:
@@ -182,6 +208,8 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
         ws, we = g["ws"], g["we"]
         if ws <= claimed or any(h.we == we for h in an.hits_by_start.get(ws, ())):
             continue  # a context word (مدينة، شمال) that GeoNames also knows as a village
+        if g["lam"]:  # للاذقية، لليمن: the preposition and the article share the lam
+            cs -= 1
         m = Mention(ws=ws, we=we, name_ws=ws, name_we=we, nstart=cs, nend=ce, name=g["pattern"],
                     prefix=g["prefix"], entries=list(g["entries"].values()))
         _extend_left(an, m, claimed)
@@ -228,6 +256,10 @@ def _extend_left(an: Analysis, m: Mention, claimed: int) -> None:
         if not hits:
             break
         h = hits[0]
+        if h.role == "type" and ("ال" in h.prefix or m.countryside or m.direction_before):
+            # المدينة المطلة على …: an adjective follows, not a name;
+            # قرى ريف حماة: the villages are not the mention, the countryside is
+            break
         m.ws, m.nstart, left_prefix = h.ws, h.core_nstart, h.prefix
         if h.prefix.endswith("ال"):
             m.nstart -= 2

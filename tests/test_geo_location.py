@@ -1,0 +1,93 @@
+"""rasd.geo.event_location: one place per event, chosen among the sentence's places."""
+from __future__ import annotations
+
+from rasd.doc import Document, Entity
+from rasd.geo import PlaceResolver, event_location
+from rasd.options import Options
+from rasd.text import TextAnalyzer
+
+OPTIONS = Options()
+
+
+def locate(text: str, trigger: str, *, orgs: tuple[str, ...] = (), nth: int = 0):
+    doc = TextAnalyzer(OPTIONS)(Document(text))
+    for name in orgs:
+        i = text.index(name)
+        doc.entities.append(Entity("ORG", i, i + len(name), name))
+    doc = PlaceResolver(OPTIONS)(doc)
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(trigger, start + 1)
+    sentence = next(s for s in doc.sentences if s.start <= start < s.end)
+    return event_location(doc, (sentence.start, sentence.end), (start, start + len(trigger)))
+
+
+def test_airstrike_on_a_town_reported_by_a_source_in_another_city():
+    text = ("قال مصدر عسكري في دمشق إن الطائرات الحربية قصفت مدينة خان شيخون "
+            "بريف إدلب الجنوبي، ما أدى إلى مقتل خمسة مدنيين")
+    place = locate(text, "قصفت")
+    assert place is not None
+    assert (place.name, place.precision, place.admin1) == ("Khan Shaykhun", "town", "Idlib")
+    assert text[place.span[0]:place.span[1]] == "مدينة خان شيخون"
+
+
+def test_meeting_abroad_about_fighting_elsewhere():
+    text = "بحث وزراء الخارجية خلال اجتماع في أنقرة المعارك الدائرة في إدلب"
+    assert locate(text, "المعارك").name == "Idlib"
+    # the meeting itself took place in Ankara
+    assert locate(text, "اجتماع").name == "Ankara"
+
+
+def test_most_specific_place_when_nested():
+    text = "قتل ثلاثة مدنيين في قصف مدفعي على بلدة كفرنبودة في ريف حماة الشمالي الغربي"
+    place = locate(text, "قصف")
+    assert (place.name, place.admin1, place.precision) == ("Kafr Nabudah", "Hama", "town")
+
+
+def test_place_naming_an_actor_is_ignored():
+    text = "أعلن محافظ نينوى أن انفجارا وقع في سوق شعبي بمدينة الموصل"
+    assert locate(text, "انفجارا").name == "Mosul"
+    text = "اعتقلت شرطة بغداد ثلاثة مطلوبين"
+    assert locate(text, "اعتقلت") is None
+
+
+def test_place_inside_an_organisation_name_is_ignored():
+    text = "هاجمت قوات سوريا الديمقراطية مواقع التنظيم في بلدة هجين شرق دير الزور"
+    place = locate(text, "هاجمت", orgs=("قوات سوريا الديمقراطية",))
+    assert place.name == "Hajin"
+
+
+def test_country_as_actor_is_not_the_location():
+    text = "قصفت روسيا مواقع للمعارضة في ريف اللاذقية"
+    place = locate(text, "قصفت")
+    assert place.name == "Latakia countryside" and place.precision == "region"
+
+
+def test_dateline_is_not_the_location():
+    text = "بيروت - قتل جنديان في انفجار عبوة ناسفة بمدينة صيدا"
+    assert locate(text, "انفجار").name == "Sidon"
+    text = "دمشق (رويترز) - قتل خمسة أشخاص في انفجار سيارة مفخخة"
+    assert locate(text, "انفجار") is None
+
+
+def test_source_abroad_only_gives_none():
+    text = "أفادت وكالة الأنباء الرسمية من بيروت بأن مسلحين هاجموا حاجزا للجيش"
+    assert locate(text, "هاجموا") is None
+
+
+def test_nearest_place_in_the_same_clause():
+    text = ("سقطت قذائف على حي الشيخ مقصود في حلب، بينما تظاهر المئات في مدينة "
+            "إدلب ضد الفصائل")
+    assert locate(text, "سقطت").name == "Sheikh Maqsoud"
+    assert locate(text, "تظاهر").name == "Idlib"
+
+
+def test_no_place_in_the_sentence():
+    text = "قتل ثلاثة مدنيين. وأصيب آخرون في قصف على مدينة درعا"
+    assert locate(text, "قتل") is None
+    assert locate(text, "قصف").name == "Daraa"
+
+
+def test_destination_of_a_visit_is_not_the_location():
+    text = "وصل الوفد إلى عمان لإجراء محادثات حول وقف إطلاق النار في درعا"
+    assert locate(text, "إطلاق").name == "Daraa"
