@@ -267,7 +267,7 @@ def _name_at(scan: _Scan, i: int) -> tuple[int, dict[str, Any]] | None:
     title = _title_before(scan, i)
     if title is not None and _blocked_before(scan, title[0].first):
         return None  # مطار الملك عبد العزيز, جائزة الملك فيصل
-    if w in lex.stopwords and (_preposition_spelling(scan, i) or title is None and not scan.opens_quote(i)):
+    if lex.stopwords.get(w) and (_preposition_spelling(scan, i) or title is None and not scan.opens_quote(i)):
         return None  # على, folded to علي
     quoted = scan.opens_quote(i)
     speech = i > 0 and scan.space_after(i - 1) and _bare(scan.words[i - 1], lex.speech)
@@ -324,6 +324,9 @@ def _blocked_before(scan: _Scan, i: int) -> bool:
     if i == 0 or not (scan.space_after(i - 1) or scan.quote_after(i - 1)):
         return False
     prev = scan.words[i - 1]
+    lex = scan.lex
+    if prev in lex.kunya or prev in lex.kunya_f or prev in lex.compound or prev in lex.links:
+        return True  # the name began at the particle (أبو بكر): not a new one at بكر
     if _bare(prev, scan.lex.blockers) or (prev[:1] in "وفبل" and _bare(prev[1:], scan.lex.blockers)):
         return True
     return i > 1 and scan.space_after(i - 2) and f"{scan.words[i - 2]} {prev}" in scan.lex.blockers
@@ -447,7 +450,7 @@ def _walk_back(scan: _Scan, i: int) -> _TitleHit | None:
     skipped = 0
     only_al = True
     while j >= 0 and skipped <= _MAX_COMPLEMENT:
-        if not (scan.space_after(j) or scan.quote_after(j)):
+        if not (scan.space_after(j) or scan.quote_after(j) or _abbreviation_gap(scan, j)):
             return None
         for hit in scan.title_end.get(j, ()):
             comp = hit.title.complement
@@ -468,13 +471,18 @@ def _walk_back(scan: _Scan, i: int) -> _TitleHit | None:
             only_al = False
             j -= 1
             continue
-        if word in scan.lex.stopwords or _bare(word, scan.lex.speech) or scan.blocked[j] \
-                or word in scan.lex.first_names:
-            return None
+        if (word in scan.lex.stopwords and not word.startswith("ال")) or _bare(word, scan.lex.speech) \
+                or scan.blocked[j] or word in scan.lex.first_names:
+            return None  # a function word, a verb, a number or another name: no title reaches over it
         only_al = only_al and word.startswith("ال")
         skipped += 1
         j -= 1
     return None
+
+
+def _abbreviation_gap(scan: _Scan, j: int) -> bool:
+    """Token ``j`` is an abbreviated title (د.) whose dot stands between it and the name."""
+    return scan.gaps[j].strip() == "." and any(h.title.pattern.endswith(".") for h in scan.title_end.get(j, ()))
 
 
 def _title_after(scan: _Scan, last: int) -> _TitleHit | None:
