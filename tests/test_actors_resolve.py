@@ -226,3 +226,13 @@ def test_resolved_document_serialises():
     json.dumps(doc.to_dict(), ensure_ascii=False)
     for e in doc.entities:
         assert doc.text[e.start:e.end] == e.text
+
+
+def test_family_name_alone_is_the_person_named_before():
+    text = "وقال قائد أحرار الشام “خالد المصري” إن الهجوم فشل. وأضاف المصري أن القوات انسحبت."
+    doc = resolved(text, persons=("خالد المصري",))
+    start = text.index("وأضاف المصري") + len("وأضاف ")
+    later = Entity("PERSON", start, start + len("المصري"), "المصري")
+    doc.entities.append(later)
+    doc = ActorResolver(Options())(doc)
+    assert later.attrs.get("affiliation") == "ahrar-al-sham" and later.sector == "REB"

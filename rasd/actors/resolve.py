@@ -10,23 +10,35 @@ entities alone, in text order, and only on what stands next to each other:
 2. Composition. A generic noun or a title followed by a demonym (``الجيش العراقي``,
    ``الرئيس السوري``), a state (``حكومة العراق``, ``سفير بولندا``) or a place
    (``شرطة بغداد``, ``محافظ نينوى``) takes that country; the entity grows to cover both and
-   the demonym/state entity is removed (a place stays: it is still a location). A member
-   noun (``عناصر``, ``أفراد``: a generic entry with no sector) or an armed generic noun
-   followed by an organisation takes the organisation's identity (``مسلحو حماس``,
-   ``أفراد الشرطة``). ``الشرطة في بغداد`` gives the country but keeps the spans apart.
-   The country of a generic noun with no such modifier stays null: never guessed.
+   the demonym/state entity is removed (a place stays: it is still a location). A title
+   with no sector before a state or place governs it (``رئيس تيمور الشرقية`` → GOV).
+   A member noun (``عناصر``, ``أفراد``: a generic entry with no sector), a container
+   (``دورية للجيش الأميركي``, ``مسلحين من القاعدة``, ``متطوعا في الجيش العراقي``) or an
+   armed noun before an organisation (``مسلحو حماس``) takes the identity of the actor it
+   belongs to; ``طائرة تابعة للقوات الأميركية`` and ``الشرطة في بغداد`` (local bodies
+   only) take its country without merging. A conjunction or preposition glued to the
+   next word ends the phrase (``الحكومة وروسيا`` are two actors). The country of a
+   generic noun with no such modifier stays null: never guessed.
 3. Persons. A PERSON entity preceded by a title chain (``قائد هيئة تحرير الشام X``,
-   ``القيادي في جبهة تحرير سوريا X``, ``وزير الدفاع العراقي X``) or followed by one
-   (``X قائد جيش العزة``, ``X، أحد القياديين في …``, ``X رئيس مركز …``) gets the
-   organisation's country and sector (else the title's), ``attrs["affiliation"]`` (the
-   organisation's id), ``attrs["affiliation_name"]`` and ``attrs["role"]``. A person
-   found in the dictionary keeps the role of the entry valid on ``doc.published``.
-4. Clean-up. Titles merged into a person are removed. A title left alone stays an actor
-   only if it carries a country or names an office (GOV, LEG, JUD: ``الرئيس``,
-   ``رئيس الوزراء``): its ``attrs["kind"]`` becomes ``office``. A demonym left alone that
-   names people (``عراقيين``, ``عراقيا``) becomes an actor with the country only
-   (``attrs["kind"] = "people"``); other lone demonyms keep ``kind="demonym"`` (helpers
-   that event extraction ignores). Member nouns left alone are removed.
+   ``القيادي في جبهة تحرير سوريا X``, ``وزير الدفاع العراقي X``, ``رئيسة الوزراء
+   السابقة، X``) or followed by one (``X قائد جيش العزة``, ``X، أحد القياديين في …``,
+   ``X رئيس مركز …``) gets the organisation's country and sector (else the title's),
+   ``attrs["affiliation"]`` (the organisation's id), ``attrs["affiliation_name"]`` and
+   ``attrs["role"]``. A person found in the dictionary keeps the role of the entry valid
+   on ``doc.published``, or the one the text names when it has several. A later mention
+   by the family name alone (``وأضاف صوفان``) shares the role of the person named before.
+4. Possessives and instruments. A generic noun with a possessive pronoun (``قال الجيش
+   الأميركي إن جنوده``) takes the country of the nearest actor before it in the sentence;
+   a lone demonym after a weapon or an operation (``صاروخ إسرائيلي``, ``ضربة جوية
+   أميركية``) names that country's military (MIL).
+5. Clean-up. Titles merged into a person are removed. A title left alone stays an actor
+   only if it carries a country or names an office (GOV, LEG, JUD, COP, SPY, REL:
+   ``الرئيس``, ``رئيس الوزراء``): its ``attrs["kind"]`` becomes ``office``. A demonym left
+   alone that names people (``عراقيين``, ``عراقيا``) becomes an actor with the country
+   only (``attrs["kind"] = "people"``); other lone demonyms keep ``kind="demonym"``
+   (helpers that event extraction ignores). Member nouns left alone are removed.
+
+The word lists these rules use are in ``rasd/data/actors/context.json``.
 """
 from __future__ import annotations
 
@@ -302,6 +314,7 @@ class _Run:
                 if entry is not None and entry.kind == "person":
                     for other in self.d.sharing_variant(entry):
                         linked[other.id] = entry.id
+        self._same_person(persons)
         # later (and earlier) mentions of a person whose role the text gave keep that role
         for p in persons:
             chosen = self.d.get(linked.get(p.id or ""))
@@ -309,6 +322,29 @@ class _Run:
                 org = self.d.get(chosen.parent)
                 if org is not None:
                     self._switch_role(p, Entity("ORG", 0, 0, "", attrs={"base": org.id}))
+
+    def _same_person(self, persons: list[Entity]) -> None:
+        """``وأضاف صوفان``: a later mention by the family name alone (or the full name
+        again) is the person named earlier, with the same country, sector and role."""
+        known: dict[str, Entity] = {}
+        for p in persons:
+            words = _WORD.findall(fold(_clean_mention(p.text)))
+            if not words:
+                continue
+            described = p.country or p.sector or p.attrs.get("affiliation")
+            key_full, key_last = " ".join(words), words[-1]
+            earlier = known.get(key_full) or (known.get(key_last) if len(words) == 1 else None)
+            if earlier is not None and not described:
+                p.id = p.id or earlier.id
+                p.canonical = p.canonical or earlier.canonical
+                p.country, p.sector = earlier.country, earlier.sector
+                for key in ("affiliation", "affiliation_name", "role"):
+                    if key in earlier.attrs:
+                        p.attrs.setdefault(key, earlier.attrs[key])
+            elif described and len(words) > 1:
+                known.setdefault(key_full, p)
+                if len(key_last) > 2:
+                    known.setdefault(key_last, p)
 
     def _lookup_person(self, p: Entity) -> None:
         """A person found by rule whose name is in the dictionary gets its entry."""
