@@ -345,8 +345,7 @@ def merge_layers(*layers: list[PlaceEntry]) -> list[PlaceEntry]:
     return list(merged.values())
 
 
-@lru_cache(maxsize=8)
-def load_gazetteer(extra_files: tuple[Path | str, ...] = ()) -> Gazetteer:
+def load_gazetteer(extra_files: Iterable[Path | str] = ()) -> Gazetteer:
     """The gazetteer: bundled GeoNames and curated places, the user's imported files,
     then ``extra_files`` (later wins). Cached: call ``load_gazetteer.cache_clear()`` after
     importing a new dump in the same process.
@@ -354,6 +353,11 @@ def load_gazetteer(extra_files: tuple[Path | str, ...] = ()) -> Gazetteer:
     Raises:
         DataFileError: a gazetteer file has a bad line.
     """
+    return _load_gazetteer(tuple(str(p) for p in extra_files))
+
+
+@lru_cache(maxsize=8)
+def _load_gazetteer(extra_files: tuple[str, ...]) -> Gazetteer:
     layers = [_bundled("geonames.tsv"), _bundled("places.tsv")]
     user_dir = user_gazetteer_dir()
     if user_dir.is_dir():
@@ -364,3 +368,6 @@ def load_gazetteer(extra_files: tuple[Path | str, ...] = ()) -> Gazetteer:
     gaz = Gazetteer(merge_layers(*layers))
     log.debug("gazetteer: %d places", len(gaz))
     return gaz
+
+
+load_gazetteer.cache_clear = _load_gazetteer.cache_clear  # type: ignore[attr-defined]

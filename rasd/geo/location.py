@@ -22,7 +22,7 @@ __all__ = ["event_location", "place_roles"]
 
 _SPECIFICITY = {"point": 5, "town": 4, "district": 3, "region": 2.5, "governorate": 2,
                 "country": 1, "unknown": 0}
-_DATELINE = re.compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?[-–—:]")
+_DATELINE = re.compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?[-–—:\u0640]")
 SOURCE_WINDOW = 5  # words between a source noun and the place
 MEETING_WINDOW = 6
 
@@ -91,13 +91,16 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
     if doc.text[sentence_start:ent.start].strip() == "" and _DATELINE.match(doc.text, ent.end) \
             and trigger[0] > ent.end:
         roles.add("dateline")
-    # the venue of talks or a visit, when the event is not the meeting itself
+    # the venue of talks or a visit, when the event is not the meeting itself; after the
+    # trigger, a meeting noun is rather what the event hit (استهدفت اجتماعا بمدينة X)
     if governed and not _is_meeting_word(doc.text[trigger[0]:trigger[1]]):
         lo = max(0, ws - MEETING_WINDOW - 1)
+        after_trigger = trigger_wi is not None and trigger_wi < ws
         for wi in range(ws - 1, lo - 1, -1):
             if trigger_wi is not None and wi == trigger_wi:
                 break
-            if any(h.role == "meeting" for h in an.hits_by_start.get(wi, ())):
+            if any(h.role == "meeting" and (not after_trigger or h.word.value == "travel")
+                   for h in an.hits_by_start.get(wi, ())):
                 roles.add("meeting")
                 break
     return roles

@@ -43,6 +43,7 @@ class Hit:
     we: int
     word: ContextWord
     prefix: str
+    suffix: str
     core_nstart: int
     core_nend: int
 
@@ -158,7 +159,7 @@ def analyze(doc: Document, gazetteer: Gazetteer | None = None) -> Analysis:
         ws, we = by_start.get(m.nstart), by_end.get(m.nend)
         if ws is None or we is None:
             continue
-        hit = Hit(ws, we, m.payload, m.prefix, m.core_start, m.core_end)
+        hit = Hit(ws, we, m.payload, m.prefix, m.suffix, m.core_start, m.core_end)
         hits_by_end.setdefault(we, []).append(hit)
         hits_by_start.setdefault(ws, []).append(hit)
     an = Analysis(norm, words, hits_by_end, hits_by_start, [])
@@ -252,9 +253,9 @@ def _extend_left(an: Analysis, m: Mention, claimed: int) -> None:
     for _ in range(4):
         if left_prefix not in _FREE_PREFIXES or m.ws - 1 <= claimed:
             break
-        hits = an.hits_before(m.ws, "type", "countryside", "direction")
+        hits = [h for h in an.hits_before(m.ws, "type", "countryside", "direction") if not h.suffix]
         if not hits:
-            break
+            break  # مدنها تكريت: a noun with a pronoun is not the name's type noun
         h = hits[0]
         if h.role == "type" and ("ال" in h.prefix or m.countryside or m.direction_before):
             # المدينة المطلة على …: an adjective follows, not a name;

@@ -129,7 +129,7 @@ def make_place(doc: Document, m: Mention, e: PlaceEntry, parent: Place | None, g
         return Place(name=name, name_ar=mention, mention=mention, admin1=admin1,
                      admin2=e.admin2 if e.kind not in ("governorate", "country") else None,
                      country=country, lat=e.lat, lon=e.lon, geonameid=None,
-                     precision="region" if e.kind != "country" else "country",
+                     precision="region" if (e.kind != "country" or m.direction) else "country",
                      span=(m.start, m.end), id=e.id)
     return Place(name=e.name_en, name_ar=e.name_ar, mention=mention,
                  admin1=admin1 if e.kind != "country" else None,
@@ -156,7 +156,7 @@ class PlaceResolver:
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
-            self._gazetteer = load_gazetteer(tuple(self.options.place_files))
+            self._gazetteer = load_gazetteer(self.options.place_files)
         return self._gazetteer
 
     def __call__(self, doc: Document) -> Document:
