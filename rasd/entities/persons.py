@@ -346,6 +346,8 @@ def _extend(scan: _Scan, i: int, strong: bool, quoted: bool) -> tuple[int | None
         if not scan.space_after(i) or not scan.free(i + 1):
             return None, 0, False
         nxt = scan.words[i + 1]
+        if lex.stopwords.get(nxt) and _preposition_spelling(scan, i + 1):
+            return None, 0, False  # أم على …: "or on", not a kunya
         if w in lex.compound:
             if not (nxt.startswith("ال") and len(nxt) >= 4):
                 return None, 0, False
@@ -382,12 +384,20 @@ def _extend(scan: _Scan, i: int, strong: bool, quoted: bool) -> tuple[int | None
                 last, words = j + 1, words + 1
                 continue
             break
+        if unknown and not quoted:
+            if word in lex.suffixes:
+                last = j
+            break  # after a word we could not place (مقاليد), only an honorific may follow
         if word in lex.first_names or word.startswith("عبدال"):
+            if lex.first_names.get(word) and _preposition_spelling(scan, j):
+                break  # على, not the name علي
             last, words = j, words + 1
             continue
         if word == "الله" or word in lex.suffixes:
             last = j
             break
+        if unknown:
+            break  # an الـ word after an unplaced word (نزول التوراة) is no surname
         if scan.is_al_word(word) or (quoted and word.startswith("ال") and word not in lex.stopwords):
             last, words = j, words + 1
             if scan.space_after(j) and j + 1 < n and scan.words[j + 1] in lex.suffixes:
