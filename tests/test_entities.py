@@ -216,6 +216,7 @@ def test_seed_article_people():
     ("وصرح عبد الباسط الساروت لوسائل الإعلام", "عبد الباسط الساروت", "name", None),
     ("وأفاد خالد المحمد أن الطيران قصف البلدة", "خالد المحمد", "speech", None),
     ("وتعرض منزل خالد المحمد للقصف", "خالد المحمد", "name", None),
+    ("وقال الوزير محمد أبو زيد إن الحكومة مستمرة", "محمد أبو زيد", "title", "minister"),
 ])
 def test_person_forms(text, name, rule, role):
     p = person(analyse(text), name)
@@ -232,3 +233,8 @@ def test_person_forms(text, name, rule, role):
 ])
 def test_titles_and_particles_without_a_person(text):
     assert persons(analyse(text)) == []
+
+
+def test_a_name_does_not_run_over_a_line_break():
+    doc = analyse("واستقبل الملك عبدالله\nالابن الأكبر للرئيس")
+    assert [e.text for e in persons(doc)] == ["عبدالله"]

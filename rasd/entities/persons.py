@@ -189,10 +189,17 @@ class _Scan:
         return _core(self.words[i], self.lex.starters)
 
     def space_after(self, i: int) -> bool:
-        return i + 1 < len(self.words) and self.gaps[i].strip() == ""
+        """Only spaces (no line break) between token i and the next."""
+        if i + 1 >= len(self.words):
+            return False
+        gap = self.gaps[i]
+        return gap.strip() == "" and "\n" not in gap
 
     def quote_after(self, i: int) -> bool:
-        return i + 1 < len(self.words) and _QUOTE in self.gaps[i] and self.gaps[i].replace(_QUOTE, "").strip() == ""
+        if i + 1 >= len(self.words):
+            return False
+        gap = self.gaps[i]
+        return _QUOTE in gap and gap.replace(_QUOTE, "").strip() == "" and "\n" not in gap
 
     def free(self, i: int) -> bool:
         ent = self.entity_at[i]
@@ -373,6 +380,14 @@ def _extend(scan: _Scan, i: int, strong: bool, quoted: bool) -> tuple[int | None
                 break
             last, words = j, words + 1
             continue
+        if word in lex.kunya:  # a family name made of a kunya: محمد أبو زيد
+            if scan.space_after(j) and scan.free(j + 1) and last - i + 2 < limit \
+                    and scan.words[j + 1] not in lex.stopwords and (
+                    scan.words[j + 1] in lex.first_names or scan.is_al_word(scan.words[j + 1])
+                    or (strong and _plausible_unknown(scan.words[j + 1]))):
+                last, words = j + 1, words + 2
+                continue
+            break
         if word in lex.links:
             if scan.space_after(j) and scan.free(j + 1) and (scan.words[j + 1] in lex.first_names
                                                              or scan.words[j + 1].startswith("ال")):
