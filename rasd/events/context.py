@@ -86,4 +86,7 @@ def build_context(doc: Document, sentence: Sentence, lexicon: EventLexicon) -> S
             and not any(s <= c.start and c.end <= e and (e - s) > (c.end - c.start) for s, e in masks)]
     cues.sort(key=lambda h: h.start)
     entities = [e for e in doc.entities if sentence.start <= e.start and e.end <= sentence.end]
-    return SentenceContext(doc, sentence, triggers, cues, entities, [t.start for t in doc.tokens])
+    starts = doc.meta.get("_token_starts")
+    if starts is None or len(starts) != len(doc.tokens):
+        starts = doc.meta["_token_starts"] = [t.start for t in doc.tokens]
+    return SentenceContext(doc, sentence, triggers, cues, entities, starts)

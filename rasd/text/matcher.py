@@ -60,7 +60,8 @@ class PhraseMatcher(Generic[T]):
         self._built = False
         clitics = load_clitics()
         self._proclitics = clitics.proclitics | {""}
-        self._verb_prefixes = clitics.verb_prefixes
+        # every proclitic + imperfect-prefix combination, precomputed (this check is hot)
+        self._verb_prefixes = frozenset(p + v for p in self._proclitics for v in clitics.verb_prefixes)
         self._enclitics = clitics.enclitics | {""}
 
     def __len__(self) -> int:
@@ -148,8 +149,7 @@ class PhraseMatcher(Generic[T]):
             if prefix not in ("", "و", "ف"):
                 return None
         elif not entry.any_prefix and prefix not in self._proclitics:
-            if not (entry.verb and (prefix in self._verb_prefixes or
-                                    any(prefix == p + v for p in self._proclitics for v in self._verb_prefixes))):
+            if not (entry.verb and prefix in self._verb_prefixes):
                 return None
         if not entry.any_suffix and suffix not in self._enclitics:
             return None

@@ -166,9 +166,13 @@ def normalize(text: str) -> NormalizedText:
     """Normalise ``text`` for matching, keeping the map back to original offsets."""
     cmap = load_charmap()
     drops = _obfuscation_drops(text, cmap) if _needs_obfuscation_check(text, cmap) else set()
-    if _PRESENTATION.search(text) is None and not drops:
-        kept = [i for i, c in enumerate(text) if c not in cmap.drop]
-        return NormalizedText(text, text.translate(cmap.table), kept)
+    if _PRESENTATION.search(text) is None:
+        drop = cmap.drop
+        if not drops:
+            kept = [i for i, c in enumerate(text) if c not in drop]
+            return NormalizedText(text, text.translate(cmap.table), kept)
+        kept = [i for i, c in enumerate(text) if c not in drop and i not in drops]
+        return NormalizedText(text, "".join([text[i] for i in kept]).translate(cmap.table), kept)
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
@@ -194,6 +198,7 @@ def _needs_obfuscation_check(text: str, cmap: CharMap) -> bool:
     return _OBFUSCATION_HINT.search(text) is not None
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The normalised form of a short string (a lexicon entry, a query): no offsets kept."""
     return normalize(text).text

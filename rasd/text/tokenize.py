@@ -34,6 +34,7 @@ _PREFIXES = ("وبال", "فبال", "وكال", "ولل", "فلل", "وال", "
 _SUFFIXES = ("هما", "كما", "ها", "هم", "هن", "نا", "كم", "ه")
 
 
+@lru_cache(maxsize=131072)
 def _split(word: str) -> tuple[str, str, str]:
     prefix = ""
     for p in _PREFIXES:
@@ -54,9 +55,14 @@ def _split(word: str) -> tuple[str, str, str]:
 def tokenize(norm: NormalizedText) -> list[Token]:
     """Word tokens; ``stem`` is a best guess with clitics removed (used for fuzzy lookups)."""
     tokens = []
+    offsets = norm.offsets
+    n = len(offsets)
     for m in WORD.finditer(norm.text):
         word = m.group()
         prefix, stem, suffix = _split(word)
-        start, end = norm.original_span(m.start(), m.end())
-        tokens.append(Token(start, end, m.start(), m.end(), word, stem, prefix, suffix))
+        ns, ne = m.span()
+        end = offsets[ne - 1] + 1
+        if ne < n and offsets[ne] != end:  # marks dropped after the word: let the slow path decide
+            end = norm.original_end(ne)
+        tokens.append(Token(offsets[ns], end, ns, ne, word, stem, prefix, suffix))
     return tokens
