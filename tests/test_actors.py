@@ -230,3 +230,16 @@ def test_same_person_in_successive_roles():
     assert (in_2020.sector, in_2020.attrs["affiliation"]) == ("REB", "hts")
     in_2025 = by_text(mentions(text, date(2025, 3, 1)), "أحمد الشرع")
     assert (in_2025.sector, in_2025.attrs["affiliation"], in_2025.attrs["role"]) == ("GOV", "syr", "president")
+
+
+def test_names_take_no_article_and_no_verb_prefix():
+    found = mentions("بلغ الحماس للسيارات الجديدة حدا كبيرا، وقالت كلية سواس إن السورية ستفتح")
+    assert not any(e.id in ("hamas", "spa", "syr") for e in found)
+    assert by_text(found, "السورية").attrs["kind"] == "demonym"
+    assert by_text(mentions("وأكدت حماس أن الهدنة صامدة"), "حماس").id == "hamas"
+
+
+def test_teh_marbuta_is_not_a_pronoun_on_titles_and_definite_nouns():
+    found = mentions("زار المحافظة وفد يتحمل المسؤولية عن السياحة")
+    assert {e.id for e in found} == set()
+    assert by_text(mentions("قال محافظ البصرة إن جيشه مستعد"), "جيشه").id == "army"

@@ -56,8 +56,11 @@ def _acceptable(m: Match[ActorEntry]) -> bool:
     entry = m.payload
     if m.suffix == "ي" and entry.kind != "demonym":
         return False  # العسكري، الشعبي، العراقي: a nisba adjective, not "my army"
-    if entry.kind == "state" and m.prefix.endswith(("ال", "لل")):
-        return False  # السورية is the adjective, not the country سورية
+    if m.prefix.endswith("س") or m.prefix.endswith("لي"):
+        return False  # the future sa- and li- + verb prefix stand before verbs, not names
+    if entry.kind in ("state", "org", "person") and m.prefix.endswith(("ال", "لل")) \
+            and not m.pattern.startswith(("ال", "ل")):
+        return False  # a name takes no article: السورية is not سورية, الحماس not حماس
     if m.suffix and entry.kind != "demonym":
         # ة folds to ه, which is also the pronoun "his": المحافظة is not "his governor",
         # المسؤولية not "his officials", السياحة not "his tourists". A noun with the
