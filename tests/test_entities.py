@@ -238,3 +238,15 @@ def test_titles_and_particles_without_a_person(text):
 def test_a_name_does_not_run_over_a_line_break():
     doc = analyse("واستقبل الملك عبدالله\nالابن الأكبر للرئيس")
     assert [e.text for e in persons(doc)] == ["عبدالله"]
+
+
+def test_seed_article_with_the_real_dictionaries():
+    if not SEED.exists():
+        pytest.skip("shared seed article not available")
+    doc = EntityRecognizer(OPTIONS)(TextAnalyzer(OPTIONS)(Document(SEED.read_text("utf-8"))))
+    names = {e.text for e in persons(doc)}
+    assert {"جميل الصالح", "أبو عيسى الشيخ", "جابر علي باشا", "حسن صوفان",
+            "أبو محمد الجولاني", "عبد الله المحيسني"} <= names
+    assert not names & {"النبي محمد", "الأشعريون", "الأشعريين", "محمد"}
+    orgs = {e.text for e in doc.entities if e.type == "ORG"}
+    assert "هيئة تحرير الشام" in orgs and "هيئة تحرير الشام" not in names

@@ -21,7 +21,6 @@ Attributes set on rule entities:
 """
 from __future__ import annotations
 
-import logging
 from typing import Callable
 
 from rasd.doc import Document, Entity
@@ -31,8 +30,6 @@ from rasd.entities.persons import find_persons
 from rasd.options import Options
 
 __all__ = ["EntityRecognizer", "find_number_entities", "merge_entities"]
-
-log = logging.getLogger(__name__)
 
 Finder = Callable[[Document], list[Entity]]
 
@@ -100,23 +97,11 @@ def _inside_any(ent: Entity, others: list[Entity]) -> bool:
     return any(o.start <= ent.start and ent.end <= o.end for o in others)  # few dates per text
 
 
-def _no_entities(doc: Document) -> list[Entity]:
-    return []
-
-
 def _default_actor_finder() -> Finder:
-    try:
-        from rasd.actors import find_actor_mentions
-    except ImportError:  # the actors stage has not landed yet
-        log.warning("rasd.actors.find_actor_mentions is missing: no dictionary actors")
-        return _no_entities
+    from rasd.actors import find_actor_mentions  # imported late: `import rasd` stays cheap
     return find_actor_mentions
 
 
 def _default_place_finder() -> Finder:
-    try:
-        from rasd.geo import find_place_mentions
-    except ImportError:  # the geo stage has not landed yet
-        log.warning("rasd.geo.find_place_mentions is missing: no gazetteer places")
-        return _no_entities
+    from rasd.geo import find_place_mentions
     return find_place_mentions
