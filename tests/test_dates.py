@@ -104,6 +104,8 @@ def test_month_without_year_and_without_anchor_is_unresolved():
     "ويمارس الجيش ضغوطا على الأهالي",  # مارس the verb
     "وتقاسم الاثنين المسؤولية",  # الاثنين alone
     "وتنتشر قوات الأمن في المدينة",
+    "احتفلت المملكة باليوم الوطني",
+    "وتوفي الجريح في اليوم التالي متأثرا بجراحه",
 ])
 def test_not_a_date(text):
     assert dates(text) == []

@@ -90,6 +90,7 @@ def load_dates() -> DateLexicon:
     tods: dict[str, str] = {}
     year_words: list[str] = []
     ago_words: list[str] = []
+    cancel: list[str] = []
     for row in read_tsv("dates/modifiers.tsv", ("pattern", "kind")):
         table = {"rel": rel, "part": parts, "tod": tods}.get(row["kind"])
         for key in variants(row["pattern"]):
@@ -99,6 +100,8 @@ def load_dates() -> DateLexicon:
                 year_words.append(key)
             elif row["kind"] == "ago":
                 ago_words.append(key)
+            elif row["kind"] == "cancel":
+                cancel.append(key)
     relative: dict[str, tuple[str, int, str, bool]] = {}
     for row in read_tsv("dates/relative.tsv", ("pattern", "unit", "offset", "precision")):
         for key in variants(row["pattern"]):
@@ -118,6 +121,7 @@ def load_dates() -> DateLexicon:
     tod = rf"(?:(?P<tod>{alternation(tods)})\s+)"
     part = rf"(?:(?P<part>{alternation(parts)})\s+)"
     num = rf"(?:\d+|{load_numbers().word_alt})"
+    not_cancelled = rf"(?!\s+(?:{alternation(cancel)})(?!\w))"
     lex_patterns = (
         (rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>(?:1[89]|20)\d\d)(?!\d)", _numeric),
         (rf"(?P<y>(?:1[89]|20)\d\d)(?P<sep>[/-])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)", _numeric),
@@ -127,8 +131,8 @@ def load_dates() -> DateLexicon:
          _day_of_month),
         (rf"{part}?(?P<shahr>شهر\s+)?{month_group}(?:{year}|{rel_group})?", _month),
         (rf"{part}?(?:{year_word})\s+(?P<y>(?:1[89]|20)\d\d)(?!\d)", _year),
-        (rf"(?:(?:{part}|{tod})(?:يوم\s+)?)?(?:(?P<yawm>يوم)\s+)?(?P<phrase>{alternation(relative)})(?!\w)", _relative),
-        (rf"{tod}?(?:(?P<yawm>يوم)\s+)?{wd}{rel_group}?", _weekday),
+        (rf"(?:(?:{part}|{tod})(?:يوم\s+)?)?(?:(?P<yawm>يوم)\s+)?(?P<phrase>{alternation(relative)})(?!\w){not_cancelled}", _relative),
+        (rf"{tod}?(?:(?P<yawm>يوم)\s+)?{wd}{rel_group}?{not_cancelled}", _weekday),
         (rf"(?:{alternation(ago_words)})\s+(?:(?:نحو|حوالي|قرابه|اكثر من|اقل من)\s+)?(?:(?P<n>{num})\s+)?"
          rf"(?P<unit>{alternation(units)})(?!\w)(?!\s*\d)", _ago),
     )
