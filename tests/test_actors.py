@@ -243,3 +243,8 @@ def test_teh_marbuta_is_not_a_pronoun_on_titles_and_definite_nouns():
     found = mentions("زار المحافظة وفد يتحمل المسؤولية عن السياحة")
     assert {e.id for e in found} == set()
     assert by_text(mentions("قال محافظ البصرة إن جيشه مستعد"), "جيشه").id == "army"
+
+
+def test_open_ended_patterns_keep_their_endings():
+    found = mentions("وأغلق المتظاهرون الطريق، وفرقت الشرطة المتظاهرين ومتظاهرة")
+    assert [e.text for e in found if e.id == "protesters"] == ["المتظاهرون", "المتظاهرين", "متظاهرة"]

@@ -133,6 +133,13 @@ class ActorDictionary:
                     self._states[entry.country] = entry
             for variant in entry.variants:
                 self._by_variant.setdefault(_variant_key(variant), []).append(entry)
+        # keys of `word*` patterns: what follows them is an ending, not a pronoun
+        self._open_keys: set[str] = set()
+        for entry in self._entries.values():
+            for variant in entry.variants:
+                if variant.strip().endswith("*"):
+                    key = _variant_key(variant)
+                    self._open_keys.update({key, key[1:]} if key.startswith("ال") else {key})
         self.matcher: PhraseMatcher[ActorEntry] = PhraseMatcher()
         # the later an entry was read, the earlier it is added: ties go to the first payload
         for entry in reversed(list(self._entries.values())):
@@ -171,6 +178,10 @@ class ActorDictionary:
     def country_name(self, iso3: str | None) -> str | None:
         state = self.state(iso3)
         return state.name_en if state else iso3
+
+    def is_open_ended(self, key: str) -> bool:
+        """Whether ``key`` comes from a ``word*`` pattern (any ending allowed)."""
+        return key in self._open_keys
 
     def has_variant_key(self, entry: ActorEntry, key: str) -> bool:
         """Whether one of ``entry``'s variants folds to ``key``."""

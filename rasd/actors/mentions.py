@@ -52,7 +52,7 @@ def find_actor_mentions(doc: Document, dictionary: ActorDictionary | None = None
     return found
 
 
-def _acceptable(m: Match[ActorEntry]) -> bool:
+def _acceptable(m: Match[ActorEntry], dictionary: ActorDictionary) -> bool:
     entry = m.payload
     if m.suffix == "ي" and entry.kind != "demonym":
         return False  # العسكري، الشعبي، العراقي: a nisba adjective, not "my army"
@@ -61,7 +61,7 @@ def _acceptable(m: Match[ActorEntry]) -> bool:
     if entry.kind in ("state", "org", "person") and m.prefix.endswith(("ال", "لل")) \
             and not m.pattern.startswith(("ال", "ل")):
         return False  # a name takes no article: السورية is not سورية, الحماس not حماس
-    if m.suffix and entry.kind != "demonym":
+    if m.suffix and entry.kind != "demonym" and not dictionary.is_open_ended(m.pattern):
         # ة folds to ه, which is also the pronoun "his": المحافظة is not "his governor",
         # المسؤولية not "his officials", السياحة not "his tourists". A noun with the
         # article takes no pronoun; a title or a noun ending in ي never takes ه here.
@@ -75,7 +75,7 @@ def _acceptable(m: Match[ActorEntry]) -> bool:
 def _best_matches(dictionary: ActorDictionary, text: str) -> list[Match[ActorEntry]]:
     """Acceptable matches without overlaps: the longest wins, then the leftmost, then the
     entry read last (user files before bundled ones)."""
-    found = [m for m in dictionary.matcher.iter_all(text) if _acceptable(m)]
+    found = [m for m in dictionary.matcher.iter_all(text) if _acceptable(m, dictionary)]
     found.sort(key=lambda m: (-(m.core_end - m.core_start), m.core_start))
     taken: list[tuple[int, int]] = []
     result = []
