@@ -263,3 +263,17 @@ def test_place_to_dict_is_the_contract_location():
     assert isinstance(d["geonameid"], int) and isinstance(d["lat"], float)
     ent_dict = doc.entities[0].to_dict()
     assert ent_dict["type"] == "LOC" and ent_dict["place"]["name"] == "Khan Shaykhun"
+
+
+def test_adjective_after_a_type_noun_describes_the_town():
+    doc = analysed("عقد الوزراء اجتماعا داخل مدينة عدن الجنوبية")
+    aden = place_named(doc, "مدينة عدن")
+    assert (aden.name, aden.precision) == ("Aden", "town")
+    doc = analysed("اشتد القصف على أحياء حلب الشرقية")
+    assert place_named(doc, "حلب الشرقية").name == "Eastern Aleppo"
+
+
+def test_words_across_punctuation_are_not_joined():
+    doc = analysed("وقع الانفجار قرب بلدة عين العرب (كوباني) السورية")
+    assert [p.mention for p in places(doc)] == ["بلدة عين العرب", "كوباني"]
+    assert all(p.country == "SYR" for p in places(doc))

@@ -91,3 +91,14 @@ def test_no_place_in_the_sentence():
 def test_destination_of_a_visit_is_not_the_location():
     text = "وصل الوفد إلى عمان لإجراء محادثات حول وقف إطلاق النار في درعا"
     assert locate(text, "إطلاق").name == "Daraa"
+
+
+def test_location_phrase_swallowed_by_an_organisation_span_is_kept():
+    text = "أطلق مسلحون النار على دورية الأمن العام شرق مدينة الرياض"
+    place = locate(text, "أطلق", orgs=("الأمن العام شرق مدينة الرياض",))
+    assert place is not None and place.country == "SAU" and place.mention == "شرق مدينة الرياض"
+
+
+def test_attack_on_a_meeting_happens_where_the_meeting_is():
+    text = "وجهت طائرات التحالف ضربة جوية استهدفت اجتماعا لقادة التنظيم بمدينة المقدادية"
+    assert locate(text, "ضربة").name == "Al-Muqdadiyah"

@@ -13,7 +13,7 @@ from rasd.text.matcher import PhraseMatcher
 
 __all__ = ["ContextWord", "GeoLexicon", "load_lexicon", "ROLES"]
 
-ROLES = frozenset({"type", "countryside", "direction", "direction_adj", "prep", "link",
+ROLES = frozenset({"type", "parts", "countryside", "direction", "direction_adj", "prep", "link",
                    "actor_head", "source", "meeting", "demonym"})
 
 

@@ -56,11 +56,15 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
     it (the empty set: an ungoverned place in the event's own words)."""
     an = an or analyze(doc)
     roles: set[str] = set()
+    m = _mention_for(an, ent)
+    # a place inside an organisation's name names the actor (شرطة بغداد, قوات سوريا
+    # الديمقراطية), unless a direction or preposition makes it a location phrase that the
+    # organisation's span took in (الأمن العام شرق مدينة الرياض)
+    located = m is not None and (m.direction_before or m.prep is not None)
     for other in doc.entities:
         if other.type in ("ORG", "PERSON") and other.start <= ent.start and ent.end <= other.end \
-                and (other.start, other.end) != (ent.start, ent.end):
+                and (other.start, other.end) != (ent.start, ent.end) and not located:
             roles.add("actor")
-    m = _mention_for(an, ent)
     ws = m.ws if m is not None else an.word_index_at(ent.start)
     if ws is None:
         return roles

@@ -70,6 +70,7 @@ class Mention:
     direction: str | None = None  # north, north-west …
     direction_before: bool = False  # شمال X (a direction before the name)
     country_hint: str | None = None  # طرابلس اللبنانية
+    parts: bool = False  # a plural type noun before it (أحياء حلب)
     governor: str | None = None  # type | countryside | direction | prep | clitic | coord
     prep: str | None = None  # the preposition before the mention, folded
     start: int = 0  # original span
@@ -96,10 +97,22 @@ class Analysis:
                 hi = mid
         return lo if lo < len(self.words) else None
 
+    def adjacent(self, wi: int, wj: int) -> bool:
+        """Are words ``wi`` and ``wj`` (wi < wj) separated by spaces only?"""
+        if wi < 0 or wj >= len(self.words):
+            return False
+        return not self.norm.text[self.words[wi].nend:self.words[wj].nstart].strip()
+
     def hits_before(self, wi: int, *roles: str) -> list[Hit]:
+        """Context words ending right before word ``wi`` (spaces between, no punctuation)."""
+        if not self.adjacent(wi - 1, wi):
+            return []
         return [h for h in self.hits_by_end.get(wi - 1, ()) if not roles or h.role in roles]
 
     def hits_after(self, wi: int, *roles: str) -> list[Hit]:
+        """Context words starting right after word ``wi`` (spaces between, no punctuation)."""
+        if not self.adjacent(wi, wi + 1):
+            return []
         return [h for h in self.hits_by_start.get(wi + 1, ()) if not roles or h.role in roles]
 
 
@@ -221,7 +234,7 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
             continue
         mentions.append(m)
         claimed = m.we
-    _coordination(mentions)
+    _coordination(an, mentions)
     kept = []
     for m in mentions:
         ok, rejected = [], []
@@ -250,13 +263,25 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
 
 def _extend_left(an: Analysis, m: Mention, claimed: int) -> None:
     left_prefix = m.prefix
+    inner = [h for h in an.hits_by_start.get(m.ws, ()) if h.role == "type" and h.we < m.we]
+    if inner:  # a name written with its type noun (مدينة عدن، مخيم اليرموك)
+        m.type_word = inner[0].word.pattern
+        m.hint = inner[0].word.value or None
     for _ in range(4):
         if left_prefix not in _FREE_PREFIXES or m.ws - 1 <= claimed:
             break
-        hits = [h for h in an.hits_before(m.ws, "type", "countryside", "direction") if not h.suffix]
+        hits = [h for h in an.hits_before(m.ws, "type", "parts", "countryside", "direction")
+                if not h.suffix]
         if not hits:
             break  # مدنها تكريت: a noun with a pronoun is not the name's type noun
         h = hits[0]
+        if h.role == "parts":  # أحياء حلب، مدينتي الرمادي: context, not the mention
+            if m.ws == m.name_ws:
+                m.hint = m.hint or h.word.value or None
+                m.type_word = m.type_word or h.word.pattern
+                m.governor = m.governor or "parts"
+                m.parts = True
+            break
         if h.role == "type" and ("ال" in h.prefix or m.countryside or m.direction_before):
             # المدينة المطلة على …: an adjective follows, not a name;
             # قرى ريف حماة: the villages are not the mention, the countryside is
@@ -309,6 +334,9 @@ def _extend_left(an: Analysis, m: Mention, claimed: int) -> None:
 
 
 def _extend_right(an: Analysis, m: Mention) -> None:
+    """A demonym (طرابلس اللبنانية) and direction adjectives (ريف حماة الشمالي, حلب
+    الشرقية) after the name; after a type noun the adjective describes the town
+    (مدينة عدن الجنوبية: the southern city of Aden), and is left out."""
     adjs: list[str] = []
     wi = m.we
     demonym = [h for h in an.hits_after(wi, "demonym") if h.prefix == ""]
@@ -316,7 +344,7 @@ def _extend_right(an: Analysis, m: Mention) -> None:
         m.country_hint = demonym[0].word.value
         wi = m.we = demonym[0].we
         m.nend = demonym[0].core_nend
-    while len(adjs) < 2:
+    while len(adjs) < 2 and (m.countryside or m.parts or not m.type_word):
         found = [h for h in an.hits_after(wi, "direction_adj") if h.prefix == ""]
         if not found:
             break
@@ -328,11 +356,11 @@ def _extend_right(an: Analysis, m: Mention) -> None:
         m.direction_before = False
 
 
-def _coordination(mentions: list[Mention]) -> None:
+def _coordination(an: Analysis, mentions: list[Mention]) -> None:
     """أرياف حماة واللاذقية وإدلب: the countryside carries over the list."""
     for prev, m in zip(mentions, mentions[1:]):
         if (prev.countryside and not m.countryside and m.prefix.startswith("و")
-                and prev.we + 1 == m.ws and m.ws == m.name_ws):
+                and prev.we + 1 == m.ws and m.ws == m.name_ws and an.adjacent(prev.we, m.ws)):
             m.countryside, m.plural = True, prev.plural
             m.direction = m.direction or prev.direction
             m.governor = m.governor or "countryside"
@@ -379,7 +407,7 @@ def score_entry(m: Mention, e: PlaceEntry, countries: dict[str, int],
     if m.hint:
         s += 2 if e.kind in _HINT_KINDS.get(m.hint, {m.hint}) else -2
     if m.countryside:
-        s += {"governorate": 3, "city": 1, "region": 1}.get(e.kind, 0)
+        s += {"governorate": 5, "city": 1, "region": 1}.get(e.kind, 0)
     return s
 
 

@@ -167,7 +167,11 @@ class PlaceResolver:
         for m, (place, entry) in zip(an.mentions, places):
             ents = [e for e in doc.entities if e.start < m.end and m.start < e.end]
             locs = [e for e in ents if e.type == "LOC"]
-            if not ents:
+            # a location phrase that an organisation's span took in (الأمن العام شرق
+            # مدينة الرياض) is a place as well; a bare name inside one is not (شرطة بغداد)
+            swallowed = (not locs and (m.direction_before or m.prep is not None)
+                         and all(e.start <= m.start and m.end <= e.end for e in ents))
+            if not ents or swallowed:
                 ent = Entity("LOC", m.start, m.end, doc.text[m.start:m.end])
                 doc.entities.append(ent)
                 locs = [ent]
