@@ -265,3 +265,29 @@ def test_sport_and_metaphor_make_no_violence(text):
     bad = [(e["plover"]["type"], e["trigger"]) for e in record["events"]
            if ev.is_real(e) and e["plover"]["type"] in ("ASSAULT", "PROTEST")]
     assert bad == []
+
+
+def test_cli_article_gold_with_saved_prediction(tmp_path):
+    from rasd.cli import app
+
+    (tmp_path / "seed").mkdir()
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "pred").mkdir()
+    sentence = "شنت طائرات حربية غارات على بلدة كفرنبودة في ريف حماة أمس."
+    (tmp_path / "seed" / "raid.txt").write_text(sentence, "utf-8")
+    gold = {"document": "seed/raid.txt", "events": [
+        {"id": "E1", "required": True, "plover": "ASSAULT", "actor1": {"country": "SYR", "sector": "MIL"},
+         "location": {"name": "Kafr Nabudah", "admin1": "Hama"}, "evidence": "شنت طائرات حربية غارات على بلدة كفرنبودة"}]}
+    (tmp_path / "gold" / "raid.gold.json").write_text(json.dumps(gold, ensure_ascii=False), "utf-8")
+    event = _event("ASSAULT", {"country": "SYR", "sector": "MIL"}, sentence=sentence)
+    event["location"] = {"name": "Kafr Nabudah", "admin1": "Hama"}
+    (tmp_path / "pred" / "raid.json").write_text(json.dumps(_rec("raid", event), ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(app, ["eval", str(tmp_path / "gold"), "--pred", str(tmp_path / "pred")])
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("events_found=1/1 actor1_ok=1/1 location_ok=1/1 false_positives=0 "
+                                           "unmatched_pred=0 missing_output=0")
+    (tmp_path / "pred" / "raid.json").unlink()
+    result = CliRunner().invoke(app, ["eval", str(tmp_path / "gold"), "--pred", str(tmp_path / "pred"), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output.rstrip("\n").rsplit("\n", 1)[0])
+    assert body["total"]["missing_output"] == 1 and body["articles"]["raid.gold.json"]["missed"] == ["E1"]
