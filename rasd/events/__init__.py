@@ -133,7 +133,7 @@ class EventExtractor:
         trig = main.trigger
         attrib = attribution(ctx)
         excluded = [span for span in (attrib[1] if attrib else None, speaker_span(ctx)) if span]
-        spans = [clause] + [ctx.clause_of(h.start) for h in group[1:]]
+        spans = list(dict.fromkeys([clause] + [ctx.clause_of(h.start) for h in group]))
         roles = assign_roles(ctx, group, spans, excluded)
         # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise
         location = _location(ctx, main) or inherited

@@ -1,0 +1,4 @@
+"""`python -m rasd.cli …` runs the `rasd` command."""
+from rasd.cli import main
+
+main()
