@@ -236,3 +236,49 @@ def test_family_name_alone_is_the_person_named_before():
     doc.entities.append(later)
     doc = ActorResolver(Options())(doc)
     assert later.attrs.get("affiliation") == "ahrar-al-sham" and later.sector == "REB"
+
+
+def test_container_takes_the_identity_of_its_owner():
+    doc = resolved("انفجرت عبوة لدى مرور دورية للجيش الأميركي، وقتل 11 مسلحا من تنظيم القاعدة")
+    patrol = actor(doc, "دورية للجيش الأميركي")
+    assert (patrol.country, patrol.sector) == ("USA", "MIL")
+    gunmen = actor(doc, "مسلحا من تنظيم القاعدة")
+    assert (gunmen.id, gunmen.country) == ("al-qaeda", "IMG")
+
+
+def test_volunteers_of_an_army_and_from_a_country():
+    doc = resolved("قتل 28 متطوعا في الجيش العراقي، وخطف متطوعا من كوريا الجنوبية")
+    assert (actor(doc, "متطوعا في الجيش العراقي").country, actor(doc, "متطوعا في الجيش العراقي").sector) == ("IRQ", "MIL")
+    korean = actor(doc, "متطوعا من كوريا الجنوبية")
+    assert (korean.country, korean.sector) == ("KOR", "CVL")
+
+
+def test_belonging_gives_the_country_only():
+    doc = resolved("قتل ثلاثة في غارة شنتها طائرة بدون طيار تابعة للقوات الأميركية")
+    drone = actor(doc, "طائرة بدون طيار")
+    assert (drone.country, drone.sector) == ("USA", "MIL")
+    assert actor(doc, "للقوات الأميركية").country == "USA"
+
+
+def test_possessive_takes_the_country_of_the_actor_before():
+    doc = resolved("وقال الجيش الأميركي إن جنوده قتلوا خمسة مسلحين")
+    soldiers = actor(doc, "جنوده")
+    assert (soldiers.country, soldiers.sector) == ("USA", "MIL")
+    # not across sentences
+    doc = resolved("تحدث الجيش الأميركي عن العملية.\nوقال إن جنوده انسحبوا")
+    assert actor(doc, "جنوده").country is None
+
+
+def test_demonym_after_a_weapon_names_a_military():
+    doc = resolved("أصاب صاروخ إسرائيلي السيارة، وقتل ثمانية في ضربة جوية أميركية")
+    israeli = actor(doc, "إسرائيلي")
+    assert (israeli.country, israeli.sector, israeli.attrs["kind"]) == ("ISR", "MIL", "generic")
+    assert (actor(doc, "أميركية").country, actor(doc, "أميركية").sector) == ("USA", "MIL")
+    # a source is not a weapon
+    assert actor(resolved("وقالت مصادر عسكرية عراقية إن الهجوم فشل"), "عراقية").sector is None
+
+
+def test_head_of_a_state_governs_it():
+    doc = resolved("أطلق جنود النار على رئيس تيمور الشرقية في منزله")
+    head = actor(doc, "رئيس تيمور الشرقية")
+    assert (head.country, head.sector) == ("TLS", "GOV")

@@ -180,7 +180,9 @@ class _Run:
 
     # -- 2. composition -----------------------------------------------------------
     def compose(self) -> None:
-        for a in self.live():
+        # right to left, so that what follows is whole before it qualifies what precedes:
+        # دورية للجيش الأميركي = دورية + (الجيش + الأميركي)
+        for a in reversed(self.live()):
             if id(a) in self.removed or not _is_mine(a) or _kind(a) not in ("generic", "title", "org"):
                 continue
             for _ in range(4):
@@ -245,6 +247,10 @@ class _Run:
         if (container or (kind_a == "generic" and a.sector is None and a.country is None)) and \
                 len(tight) == 1 and tight[0] in self.ctx.member_link_words and \
                 kind_b in ("generic", "org", "state") and (b.country or a.sector is None):
+            if kind_b == "state" and a.sector is not None:
+                self._set_country(a, b.country, b.end)  # متطوعا من كوريا الجنوبية
+                self.remove(b)
+                return True
             self._take_identity(a, b, b.sector)  # عناصر من الشرطة
             return True
         if kind_a == "generic" and a.country is None and len(tight) == 1 and \
