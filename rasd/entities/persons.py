@@ -602,9 +602,12 @@ def _surname_references(scan: _Scan, found: list[tuple[int, int, dict[str, Any]]
     for first, last, _ in found:
         covered.update(range(first, last + 1))
     out = []
-    for j, word in enumerate(scan.words):
-        key = word if word in surnames else (word[1:] if word[:1] in "وف" and word[1:] in surnames else None)
-        if key is None or j in covered or not scan.free(j) or scan.entity_at[j] is not None:
+    hits = [j for j, word in enumerate(scan.words)
+            if word in surnames or (word[:1] in "وف" and word[1:] in surnames)]
+    for j in hits:
+        word = scan.words[j]
+        key = word if word in surnames else word[1:]
+        if j in covered or not scan.free(j) or scan.entity_at[j] is not None:
             continue
         last, person = surnames[key]
         if j <= last:
