@@ -72,7 +72,12 @@ def _age_days(event_date: str | None, published: date | None) -> int | None:
 
 
 def _reference(ctx: SentenceContext, main: Hit) -> bool:
-    """``خرقاً لاتفاق …``, ``الاتفاق الموقع``: the noun names an earlier event, not a new one."""
+    """``خرقاً لاتفاق …``, ``الاتفاق الموقع``: the noun names an earlier event, not a new one.
+
+    ``الجنود الذين قتلوا``: a verb in a plural relative clause describes people by what befell them.
+    """
+    if any(c.end <= main.start and ctx.distance(c.end, main.start) <= 0 for c in ctx.cues_of("relative")):
+        return True
     if main.trigger.pos == "verb":
         return False
     for cue in ctx.cues_of("reference"):
