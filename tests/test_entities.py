@@ -217,6 +217,7 @@ def test_seed_article_people():
     ("وأفاد خالد المحمد أن الطيران قصف البلدة", "خالد المحمد", "speech", None),
     ("وتعرض منزل خالد المحمد للقصف", "خالد المحمد", "name", None),
     ("وقال الوزير محمد أبو زيد إن الحكومة مستمرة", "محمد أبو زيد", "title", "minister"),
+    ("وأوضح أمين المنطقة المهندس عادل الملحم أن المشروع اكتمل", "عادل الملحم", "title", "head"),
 ])
 def test_person_forms(text, name, rule, role):
     p = person(analyse(text), name)
@@ -230,6 +231,7 @@ def test_person_forms(text, name, rule, role):
     "وقصفت الطائرات بلدة أبو الظهور",
     "وانضم عناصر كتيبة أبو بكر الصديق إلى الهجوم",
     "وأقيمت الصلاة في جامع عمر بن الخطاب",
+    "وقال أمين المال إن الميزانية تكفي",
 ])
 def test_titles_and_particles_without_a_person(text):
     assert persons(analyse(text)) == []
@@ -250,3 +252,8 @@ def test_seed_article_with_the_real_dictionaries():
     assert not names & {"النبي محمد", "الأشعريون", "الأشعريين", "محمد"}
     orgs = {e.text for e in doc.entities if e.type == "ORG"}
     assert "هيئة تحرير الشام" in orgs and "هيئة تحرير الشام" not in names
+
+
+def test_verbal_noun_after_a_title_is_no_surname():
+    doc = analyse("التقى وزير الإسكان ماجد الحقيل بالوفد. وقال الحقيل إن وزارة الإسكان ستبني المساكن.")
+    assert [e.text for e in persons(doc)] == ["ماجد الحقيل", "الحقيل"]

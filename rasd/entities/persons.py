@@ -212,9 +212,14 @@ class _Scan:
         return bisect.bisect_left(self.quotes, self.tokens[i].nstart) % 2 == 1
 
     def is_al_word(self, w: str) -> bool:
-        """A word that can be an الـ surname: not a feminine or plural adjective (العالمية)."""
-        return (w.startswith("ال") and len(w) >= 4 and not w.endswith(("يه", "ات"))
-                and w not in self.lex.stopwords and w not in self.lex.title_words)
+        """A word that can be an الـ surname: not a feminine or plural adjective (العالمية),
+        not a verbal noun of a derived form (الإسكان)."""
+        if not w.startswith("ال") or len(w) < 4 or w.endswith(("يه", "ات")):
+            return False
+        stem = w[2:]
+        if (len(stem) == 5 and stem[0] == "ا" and stem[3] == "ا") or stem.startswith("است"):
+            return False  # a verbal noun: الإسكان, الاتحاد, الاستثمار
+        return w not in self.lex.stopwords and w not in self.lex.title_words
 
 
 def find_persons(doc: Document, dict_entities: list[Entity], taken: list[Entity]) -> list[Entity]:
@@ -276,6 +281,8 @@ def _name_at(scan: _Scan, i: int) -> tuple[int, dict[str, Any]] | None:
         return None  # مطار الملك عبد العزيز, جائزة الملك فيصل
     if lex.stopwords.get(w) and (_preposition_spelling(scan, i) or title is None and not scan.opens_quote(i)):
         return None  # على, folded to علي
+    if lex.first_names.get(w) and i in scan.title_start and title is None and not scan.opens_quote(i):
+        return None  # أمين الأحساء: a title, not the given name أمين
     quoted = scan.opens_quote(i)
     speech = i > 0 and scan.space_after(i - 1) and _bare(scan.words[i - 1], lex.speech)
     strong = title is not None or quoted or speech
