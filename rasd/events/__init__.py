@@ -20,7 +20,7 @@ from collections import Counter
 from datetime import date
 
 from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Place
-from rasd.events.context import Hit, SentenceContext, build_context
+from rasd.events.context import Hit, SentenceContext, build_contexts
 from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
 from rasd.events.lexicon import load_lexicon
@@ -51,7 +51,7 @@ class EventExtractor:
         self.lexicon = load_lexicon()
 
     def __call__(self, doc: Document) -> Document:
-        contexts = [build_context(doc, s, self.lexicon) for s in doc.sentences]
+        contexts = build_contexts(doc, self.lexicon)
         sport_words = sum(len(c.cues_of("not_event")) for c in contexts)
         sport_doc = sport_words >= SPORT_DOC_CUES
         main_country = _main_country(doc)

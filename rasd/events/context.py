@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rasd.doc import Document, Entity, Sentence
 from rasd.events.lexicon import Cue, EventLexicon, Trigger
 
-__all__ = ["Hit", "SentenceContext", "build_context", "ACTOR_TYPES"]
+__all__ = ["Hit", "SentenceContext", "build_contexts", "ACTOR_TYPES"]
 
 ACTOR_TYPES = ("ORG", "PERSON")
 _HELPER_KINDS = ("demonym", "title")
@@ -63,30 +63,45 @@ class SentenceContext:
                 and e.attrs.get("kind") not in _HELPER_KINDS]
 
 
-def build_context(doc: Document, sentence: Sentence, lexicon: EventLexicon) -> SentenceContext:
+def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext]:
+    """One context per sentence; the lexicons are matched once over the whole document."""
     norm = doc.normalized
-    ns = norm.normalized_start(sentence.start)
-    ne = norm.normalized_start(sentence.end)
+    text = doc.text
     triggers = []
-    for m in lexicon.triggers.find(norm.text, ns, ne):
+    for m in lexicon.triggers.find(norm.text):
         start, end = norm.original_span(m.nstart, m.nend)
-        triggers.append(Hit(start, end, doc.text[start:end], m.prefix, m.suffix, trigger=m.payload))
+        triggers.append(Hit(start, end, text[start:end], m.prefix, m.suffix, trigger=m.payload))
     cues = []
     seen = set()
-    for m in lexicon.cues.iter_all(norm.text, ns, ne):
+    for m in lexicon.cues.iter_all(norm.text):
         key = (m.nstart, m.nend, m.payload.cue)
         if key in seen:
             continue
         seen.add(key)
         start, end = norm.original_span(m.nstart, m.nend)
-        cues.append(Hit(start, end, doc.text[start:end], m.prefix, m.suffix, cue=m.payload))
+        cues.append(Hit(start, end, text[start:end], m.prefix, m.suffix, cue=m.payload))
     # a cue word inside a fixed phrase that means something else (لا يزال، ما لا يقل عن) is no cue
     masks = [(c.start, c.end) for c in cues if c.cue.cue == "mask"]
-    cues = [c for c in cues if c.cue.cue != "mask"
-            and not any(s <= c.start and c.end <= e and (e - s) > (c.end - c.start) for s, e in masks)]
+    if masks:
+        cues = [c for c in cues if c.cue.cue != "mask"
+                and not any(s <= c.start and c.end <= e and (e - s) > (c.end - c.start) for s, e in masks)]
     cues.sort(key=lambda h: h.start)
-    entities = [e for e in doc.entities if sentence.start <= e.start and e.end <= sentence.end]
-    starts = doc.meta.get("_token_starts")
-    if starts is None or len(starts) != len(doc.tokens):
-        starts = doc.meta["_token_starts"] = [t.start for t in doc.tokens]
-    return SentenceContext(doc, sentence, triggers, cues, entities, starts)
+    triggers.sort(key=lambda h: h.start)
+    token_starts = [t.start for t in doc.tokens]
+    entities = sorted(doc.entities, key=lambda e: e.start)
+    contexts = []
+    for sentence in doc.sentences:
+        contexts.append(SentenceContext(
+            doc, sentence,
+            _within(triggers, sentence.start, sentence.end),
+            _within(cues, sentence.start, sentence.end),
+            _within(entities, sentence.start, sentence.end),
+            token_starts))
+    return contexts
+
+
+def _within(items: list, start: int, end: int) -> list:
+    """Items (sorted by ``start``) lying wholly inside ``[start, end)``."""
+    lo = bisect.bisect_left(items, start, key=lambda x: x.start)
+    hi = bisect.bisect_left(items, end, key=lambda x: x.start)
+    return [x for x in items[lo:hi] if x.end <= end]
