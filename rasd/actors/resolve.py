@@ -42,6 +42,7 @@ The word lists these rules use are in ``rasd/data/actors/context.json``.
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 
@@ -115,13 +116,19 @@ class _Run:
         self.entities = sorted(doc.entities, key=lambda e: (e.start, -(e.end - e.start)))
         self.removed: set[int] = set()
         self.used_titles: set[int] = set()
+        self._live: list[Entity] | None = None
+        self._starts: list[int] = []
 
     # -- helpers ------------------------------------------------------------------
     def live(self) -> list[Entity]:
-        return [e for e in self.entities if id(e) not in self.removed]
+        if self._live is None:
+            self._live = [e for e in self.entities if id(e) not in self.removed]
+            self._starts = [e.start for e in self._live]
+        return self._live
 
     def remove(self, e: Entity) -> None:
         self.removed.add(id(e))
+        self._live = None
 
     def result(self) -> list[Entity]:
         return sorted(self.live(), key=lambda e: (e.start, e.end))
@@ -140,20 +147,23 @@ class _Run:
         return words
 
     def next_of(self, e: Entity, kinds: tuple[str, ...] = ("ORG", "PERSON", "LOC")) -> Entity | None:
-        best = None
-        for other in self.live():
-            if other is e or other.start < e.end or other.type not in kinds:
-                continue
-            if best is None or (other.start, -(other.end - other.start)) < (best.start, -(best.end - best.start)):
-                best = other
+        """The first entity starting at or after the end of ``e`` (the longest on a tie)."""
+        live = self.live()
+        for i in range(bisect.bisect_left(self._starts, e.end), len(live)):
+            other = live[i]
             if other.start > e.end + 40:
-                break
-        return best
+                return None
+            if other is not e and other.type in kinds:
+                return other  # sorted by (start, -length): the first is the best
+        return None
 
     def prev_of(self, e: Entity, kinds: tuple[str, ...] = ("ORG", "PERSON", "LOC")) -> Entity | None:
+        """The entity ending closest before the start of ``e`` (the longest on a tie)."""
+        live = self.live()
         best = None
-        for other in self.live():
-            if other.start >= e.start:
+        for i in range(bisect.bisect_left(self._starts, e.start) - 1, -1, -1):
+            other = live[i]
+            if other.start < e.start - 200:
                 break
             if other is e or other.end > e.start or other.type not in kinds:
                 continue
