@@ -227,3 +227,21 @@ def test_clashes_with_protesters_are_a_riot(lexicon):
     assert [(t, s) for _, t, s in found] == [("PROTEST", "Violent demonstration")]
     found = _triggers(lexicon, "ووقعت اشتباكات بين قوات الأمن ومسلحين في وسط العاصمة")
     assert [(t, s) for _, t, s in found] == [("ASSAULT", "Armed clash")]
+
+
+@pytest.mark.parametrize("text", [
+    "وقالت وزارة الشؤون الاجتماعية إن هناك خطة لتقييم البرامج",   # وزارة ⊃ زار, الاجتماعية ⊃ اجتماع, هناك ⊃ هنأ
+    "احتفى القسم الثقافي في القنصلية الفرنسية بصدور الرواية",       # القنصلية ⊃ قنص
+    "وأكد التقيد بالتعليمات بعد التقييم والتصديق على القرار",        # التقيد ⊃ التقى, التصديق ⊃ تصدى
+    "وارتفعت الصادرات السلبية في موسم الرحلات الصيفية",             # الصادرات ⊃ صادر, السلبية ⊃ سلب, الرحلات ⊃ رحل
+    "رفع الباحث يديه وبناته إلى جانبه",                              # باحث ⊃ حث, يديه ⊃ يدين, بناته ⊃ اتهم
+])
+def test_common_words_are_not_events(lexicon, text):
+    live = [(m.pattern, m.payload.plover) for m in lexicon.triggers.find(fold(text)) if m.payload.weight > 0]
+    assert live == []
+
+
+def test_cue_words_inside_other_words(lexicon):
+    kinds = {c for _, c in _cues(lexicon, "قتل ثلاثة مدنيين في قصف على قرية في محافظة نينوى")}
+    assert "future" not in kinds  # نينوى is not ن + ينوي
+    assert ("بعدما", "mask") in _cues(lexicon, "قصفت الطائرات الحي بعدما انسحب المسلحون")
