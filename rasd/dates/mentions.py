@@ -120,7 +120,10 @@ def load_dates() -> DateLexicon:
     wd = rf"(?P<wd>{alternation(weekdays)})(?!\w)"
     tod = rf"(?:(?P<tod>{alternation(tods)})\s+)"
     part = rf"(?:(?P<part>{alternation(parts)})\s+)"
-    num = rf"(?:\d+|{load_numbers().word_alt})"
+    numbers = load_numbers()
+    num = rf"(?:\d+|{numbers.word_alt})"
+    # قبل نحو أسبوعين: the before-number qualifiers of entities/qualifiers.tsv
+    approx = alternation([k for k, (_, pos) in numbers.qualifiers.items() if pos == "before"])
     not_cancelled = rf"(?!\s+(?:{alternation(cancel)})(?!\w))"
     lex_patterns = (
         (rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>(?:1[89]|20)\d\d)(?!\d)", _numeric),
@@ -133,7 +136,7 @@ def load_dates() -> DateLexicon:
         (rf"{part}?(?:{year_word})\s+(?P<y>(?:1[89]|20)\d\d)(?!\d)", _year),
         (rf"(?:(?:{part}|{tod})(?:يوم\s+)?)?(?:(?P<yawm>يوم)\s+)?(?P<phrase>{alternation(relative)})(?!\w){not_cancelled}", _relative),
         (rf"{tod}?(?:(?P<yawm>يوم)\s+)?{wd}{rel_group}?{not_cancelled}", _weekday),
-        (rf"(?:{alternation(ago_words)})\s+(?:(?:نحو|حوالي|قرابه|اكثر من|اقل من)\s+)?(?:(?P<n>{num})\s+)?"
+        (rf"(?:{alternation(ago_words)})\s+(?:(?:{approx})\s+)?(?:(?P<n>{num})\s+)?"
          rf"(?P<unit>{alternation(units)})(?!\w)(?!\s*\d)", _ago),
     )
     patterns = tuple((re.compile(rf"(?P<core>{p})(?!\w)"), handler) for p, handler in lex_patterns)

@@ -54,6 +54,9 @@ class PersonLexicon:
     title_words: frozenset[str]
     starters: frozenset[str]  # words a name can begin with
     compound_tails: frozenset[str]  # الدين, الله: second halves of given names
+    complement_links: frozenset[str]  # في, باسم inside a title's complement
+    speech_end: frozenset[str]  # إن, أن after a speaker's name
+    verb_like: tuple[str, ...]  # beginnings of verb forms: not an unknown surname
 
 
 @lru_cache(maxsize=None)
@@ -83,7 +86,10 @@ def load_persons() -> PersonLexicon:
                          titles, frozenset(title_words),
                          frozenset(first) | particles.get("kunya", set()) | particles.get("kunya_f", set())
                          | particles.get("compound", set()),
-                         frozenset(particles.get("compound_tail", ())))
+                         frozenset(particles.get("compound_tail", ())),
+                         frozenset(particles.get("complement_link", ())),
+                         frozenset(particles.get("speech_end", ())),
+                         tuple(sorted(particles.get("not_surname_prefix", ()))))
 
 
 # How many tokens may stand between a title that needs a complement and the name
@@ -391,7 +397,7 @@ def _extend(scan: _Scan, i: int, strong: bool, quoted: bool) -> tuple[int | None
             if scan.space_after(j) and scan.free(j + 1) and last - i + 2 < limit \
                     and scan.words[j + 1] not in lex.stopwords and (
                     scan.words[j + 1] in lex.first_names or scan.is_al_word(scan.words[j + 1])
-                    or (strong and _plausible_unknown(scan.words[j + 1]))):
+                    or (strong and _plausible_unknown(scan.words[j + 1], lex))):
                 last, words = j + 1, words + 2
                 continue
             break
@@ -425,7 +431,7 @@ def _extend(scan: _Scan, i: int, strong: bool, quoted: bool) -> tuple[int | None
             if scan.space_after(j) and j + 1 < n and scan.words[j + 1] in lex.suffixes:
                 last = j + 1
             break
-        if strong and _plausible_unknown(word) and (quoted or (last == i and words == 1)):
+        if strong and _plausible_unknown(word, lex) and (quoted or (last == i and words == 1)):
             last, unknown = j, True
             continue
         break
@@ -433,14 +439,12 @@ def _extend(scan: _Scan, i: int, strong: bool, quoted: bool) -> tuple[int | None
 
 
 # beginnings of words that are not surnames: the article, verb forms (استقبل, يقول)
-_VERB_LIKE = ("ال", "است", "يست", "تست", "ي")
-
-
-def _plausible_unknown(word: str) -> bool:
+def _plausible_unknown(word: str, lex: PersonLexicon) -> bool:
     """A word outside the name lists that may still be a surname (صوفان, لافروف): not a
     word with the article or a conjunction, not a verb form, not a preposition on a
     verbal noun (بإصدار)."""
-    if len(word) < 2 or word.isdigit() or word.startswith(_VERB_LIKE) or word[0] in "وف":
+    if len(word) < 2 or word.isdigit() or word.startswith("ال") or word.startswith(lex.verb_like) \
+            or word[0] in "وف":
         return False
     rest = word[1:]
     # ب/ل on a verbal noun of a derived form: بإصدار, لإنهاء, لاتفاق, لاستعادة (not لافروف)
@@ -460,7 +464,7 @@ def _speech_end_ok(scan: _Scan, last: int) -> bool:
     if not scan.space_after(last):
         return True  # punctuation or a quote follows
     nxt = scan.words[last + 1]
-    return nxt in ("ان", "انه", "بان", "في") or (last + 1) in scan.title_start
+    return nxt in scan.lex.speech_end or (last + 1) in scan.title_start
 
 
 def _title_before(scan: _Scan, i: int) -> tuple[_TitleHit, _TitleHit | None] | None:
@@ -498,7 +502,7 @@ def _walk_back(scan: _Scan, i: int) -> _TitleHit | None:
         word = scan.words[j]
         if j in scan.title_end:  # a title that does not fit: stop
             return None
-        if word in ("في", "باسم", "لدى") or word.startswith("لل"):
+        if word in scan.lex.complement_links or word.startswith("لل"):
             skipped += 1
             only_al = False
             j -= 1
@@ -565,7 +569,7 @@ def _org_after(scan: _Scan, j: int) -> Entity | None:
         if ent is not None and ent.type == "ORG" and ent.attrs.get("kind") not in ("demonym", "title"):
             return ent
         if not (scan.space_after(k - 1) or scan.quote_after(k - 1)) or scan.words[k] in scan.lex.stopwords \
-                and scan.words[k] != "في":
+                and scan.words[k] not in scan.lex.complement_links:
             return None
     return None
 
