@@ -248,3 +248,14 @@ def test_teh_marbuta_is_not_a_pronoun_on_titles_and_definite_nouns():
 def test_open_ended_patterns_keep_their_endings():
     found = mentions("وأغلق المتظاهرون الطريق، وفرقت الشرطة المتظاهرين ومتظاهرة")
     assert [e.text for e in found if e.id == "protesters"] == ["المتظاهرون", "المتظاهرين", "متظاهرة"]
+
+
+def test_mention_finder_uses_the_users_files(tmp_path: Path):
+    from rasd.actors import mention_finder
+    path = tmp_path / "local.tsv"
+    path.write_text(f"{HEADER}\nliwa-x\tLiwa al-Fajr al-Jadid\torg\tSYR\tREB\t\tلواء الفجر الجديد\t\t\t\n",
+                    encoding="utf-8")
+    finder = mention_finder(Options(actor_files=(path,)))
+    found = finder(analysed("هاجم لواء الفجر الجديد الحاجز"))
+    assert [e.id for e in found] == ["liwa-x"]
+    assert mention_finder(Options())(analysed("هاجم لواء الفجر الجديد الحاجز")) == []

@@ -8,6 +8,7 @@
   dictionary entry matched. Demonyms and titles are helpers: the entities stage should
   keep them, and :class:`ActorResolver` merges them into the actor they qualify or turns
   them into actors (``kind`` ``office``/``people``) or removes them.
+* :func:`mention_finder` binds it to ``Options.actor_files`` (users' extra dictionaries).
 * :class:`ActorResolver` (pipeline stage ``actors``) composes and links; see
   :mod:`rasd.actors.resolve` for the rules.
 * :func:`actor_ref` turns an actor entity into the event's :class:`rasd.doc.ActorRef`.
@@ -19,8 +20,8 @@ JSON-friendly values.
 from __future__ import annotations
 
 from rasd.actors.dictionary import ActorDictionary, ActorEntry, load_actors
-from rasd.actors.mentions import find_actor_mentions
+from rasd.actors.mentions import find_actor_mentions, mention_finder
 from rasd.actors.resolve import ActorResolver, actor_ref
 
 __all__ = ["ActorEntry", "ActorDictionary", "load_actors", "find_actor_mentions",
-           "ActorResolver", "actor_ref"]
+           "mention_finder", "ActorResolver", "actor_ref"]

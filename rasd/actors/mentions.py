@@ -1,15 +1,17 @@
 """Dictionary matching of actor mentions (called by the entities stage)."""
 from __future__ import annotations
 
+import functools
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from rasd.actors.dictionary import ActorDictionary, ActorEntry, load_actors
 from rasd.doc import Document, Entity
+from rasd.options import Options
 from rasd.text.matcher import Match
 from rasd.text.normalize import normalize
 
-__all__ = ["find_actor_mentions", "entity_for", "choose_person_entry"]
+__all__ = ["find_actor_mentions", "mention_finder", "entity_for", "choose_person_entry"]
 
 
 def find_actor_mentions(doc: Document, dictionary: ActorDictionary | None = None) -> list[Entity]:
@@ -50,6 +52,13 @@ def find_actor_mentions(doc: Document, dictionary: ActorDictionary | None = None
             entity.attrs["enclitic"] = m.suffix  # جنوده: whose soldiers the resolver may tell
         found.append(entity)
     return found
+
+
+def mention_finder(options: Options) -> Callable[[Document], list[Entity]]:
+    """``find_actor_mentions`` bound to the dictionary of ``options`` (bundled files plus
+    ``options.actor_files``), for the entities stage."""
+    dictionary = load_actors(tuple(options.actor_files))
+    return functools.partial(find_actor_mentions, dictionary=dictionary)
 
 
 def _acceptable(m: Match[ActorEntry], dictionary: ActorDictionary) -> bool:
