@@ -10,6 +10,8 @@ from importlib.resources import files
 
 from rasd.errors import DataFileError
 from rasd.text.matcher import PhraseMatcher
+from rasd.text.normalize import fold
+from rasd.text.tokenize import load_clitics
 
 __all__ = ["ContextWord", "GeoLexicon", "load_lexicon", "ROLES"]
 
@@ -26,8 +28,31 @@ class ContextWord:
 
 @dataclass(frozen=True)
 class GeoLexicon:
+    """Multi-word patterns go to ``matcher``; one-word patterns (most of them: في، من،
+    بلدة…) to ``single``, looked up word by word only where a place needs them."""
     matcher: PhraseMatcher[ContextWord]
+    single: dict[str, list[ContextWord]]
     size: int
+    proclitics: tuple[str, ...]
+    enclitics: tuple[str, ...]
+
+    def lookup(self, word: str) -> list[tuple[str, ContextWord, str]]:
+        """(prefix, context word, suffix) for a normalised word with its clitics."""
+        out = []
+        for p in self.proclitics:
+            if not word.startswith(p):
+                continue
+            rest = word[len(p):]
+            for s in self.enclitics:
+                if s and not rest.endswith(s):
+                    continue
+                core = rest[:len(rest) - len(s)] if s else rest
+                for cw in self.single.get(core, ()):
+                    out.append((p, cw, s))
+                if p.endswith("لل") and core:  # لل = ل + the article's lam
+                    for cw in self.single.get("ال" + core, ()):
+                        out.append((p[:-1], cw, s))
+        return out
 
 
 @lru_cache(maxsize=None)
@@ -39,6 +64,7 @@ def load_lexicon() -> GeoLexicon:
     """
     text = files("rasd.data").joinpath("geo/context.tsv").read_text("utf-8")
     matcher: PhraseMatcher[ContextWord] = PhraseMatcher()
+    single: dict[str, list[ContextWord]] = {}
     header = True
     count = 0
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -57,6 +83,15 @@ def load_lexicon() -> GeoLexicon:
             variant = variant.strip()
             if not variant:
                 raise DataFileError("empty pattern", where=f"{where}:pattern", code="E201")
-            matcher.add(variant, ContextWord(role, value, variant))
+            word = ContextWord(role, value, variant)
+            key = fold(variant)
+            if " " in key or "*" in variant:
+                matcher.add(variant, word)
+            else:
+                single.setdefault(key, []).append(word)
             count += 1
-    return GeoLexicon(matcher, count)
+    clitics = load_clitics()
+    # shortest first: the plainest reading of a word wins
+    pro = tuple(sorted(clitics.proclitics | {""}, key=len))
+    enc = tuple(sorted(clitics.enclitics | {""}, key=len))
+    return GeoLexicon(matcher, single, count, pro, enc)

@@ -87,7 +87,7 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
         for wi in range(ws - 1, lo - 1, -1):
             if trigger_wi is not None and wi == trigger_wi:
                 break
-            if any(h.role == "source" for h in an.hits_by_start.get(wi, ())):
+            if any(h.role == "source" for h in an.starting_at(wi)):
                 roles.add("source")
                 break
     # a dateline: دمشق - … / بيروت (رويترز) -
@@ -104,7 +104,7 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
             if trigger_wi is not None and wi == trigger_wi:
                 break
             if any(h.role == "meeting" and (not after_trigger or h.word.value == "travel")
-                   for h in an.hits_by_start.get(wi, ())):
+                   for h in an.starting_at(wi)):
                 roles.add("meeting")
                 break
     return roles

@@ -33,7 +33,7 @@ class Word:
     nend: int
     start: int  # original offsets
     end: int
-    text: str  # normalised
+    norm: str  # normalised (the attribute names of rasd.doc.Token)
 
 
 @dataclass(slots=True)
@@ -82,9 +82,30 @@ class Mention:
 class Analysis:
     norm: NormalizedText
     words: list[Word]
-    hits_by_end: dict[int, list[Hit]]
+    hits_by_end: dict[int, list[Hit]]  # multi-word context phrases, by word index
     hits_by_start: dict[int, list[Hit]]
     mentions: list[Mention]
+    covered: set[int] = field(default_factory=set)  # words inside a multi-word phrase
+    _single: dict[int, list[Hit]] = field(default_factory=dict)
+
+    def single(self, wi: int) -> list[Hit]:
+        """One-word context words at word ``wi`` (looked up once, on demand)."""
+        found = self._single.get(wi)
+        if found is None:
+            found = []
+            if 0 <= wi < len(self.words) and wi not in self.covered:
+                w = self.words[wi]
+                for prefix, cw, suffix in load_lexicon().lookup(w.norm):
+                    found.append(Hit(wi, wi, cw, prefix, suffix, w.nstart + len(prefix),
+                                     w.nend - len(suffix)))
+            self._single[wi] = found
+        return found
+
+    def starting_at(self, wi: int) -> list[Hit]:
+        return self.hits_by_start.get(wi, []) + self.single(wi)
+
+    def ending_at(self, wi: int) -> list[Hit]:
+        return self.hits_by_end.get(wi, []) + self.single(wi)
 
     def word_index_at(self, offset: int) -> int | None:
         """Index of the word containing original ``offset`` (or the next one)."""
@@ -107,13 +128,13 @@ class Analysis:
         """Context words ending right before word ``wi`` (spaces between, no punctuation)."""
         if not self.adjacent(wi - 1, wi):
             return []
-        return [h for h in self.hits_by_end.get(wi - 1, ()) if not roles or h.role in roles]
+        return [h for h in self.ending_at(wi - 1) if not roles or h.role in roles]
 
     def hits_after(self, wi: int, *roles: str) -> list[Hit]:
         """Context words starting right after word ``wi`` (spaces between, no punctuation)."""
         if not self.adjacent(wi, wi + 1):
             return []
-        return [h for h in self.hits_by_start.get(wi + 1, ()) if not roles or h.role in roles]
+        return [h for h in self.starting_at(wi + 1) if not roles or h.role in roles]
 
 
 def _words(doc: Document, norm: NormalizedText) -> tuple[list[Word], dict[int, int], dict[int, int]]:
@@ -176,6 +197,9 @@ def analyze(doc: Document, gazetteer: Gazetteer | None = None) -> Analysis:
         hits_by_end.setdefault(we, []).append(hit)
         hits_by_start.setdefault(ws, []).append(hit)
     an = Analysis(norm, words, hits_by_end, hits_by_start, [])
+    for hits in hits_by_start.values():
+        for h in hits:
+            an.covered.update(range(h.ws, h.we + 1))
     an.mentions = _mentions(an, gaz, by_start, by_end)
     doc.meta[META_KEY] = (norm, gaz, an)
     return an
@@ -220,7 +244,7 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
     claimed = -1  # the last word index taken by a mention
     for cs, ce, g in _place_groups(an, gaz, by_start, by_end):
         ws, we = g["ws"], g["we"]
-        if ws <= claimed or any(h.we == we for h in an.hits_by_start.get(ws, ())):
+        if ws <= claimed or any(h.we == we for h in an.starting_at(ws)):
             continue  # a context word (مدينة، شمال) that GeoNames also knows as a village
         if g["lam"]:  # للاذقية، لليمن: the preposition and the article share the lam
             cs -= 1
@@ -263,7 +287,7 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
 
 def _extend_left(an: Analysis, m: Mention, claimed: int) -> None:
     left_prefix = m.prefix
-    inner = [h for h in an.hits_by_start.get(m.ws, ()) if h.role == "type" and h.we < m.we]
+    inner = [h for h in an.starting_at(m.ws) if h.role == "type" and h.we < m.we]
     if inner:  # a name written with its type noun (مدينة عدن، مخيم اليرموك)
         m.type_word = inner[0].word.pattern
         m.hint = inner[0].word.value or None

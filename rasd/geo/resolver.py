@@ -70,7 +70,7 @@ def parent_links(an: Analysis) -> dict[int, int]:
         for wi in gap:
             if wi in covered:
                 continue
-            hits = [h for h in an.hits_by_start.get(wi, ()) if h.role in ("prep", "link")]
+            hits = [h for h in an.starting_at(wi) if h.role in ("prep", "link")]
             if not hits:
                 ok = False
                 break
@@ -79,7 +79,7 @@ def parent_links(an: Analysis) -> dict[int, int]:
             continue
         joined = (n.prep in _PARENT_PREPS or n.direction_before or n.countryside
                   or (not gap and n.governor in ("type", "countryside", None))
-                  or any(h.role == "link" for wi in gap for h in an.hits_by_start.get(wi, ())))
+                  or any(h.role == "link" for wi in gap for h in an.starting_at(wi)))
         if not joined:
             continue
         if max(kind_rank(n, e) for e in n.entries) <= min(kind_rank(m, e) for e in m.entries):
