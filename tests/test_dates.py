@@ -162,3 +162,17 @@ def test_event_date_none_without_a_date_in_the_sentence():
 def test_stage_contract():
     assert RESOLVER.name == "dates"
     assert RESOLVER.assigns == ("entities",)
+
+
+def test_event_date_after_the_complementizer_is_the_event_date():
+    text = "وقال المرصد السوري لحقوق الإنسان إن قصفا مدفعيا استهدف البلدة أمس، مضيفا أن الهدوء عاد اليوم."
+    doc = analyse(text)
+    trigger = text.index("قصفا")
+    assert event_date(doc, (0, len(text)), (trigger, trigger + 4)).mention == "أمس"
+
+
+def test_event_date_skips_a_long_attribution():
+    text = "وأعلن المرصد السوري لحقوق الإنسان اليوم مقتل ثلاثة مدنيين في غارة جوية الخميس الماضي."
+    doc = analyse(text)
+    trigger = text.index("غارة")
+    assert event_date(doc, (0, len(text)), (trigger, trigger + 4)).mention == "الخميس الماضي"

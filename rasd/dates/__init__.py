@@ -127,7 +127,7 @@ def _context_matcher() -> PhraseMatcher[str]:
 
 
 # How far before a date (normalised characters) an attribution or recall cue counts.
-_CUE_REACH = 24
+_CUE_REACH = 48
 
 
 def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int]) -> DateRef | None:
@@ -169,6 +169,9 @@ def _cue_before(norm: NormalizedText | None, entity: Entity) -> str | None:
         return None
     nstart = norm.normalized_start(entity.start)
     lo = max(0, nstart - _CUE_REACH)
+    last = None
     for match in _context_matcher().find(norm.text, lo, nstart):
-        return match.payload
-    return None
+        if "\n" not in norm.text[match.nend:nstart]:
+            last = match.payload
+    # after إن/أن the reported content begins: a date there is the event's (قال المرصد إن قصفا … أمس)
+    return None if last == "content" else last
