@@ -115,7 +115,6 @@ class _Run:
         self.ctx = load_context()
         self.entities = sorted(doc.entities, key=lambda e: (e.start, -(e.end - e.start)))
         self.removed: set[int] = set()
-        self.used_titles: set[int] = set()
         self._live: list[Entity] | None = None
         self._starts: list[int] = []
 
@@ -444,7 +443,6 @@ class _Run:
         if base is not None:
             p.attrs.setdefault("role", base.name_en)
         for t in titles:
-            self.used_titles.add(id(t))
             self.remove(t)
 
     def _switch_role(self, p: Entity, org: Entity) -> None:
