@@ -72,6 +72,7 @@ def dates(text: str, published: date | None = THURSDAY) -> list[tuple[str, str |
     ("قتل في يوليوز الماضي", "يوليوز الماضي", "2019-07-01", "month"),
     ("جرى ذلك في 3 آب", "3 آب", "2019-08-03", "day"),
     ("جرت المظاهرة الأحد 10 تشرين الثاني", "الأحد 10 تشرين الثاني", "2019-11-10", "day"),
+    ("أعلنت الوزارة أمس (الأربعاء) مقتل جنديين", "أمس (الأربعاء)", "2019-11-13", "day"),
 ])
 def test_resolved_against_a_thursday(text, mention, value, precision):
     assert dates(text) == [(mention, value, precision)]

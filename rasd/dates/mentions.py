@@ -134,7 +134,8 @@ def load_dates() -> DateLexicon:
          _day_of_month),
         (rf"{part}?(?P<shahr>شهر\s+)?{month_group}(?:{year}|{rel_group})?", _month),
         (rf"{part}?(?:{year_word})\s+(?P<y>(?:1[89]|20)\d\d)(?!\d)", _year),
-        (rf"(?:(?:{part}|{tod})(?:يوم\s+)?)?(?:(?P<yawm>يوم)\s+)?(?P<phrase>{alternation(relative)})(?!\w){not_cancelled}", _relative),
+        (rf"(?:(?:{part}|{tod})(?:يوم\s+)?)?(?:(?P<yawm>يوم)\s+)?(?P<phrase>{alternation(relative)})(?!\w){not_cancelled}"
+         rf"(?:\s*\(\s*{wd}\s*\))?", _relative),  # اليوم (الاثنين)
         (rf"{tod}?(?:(?P<yawm>يوم)\s+)?{wd}{rel_group}?{not_cancelled}", _weekday),
         (rf"(?:{alternation(ago_words)})\s+(?:(?:{approx})\s+)?(?:(?P<n>{num})\s+)?"
          rf"(?P<unit>{alternation(units)})(?!\w)(?!\s*\d)", _ago),
