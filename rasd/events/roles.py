@@ -124,11 +124,25 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
             when they have none.
         excluded: spans whose actors are not participants (attribution sources).
     """
+    in_clauses = [a for clause in dict.fromkeys(clauses) for a in ctx.actors(*clause) if not _inside(a, excluded)]
+    roles = _assign(ctx, triggers, in_clauses or [a for a in ctx.actors() if not _inside(a, excluded)], excluded)
+    if in_clauses and (roles.actor1 is None or roles.actor2 is None):
+        # a role the clause leaves empty may be filled from the rest of the sentence, on strong evidence
+        rest = [a for a in ctx.actors() if not _inside(a, excluded) and a not in in_clauses]
+        if rest:
+            wide = _assign(ctx, triggers, rest, excluded, strongest=2)
+            if roles.actor1 is None and wide.actor1 is not None and wide.actor1 is not roles.actor2:
+                roles.actor1 = wide.actor1
+            if roles.actor2 is None and wide.actor2 is not None and wide.actor2 is not roles.actor1:
+                roles.actor2 = wide.actor2
+    return roles
+
+
+def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
+            excluded: list[tuple[int, int]], strongest: int = 9) -> Roles:
+    """Score ``actors`` as doers and targets; keep only evidence of priority <= ``strongest``."""
     main = triggers[0]
     plover = main.trigger.plover
-    actors = [a for clause in dict.fromkeys(clauses) for a in ctx.actors(*clause) if not _inside(a, excluded)]
-    if not actors:
-        actors = [a for a in ctx.actors() if not _inside(a, excluded)]
     if not actors:
         return Roles()
     casualty_words = ctx.cues_of(*CASUALTY_CUES)
@@ -180,8 +194,13 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
             is_patient_noun = any(_overlap(s, e, t.start, t.end) for s, e in patient_nouns) and not (
                 # خطف مسلحون …: the same letters read as a verb when an armed group follows a bare word
                 ent.sector in ARMED_SECTORS and "ال" not in t.prefix and not t.prefix.endswith(("ب", "ل")))
+            casualty_verb = t.trigger.pos == "verb" and any(
+                _overlap(c.start, c.end, t.start, t.end) for c in casualty_words)
             if is_patient_noun or ((reports_casualties or t.trigger.pos == "verb" and plover == "ASSAULT")
                                    and victim_like):
+                patients.append((1, dist, ent))
+            elif casualty_verb and not _followed_by_party(ctx, ent):
+                # قتل جنديان أمريكيان: a casualty verb with one party after it is the passive
                 patients.append((1, dist, ent))
             else:
                 agents.append((2, dist, ent))
@@ -195,8 +214,8 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
             agents.append((4, dist, ent))
         else:
             patients.append((4, dist, ent))
-    agents.sort(key=lambda x: (x[0], x[1]))
-    patients.sort(key=lambda x: (x[0], x[1]))
+    agents = sorted((a for a in agents if a[0] <= strongest), key=lambda x: (x[0], x[1]))
+    patients = sorted((p for p in patients if p[0] <= strongest + 1), key=lambda x: (x[0], x[1]))
     actor1 = agents[0][2] if agents else None
     actor2 = next((p[2] for p in patients if p[2] is not actor1), None)
     if actor2 is None and plover == "PROTEST":
@@ -208,6 +227,12 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
         actor1, actor2 = actor2, None
     associated = [a[2] for a in agents[1:] if actor1 is not None and _coordinated(ctx, actor1, a[2])]
     return Roles(actor1, actor2, associated)
+
+
+def _followed_by_party(ctx: SentenceContext, ent: Entity) -> bool:
+    """Another actor or a count right after ``ent`` (``قتل مسلحون ثلاثة جنود``): ``ent`` is the doer."""
+    return any(e is not ent and e.type in ("ORG", "PERSON", "NUM") and e.start >= ent.end
+               and ctx.distance(ent.end, e.start) <= 0 for e in ctx.entities)
 
 
 def _undergoes(ctx: SentenceContext, ent: Entity) -> bool:
