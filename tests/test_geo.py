@@ -260,6 +260,7 @@ def test_place_to_dict_is_the_contract_location():
     d = place_named(doc, "بلدة خان شيخون").to_dict()
     assert d["name"] == "Khan Shaykhun" and d["name_ar"] == "خان شيخون"
     assert d["admin1"] == "Idlib" and d["country"] == "SYR" and d["precision"] == "town"
+    assert d["admin2"] == "Maarrat al-Numan"
     assert isinstance(d["geonameid"], int) and isinstance(d["lat"], float)
     ent_dict = doc.entities[0].to_dict()
     assert ent_dict["type"] == "LOC" and ent_dict["place"]["name"] == "Khan Shaykhun"
