@@ -68,6 +68,7 @@ class DateLexicon:
     tods: dict[str, str]
     relative: dict[str, tuple[str, int, str, bool]]  # phrase → (unit, offset, precision, needs_part)
     units: dict[str, tuple[str, int | None, int | None, str]]  # → (unit, count, vague, precision)
+    ordinals: dict[str, int]  # العاشر → 10
     patterns: tuple[tuple[re.Pattern[str], Callable[..., DateExpr | None]], ...]
     anchors: frozenset[str]  # words a date expression can begin with
 
@@ -111,6 +112,11 @@ def load_dates() -> DateLexicon:
         for key in variants(row["pattern"]):
             units[key] = (row["unit"], row.int("count"), row.int("vague_count"), row["precision"])
 
+    ordinals: dict[str, int] = {}
+    for row in read_tsv("dates/ordinals.tsv", ("pattern", "day")):
+        for key in variants(row["pattern"]):
+            ordinals[key] = row.int("day")
+
     mon = alternation(months)
     month_group = rf"(?P<mon>{mon})(?!\w)(?:\s*[(/]\s*(?:{mon})\s*\)?)?"
     rel_after = alternation([k for k in rel if not k.startswith("هذ")])
@@ -132,6 +138,9 @@ def load_dates() -> DateLexicon:
          rf"{month_group}(?:{year}|{rel_group})?", _day_month),
         (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*(?:الموافق\s+)?)?(?P<d>\d{{1,2}})(?!\d)\s+من\s+(?:هذا\s+)?الشهر(?!\w){rel_group}?",
          _day_of_month),
+        (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*)?(?P<ord>{alternation(ordinals)})\s+من\s+(?:شهر\s+)?"
+         rf"{month_group}(?:{year}|{rel_group})?", _day_month),
+        (rf"(?P<ord>{alternation(ordinals)})\s+من\s+(?:هذا\s+)?الشهر(?!\w){rel_group}?", _day_of_month),
         (rf"{part}?(?P<shahr>شهر\s+)?{month_group}(?:{year}|{rel_group})?", _month),
         (rf"{part}?(?:{year_word})\s+(?P<y>(?:1[89]|20)\d\d)(?!\d)", _year),
         (rf"(?:(?:{part}|{tod})(?:يوم\s+)?)?(?:(?P<yawm>يوم)\s+)?(?P<phrase>{alternation(relative)})(?!\w){not_cancelled}"
@@ -142,8 +151,9 @@ def load_dates() -> DateLexicon:
     )
     patterns = tuple((re.compile(rf"(?P<core>{p})(?!\w)"), handler) for p, handler in lex_patterns)
     anchors = {key.split(" ")[0] for table in (months, weekdays, relative, tods, parts)
-               for key in table} | {k.split(" ")[0] for k in year_words + ago_words} | {"يوم", "شهر"}
-    return DateLexicon(months, weekdays, rel, parts, tods, relative, units, patterns, frozenset(anchors))
+               for key in table} | {k.split(" ")[0] for k in year_words + ago_words + list(ordinals)} \
+        | {"يوم", "شهر"}
+    return DateLexicon(months, weekdays, rel, parts, tods, relative, units, ordinals, patterns, frozenset(anchors))
 
 
 def find_dates(text: str, words: Iterable[tuple[int, str]] | None = None) -> list[DateMention]:
@@ -228,8 +238,14 @@ def _numeric(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
     return DateExpr("calendar", "day", year=year, month=month, day=day)
 
 
+def _day(m: re.Match[str], lex: DateLexicon) -> int:
+    if _g(m, "ord"):
+        return lex.ordinals[_space(m.group("ord"))]
+    return int(m.group("d"))
+
+
 def _day_month(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
-    day = int(m.group("d"))
+    day = _day(m, lex)
     if not 1 <= day <= 31:
         return None
     month = lex.months[_space(m.group("mon"))][0]
@@ -244,7 +260,7 @@ def _day_month(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
 
 
 def _day_of_month(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
-    day = int(m.group("d"))
+    day = _day(m, lex)
     if not 1 <= day <= 31:
         return None
     mods = _mods(m, lex)
