@@ -177,6 +177,15 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         if plover == "PROTEST" and ent.sector in PROTESTER_SECTORS and ent.attrs.get("kind") == "generic":
             agents.append((0, dist, ent))  # the protesters lead a protest, wherever they stand
             continue
+        referred = _object_pronoun_refers(ctx, triggers, ent)
+        if referred is not None:
+            # خطفهم، لاغتياله: the pronoun is the victim; هجماتها: the pronoun is the doer
+            if referred.trigger.pos == "verb" or any(_overlap(s, e, referred.start, referred.end)
+                                                      for s, e in patient_nouns):
+                patients.append((1, dist, ent))
+            else:
+                agents.append((2, dist, ent))
+            continue
         subject_of = [t for t in triggers if _subject_before(ctx, t, ent)]
         if subject_of:
             t = subject_of[0]
@@ -227,6 +236,18 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         actor1, actor2 = actor2, None
     associated = [a[2] for a in agents[1:] if actor1 is not None and _coordinated(ctx, actor1, a[2])]
     return Roles(actor1, actor2, associated)
+
+
+OBJECT_PRONOUNS = ("ه", "ها", "هم", "هما", "هن")
+
+
+def _object_pronoun_refers(ctx: SentenceContext, triggers: list[Hit], ent: Entity) -> Hit | None:
+    """The trigger whose pronoun suffix (خطفهم، لاغتياله، هجماتها) points back to ``ent``, the nearest actor before it."""
+    for t in triggers:
+        if t.suffix in OBJECT_PRONOUNS and ent.end <= t.start:
+            if not ctx.actors(ent.end, t.start) and ctx.distance(ent.end, t.start) <= 8:
+                return t
+    return None
 
 
 def _followed_by_party(ctx: SentenceContext, ent: Entity) -> bool:
