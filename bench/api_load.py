@@ -26,15 +26,30 @@ from pathlib import Path
 
 import httpx
 
+COUNTRIES = ["SYR", "IRQ", "YEM", "SDN", "LBY"]
+TYPES = ["ASSAULT", "PROTEST", "COERCE", "MOBILIZE"]
+PLACES = [(35.9, 36.6), (36.3, 43.1), (13.6, 44.0), (15.6, 32.5), (32.9, 13.2), (33.3, 44.4)]
+ACTORS = ["Rapid Support Forces", "Houthis", "Iraqi Army", "Syrian Army", "Islamic State"]
+WORDS = ["مداهمات", "غارات", "اشتباكات", "تعزيزات", "مدنيين"]
+ADMIN1 = ["Nineveh", "Hama", "Idlib", "Taiz", "Khartoum", "Tripoli"]
+
+
+def _month(rng: random.Random) -> tuple[str, str]:
+    year, month = rng.choice([2024, 2025, 2026]), rng.randint(1, 12)
+    return f"{year}-{month:02d}-01", f"{year}-{month:02d}-28"
+
+
+# Each query kind draws its values at random, so that repeated requests are not all alike
+# (the server caches totals for a few seconds per filter).
 QUERIES = {
-    "type+country": {"type": "ASSAULT", "country": "SYR", "limit": 50},
-    "date window": {"since": "2024-03-01", "until": "2024-03-31", "limit": 50},
-    "admin1+type": {"admin1": "Nineveh", "type": "COERCE", "limit": 50},
-    "actor": {"actor": "Rapid Support Forces", "limit": 50},
-    "near": {"near": "35.9,36.6,40", "limit": 50},
-    "text": {"text": "مداهمات", "limit": 50},
-    "page 20": {"country": "YEM", "limit": 50, "offset": 1000},
-    "geojson": {"country": "IRQ", "format": "geojson", "limit": 500},
+    "type+country": lambda r: {"type": r.choice(TYPES), "country": r.choice(COUNTRIES), "limit": 50},
+    "date window": lambda r: dict(zip(("since", "until"), _month(r)), limit=50),
+    "admin1+type": lambda r: {"admin1": r.choice(ADMIN1), "type": r.choice(TYPES), "limit": 50},
+    "actor": lambda r: {"actor": r.choice(ACTORS), "limit": 50},
+    "near": lambda r: {"near": "{},{},{}".format(*r.choice(PLACES), r.choice([20, 40, 80])), "limit": 50},
+    "text": lambda r: {"text": r.choice(WORDS), "limit": 50},
+    "deep page": lambda r: {"country": r.choice(COUNTRIES), "limit": 50, "offset": 50 * r.randint(1, 100)},
+    "geojson": lambda r: {"country": r.choice(COUNTRIES), "type": r.choice(TYPES), "format": "geojson", "limit": 500},
 }
 
 
@@ -94,7 +109,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_load(base: str, requests: int, concurrency: int, seed: int = 1) -> dict:
-    plan = [random.Random(seed + i).choice(list(QUERIES)) for i in range(requests)]
+    rng = random.Random(seed)
+    plan = []
+    for _ in range(requests):
+        name = rng.choice(list(QUERIES))
+        plan.append((name, QUERIES[name](rng)))
     results: list[tuple[str, float, int]] = []
     lock = threading.Lock()
     cursor = iter(range(requests))
@@ -106,17 +125,17 @@ def run_load(base: str, requests: int, concurrency: int, seed: int = 1) -> dict:
                     i = next(cursor, None)
                 if i is None:
                     return
-                name = plan[i]
+                name, params = plan[i]
                 t0 = time.perf_counter()
-                r = client.get("/api/events", params=QUERIES[name])
+                r = client.get("/api/events", params=params)
                 dt = time.perf_counter() - t0
                 with lock:
                     results.append((name, dt, r.status_code))
 
     # warm up: every query once
     with httpx.Client(base_url=base, timeout=60) as client:
-        for params in QUERIES.values():
-            client.get("/api/events", params=params).raise_for_status()
+        for make in QUERIES.values():
+            client.get("/api/events", params=make(random.Random(seed - 1))).raise_for_status()
     t0 = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for t in threads:

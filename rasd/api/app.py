@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from rasd.api.errors import install_error_handlers
-from rasd.api.routes import router
+from rasd.api.routes import CACHE_TTL_S, TTLCache, router
 from rasd.api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from rasd.api.settings import ApiSettings
 
@@ -36,6 +36,8 @@ def create_app(settings: ApiSettings | None = None, *, store: Any = None) -> Fas
                               "extract events from an article.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.settings = settings
+    app.state.timeline_cache = TTLCache(CACHE_TTL_S, size=128)
+    app.state.count_cache = TTLCache(CACHE_TTL_S)
     lock = threading.Lock()
     holder: dict[str, Any] = {"store": store}
 

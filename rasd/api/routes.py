@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Any, Literal
@@ -19,7 +20,9 @@ from rasd.api.settings import ApiSettings, is_loopback
 
 log = logging.getLogger(__name__)
 
-__all__ = ["router", "JSONBytes"]
+__all__ = ["router", "JSONBytes", "TTLCache"]
+
+CACHE_TTL_S = 30.0  # totals and timelines may lag writes made outside this server by this much
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -53,6 +56,36 @@ class GeoJSONBytes(JSONBytes):
     media_type = "application/geo+json"
 
 
+class TTLCache:
+    """A small dict cache whose entries expire after ``ttl`` seconds (cleared on writes)."""
+
+    def __init__(self, ttl: float, size: int = 512) -> None:
+        self.ttl, self.size = ttl, size
+        self._data: dict[Any, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        hit = self._data.get(key)
+        if hit is None or time.monotonic() - hit[0] > self.ttl:
+            return None
+        return hit[1]
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            if len(self._data) >= self.size:
+                self._data.clear()
+            self._data[key] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+def filter_key(filters: EventFilters) -> tuple:
+    """The filters that decide which events match (not the page or its order)."""
+    return tuple(sorted((k, str(v)) for k, v in filters.items() if k not in ("limit", "offset", "order")))
+
+
 def store_of(request: Request) -> Any:
     return request.app.state.get_store()
 
@@ -82,10 +115,15 @@ def list_events(request: Request, filters: EventFilters = Depends(event_filters)
     store = store_of(request)
     query = filters.to_query()
     rows = store.query_events(query)
+    counts: TTLCache = request.app.state.count_cache
     if not filters["offset"] and len(rows) < filters["limit"]:
         total = len(rows)  # the whole result is on this page: no count query needed
     else:
-        total = store.count_events(query)
+        key = filter_key(filters)
+        total = counts.get(key)
+        if total is None:  # paging through a result or reloading a page counts once
+            total = store.count_events(query)
+            counts.put(key, total)
     if format == "geojson":
         return GeoJSONBytes(to_geojson(rows, total, filters["limit"], filters["offset"]))
     return JSONBytes({"total": total, "limit": filters["limit"], "offset": filters["offset"],
@@ -101,15 +139,18 @@ def get_event(request: Request, event_id: str = Path(..., max_length=200)) -> Re
     return JSONBytes(event)
 
 
-@router.get("/timeline", response_model=None, responses=_ERRORS,
-            summary="Events per day and type for the filters (for the timeline chart)")
-def timeline(request: Request, filters: EventFilters = Depends(event_filters)) -> Response:
-    store = store_of(request)
-    cap = settings_of(request).timeline_cap
+def _timeline(store: Any, filters: EventFilters, cap: int) -> dict[str, Any]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_day = getattr(store, "count_by_day", None)  # an aggregate query, when the store has one
+    if by_day is not None:
+        for day, ptype, n in by_day(filters.to_query(limit=None, offset=0)):
+            counts[str(day)[:10]][ptype or "OTHER"] += n
+        return {"days": [{"date": d, "counts": dict(c)} for d, c in sorted(counts.items())],
+                "events": sum(sum(c.values()) for c in counts.values()), "truncated": False}
     seen, page, offset = 0, 5000, 0
     while seen < cap:
-        rows = store.query_events(filters.to_query(limit=page, offset=offset, order="date_asc"))
+        rows = store.query_events(filters.to_query(limit=min(page, cap - seen), offset=offset,
+                                                   order="date_asc"))
         for row in rows:
             day = row.get("date")
             if day:
@@ -119,7 +160,21 @@ def timeline(request: Request, filters: EventFilters = Depends(event_filters)) -
         if len(rows) < page:
             break
     days = [{"date": day, "counts": dict(by_type)} for day, by_type in sorted(counts.items())]
-    return JSONBytes({"days": days, "events": seen, "truncated": seen >= cap})
+    return {"days": days, "events": seen, "truncated": seen >= cap}
+
+
+@router.get("/timeline", response_model=None, responses=_ERRORS,
+            summary="Events per day and type for the filters (for the timeline chart)")
+def timeline(request: Request, filters: EventFilters = Depends(event_filters)) -> Response:
+    """Counts per day and PLOVER type. Without an aggregate query in the store this reads
+    up to ``timeline_cap`` events; results are cached for a few seconds."""
+    key = filter_key(filters)
+    cache: TTLCache = request.app.state.timeline_cache
+    out = cache.get(key)
+    if out is None:
+        out = _timeline(store_of(request), filters, settings_of(request).timeline_cap)
+        cache.put(key, out)
+    return JSONBytes(out)
 
 
 @router.get("/documents/{doc_id}", response_model=None, responses=_ERRORS,
@@ -177,6 +232,8 @@ def add_document(request: Request, body: DocumentIn, _: None = Depends(require_w
     if result.status == "failed":
         log.error("store refused document %s: %s", result.document_id, result.error)
         raise ApiError(500, "store_failed", f"the store did not accept the document: {result.error}")
+    request.app.state.timeline_cache.clear()
+    request.app.state.count_cache.clear()
     out = {"document_id": result.document_id, "status": result.status,
            "events_added": result.events_added}
     return JSONBytes(out, status_code=201 if result.status == "new" else 200)
