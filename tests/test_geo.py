@@ -278,3 +278,18 @@ def test_words_across_punctuation_are_not_joined():
     doc = analysed("وقع الانفجار قرب بلدة عين العرب (كوباني) السورية")
     assert [p.mention for p in places(doc)] == ["بلدة عين العرب", "كوباني"]
     assert all(p.country == "SYR" for p in places(doc))
+
+
+def test_preposition_lam_merged_with_the_article():
+    text = "أرسل الجيش تعزيزات للاذقية ووصلت مساعدات لليمن"
+    doc = analysed(text)
+    got = [(e.text, e.attrs["place"].name) for e in doc.entities]
+    assert got == [("للاذقية", "Latakia"), ("لليمن", "Yemen")]
+    for e in doc.entities:
+        assert text[e.start:e.end] == e.text
+
+
+def test_direction_of_a_country():
+    doc = analysed("نفذ التحالف غارات في شمال سوريا")
+    p = place_named(doc, "شمال سوريا")
+    assert (p.name, p.precision, p.country) == ("Northern Syria", "region", "SYR")

@@ -245,6 +245,10 @@ class Gazetteer:
                 if level:
                     self._context[(e.id, name)] = level
                 self.matcher.add(v, e)
+                if name.startswith("الل"):  # للاذقية = ل + اللاذقية, one lam written
+                    self.matcher.add("ل" + name[2:], e)
+                    if level:
+                        self._context[(e.id, "ل" + name[2:])] = level
 
     def __len__(self) -> int:
         return len(self.entries)

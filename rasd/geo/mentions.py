@@ -221,7 +221,8 @@ def _place_groups(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end
             continue
         g = groups.setdefault((m.core_start, m.core_end), {
             "ws": ws, "we": we, "prefix": m.prefix, "pattern": m.pattern, "entries": {},
-            "lam": m.core_start > m.nstart and not gaz.is_name(m.pattern)})
+            # the matcher dropped the preposition ل from the prefix (لليمن = ل + اليمن)
+            "lam": m.core_start - m.nstart == len(m.prefix) + 1})
         g["entries"].setdefault(m.payload.id, m.payload)
     for m in gaz.blockers.iter_all(an.norm.text):
         if by_start.get(m.nstart) is not None and by_end.get(m.nend) is not None:
@@ -264,6 +265,8 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
         ok, rejected = [], []
         for e in m.entries:
             level = max(gaz.context_level(e, m.name), gaz.context_level(e, "ا" + m.name))
+            if m.name.startswith("لل") and m.prefix == "" and not m.prep:
+                m.prep = "ل"  # للاذقية: the preposition is inside the matched word
             (ok if _satisfied(m, level) else rejected).append(e)
         m.entries, m.rejected = ok, rejected
         kept.append(m)

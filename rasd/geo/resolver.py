@@ -122,6 +122,8 @@ def make_place(doc: Document, m: Mention, e: PlaceEntry, parent: Place | None, g
         if m.countryside:
             adj = _ADJ.get(m.direction or "", "")
             name = f"{adj} {base} countryside".strip()
+        elif m.direction_before and e.kind == "country":
+            name = f"{_ADJ.get(m.direction or '', '')} {base}".strip()  # Northern Syria
         elif m.direction_before:
             name = f"{_OF.get(m.direction or '', '')} of {base}".strip()
         else:
