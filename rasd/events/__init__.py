@@ -238,6 +238,8 @@ def _actor(ent: Entity | None, country: str | None) -> ActorRef | None:
                        country=ent.country, sector=ent.sector, span=(ent.start, ent.end))
     if ref.country is None and country and ent.attrs.get("kind") in (None, "generic"):
         ref.country = country  # ACLED's convention: an unnamed group is of the event's country
+    if ref.sector is None and ent.attrs.get("kind") == "people":
+        ref.sector = "CVL"  # خمسة بريطانيين: nationals with no other role are civilians
     return ref
 
 

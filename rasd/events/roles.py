@@ -223,6 +223,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             agents.append((4, dist, ent))
         else:
             patients.append((4, dist, ent))
+    if plover == "PROTEST":
+        # a protest is aimed at an authority, not at fellow protesters
+        patients = [(p + 5 if e.sector in PROTESTER_SECTORS or e.sector is None else p, d, e) for p, d, e in patients]
     agents = sorted((a for a in agents if a[0] <= strongest), key=lambda x: (x[0], x[1]))
     patients = sorted((p for p in patients if p[0] <= strongest + 1), key=lambda x: (x[0], x[1]))
     actor1 = agents[0][2] if agents else None
