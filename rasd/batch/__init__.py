@@ -73,7 +73,8 @@ def extract_one(pipeline: Any, doc: Any) -> tuple[dict[str, Any], Any]:
     doc = pipeline(doc)
     normalized = getattr(doc, "normalized", None)
     folded = getattr(normalized, "text", None) if normalized is not None else None
-    return doc.to_dict(), features(doc.text, folded)
+    record = doc.to_dict()
+    return record, features(doc.text, folded, record)
 
 
 def _read(paths: Sequence[str | Path], input_format: str | None, options: Any,

@@ -23,17 +23,17 @@ import zlib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 __all__ = ["url_key", "content_hash", "signature", "band_keys", "similarity",
            "EventKey", "compatible", "haversine_km", "NUM_PERM", "BANDS", "ROWS",
            "SHINGLE_WORDS", "NEAR_DUP_THRESHOLD", "DISTANCE_KM", "DATE_WINDOW_DAYS"]
 
-NUM_PERM = 64            # MinHash permutations
-BANDS, ROWS = 16, 4      # LSH: 16 bands × 4 rows; candidate probability 0.5 at Jaccard ≈ 0.5
+NUM_PERM = 60            # MinHash permutations
+BANDS, ROWS = 20, 3      # LSH: a pair at Jaccard 0.4 / 0.5 / 0.6 becomes a candidate with p = 0.73 / 0.93 / 0.99
 SHINGLE_WORDS = 5        # words per shingle
-NEAR_DUP_THRESHOLD = 0.6  # estimated Jaccard of shingle sets for a syndicated copy
+NEAR_DUP_THRESHOLD = 0.5  # estimated Jaccard of shingle sets for a syndicated copy (docs/store.md)
 DISTANCE_KM = 25.0       # two precise places this close are the same place
 DATE_WINDOW_DAYS = 1     # two day-precise dates this close are the same day of fighting
 
@@ -129,37 +129,62 @@ def similarity(a: bytes, b: bytes) -> float:
 
 # --- event clustering -------------------------------------------------------------
 
+_DATE_WINDOWS = {"day": DATE_WINDOW_DAYS, "week": 7}
+PLACE_PRECISE, PLACE_COARSE, PLACE_NONE = 0, 1, 2
+
+
+def _ordinal(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _actor_key(id_: str | None, country: str | None, sector: str | None) -> tuple | None:
+    return (id_, country, sector) if (id_ or country or sector) else None
+
+
 @dataclass(slots=True)
 class EventKey:
-    """The fields that decide whether two reports describe the same happening."""
+    """What decides whether two reports describe the same happening, precomputed from a
+    report or cluster row (dates as ordinals, the place as a precision class)."""
     plover_type: str
-    date: str | None
-    date_precision: str | None
-    published: str | None          # a report's publication day (cluster: min)
-    published_max: str | None
-    actor1: tuple[str | None, str | None, str | None]   # (id, country, sector)
-    actor2: tuple[str | None, str | None, str | None]
+    day: int | None          # a day- or week-precise date, else None
+    window: int              # its tolerance in days
+    pub_min: int | None      # publication days (a cluster: the range of its reports)
+    pub_max: int | None
+    actor1: tuple | None     # (id, country, sector); None when unknown
+    actor2: tuple | None
     country: str | None
     admin1: str | None
     lat: float | None
     lon: float | None
-    precision: str | None
+    place: int               # 0 precise with coordinates, 1 governorate/region, 2 unknown
+    battle: bool             # ACLED "Battles": the two sides may be named in either order
 
     @classmethod
-    def from_row(cls, row: Any) -> "EventKey":
-        get = row.get if isinstance(row, dict) else (lambda k: getattr(row, k))
-        published = get("published_min") if _has(row, "published_min") else get("published")
-        published_max = get("published_max") if _has(row, "published_max") else published
-        return cls(get("plover_type"), get("date"), get("date_precision"), published,
-                   published_max,
-                   (get("actor1_id"), get("actor1_country"), get("actor1_sector")),
-                   (get("actor2_id"), get("actor2_country"), get("actor2_sector")),
-                   get("country"), get("admin1"), get("lat"), get("lon"),
-                   get("location_precision"))
-
-
-def _has(row: Any, key: str) -> bool:
-    return key in row if isinstance(row, dict) else hasattr(row, key)
+    def from_row(cls, row: dict[str, Any]) -> "EventKey":
+        precision = (row.get("date_precision") or "").lower()
+        day = _ordinal(row.get("date")) if precision in _DATE_WINDOWS else None
+        pub_min = _ordinal(row.get("published_min", row.get("published")))
+        pub_max = _ordinal(row.get("published_max", row.get("published"))) or pub_min
+        place_precision = (row.get("location_precision") or "").lower()
+        has_point = row.get("lat") is not None and row.get("lon") is not None
+        if place_precision in PRECISE_PLACES and has_point:
+            place = PLACE_PRECISE
+        elif place_precision in COARSE_PLACES:
+            place = PLACE_COARSE
+        else:
+            place = PLACE_NONE
+        admin1 = row.get("admin1")
+        return cls(row["plover_type"], day, _DATE_WINDOWS.get(precision, 0), pub_min, pub_max,
+                   _actor_key(row.get("actor1_id"), row.get("actor1_country"), row.get("actor1_sector")),
+                   _actor_key(row.get("actor2_id"), row.get("actor2_country"), row.get("actor2_sector")),
+                   row.get("country"), admin1.strip().lower() if admin1 else None,
+                   row.get("lat"), row.get("lon"), place,
+                   row.get("acled_event_type") == "Battles")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -169,95 +194,83 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _unknown_actor(actor: tuple[str | None, str | None, str | None]) -> bool:
-    return not any(actor)
+_MAX_DEGREES = DISTANCE_KM / 111.0 + 0.01  # no two points this far apart in latitude are within DISTANCE_KM
 
 
-def actors_compatible(a: tuple, b: tuple) -> tuple[bool, bool]:
-    """(compatible, strong): same id, or same country and sector, or one unknown.
-    ``strong`` is True when both are known and agree."""
-    if _unknown_actor(a) or _unknown_actor(b):
+def _near(a: EventKey, b: EventKey) -> bool:
+    if abs(a.lat - b.lat) > _MAX_DEGREES:
+        return False
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= DISTANCE_KM
+
+
+def actors_compatible(a: tuple | None, b: tuple | None) -> tuple[bool, bool]:
+    """(compatible, strong) for two (id, country, sector) actors.
+
+    Compatible: one is unknown, or neither their countries nor their sectors contradict
+    (a value missing on one side contradicts nothing). Strong: the same id, or the same
+    known country and the same known sector.
+    """
+    if a is None or b is None:
         return True, False
-    if a[0] and b[0]:
-        if a[0] == b[0]:
-            return True, True
-    if a[1] == b[1] and a[2] == b[2] and (a[1] or a[2]):
+    if a[0] and a[0] == b[0]:
         return True, True
-    return False, False
-
-
-def _day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+    if (a[1] and b[1] and a[1] != b[1]) or (a[2] and b[2] and a[2] != b[2]):
+        return False, False
+    return True, bool(a[1] and a[2] and a[1] == b[1] and a[2] == b[2])
 
 
 def dates_compatible(a: EventKey, b: EventKey) -> bool:
-    """Day- or week-precise dates within DATE_WINDOW_DAYS (a week: 7 days); otherwise
-    (a date unknown or only a month/year) the reports must share a publication day."""
-    da, db = _day(a.date), _day(b.date)
-    fine = ("day", "week")
-    if da and db and a.date_precision in fine and b.date_precision in fine:
-        window = 7 if "week" in (a.date_precision, b.date_precision) else DATE_WINDOW_DAYS
-        return abs((da - db).days) <= window
-    pa_min, pa_max = _day(a.published), _day(a.published_max) or _day(a.published)
-    pb_min, pb_max = _day(b.published), _day(b.published_max) or _day(b.published)
-    if not (pa_min and pb_min):
+    """Day-precise dates at most DATE_WINDOW_DAYS apart (a week-precise one: 7 days);
+    otherwise (a date unknown, or only a month or year) a shared publication day."""
+    if a.day is not None and b.day is not None:
+        return abs(a.day - b.day) <= max(a.window, b.window)
+    if a.pub_min is None or b.pub_min is None:
         return False
-    return pa_min <= pb_max and pb_min <= pa_max  # share a publication day
+    return a.pub_min <= b.pub_max and b.pub_min <= a.pub_max
 
 
 def places_compatible(a: EventKey, b: EventKey) -> tuple[bool, bool]:
-    """(compatible, known): precise places within DISTANCE_KM; a governorate/region-level
-    place matches any place in the same admin1; a missing or country-level place matches a
-    place in the same country (``known`` False: the caller then asks for agreeing actors)."""
-    a_prec = (a.precision or "unknown").lower()
-    b_prec = (b.precision or "unknown").lower()
+    """(compatible, known): precise places at most DISTANCE_KM apart; a governorate or
+    region matches a place of the same admin1; an unknown or country-level place matches
+    any place of the same country, but is not ``known``."""
     if a.country and b.country and a.country != b.country:
         return False, False
-    a_precise = a_prec in PRECISE_PLACES and a.lat is not None and a.lon is not None
-    b_precise = b_prec in PRECISE_PLACES and b.lat is not None and b.lon is not None
-    if a_precise and b_precise:
-        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= DISTANCE_KM, True
-    a_coarse = a_prec in COARSE_PLACES or a_precise
-    b_coarse = b_prec in COARSE_PLACES or b_precise
-    if a_coarse and b_coarse:
+    if a.place == PLACE_PRECISE and b.place == PLACE_PRECISE:
+        return _near(a, b), True
+    if a.place != PLACE_NONE and b.place != PLACE_NONE:
         if a.admin1 and b.admin1:
-            return _norm(a.admin1) == _norm(b.admin1), True
+            return a.admin1 == b.admin1, True
         if a.lat is not None and b.lat is not None:
-            return haversine_km(a.lat, a.lon, b.lat, b.lon) <= DISTANCE_KM, True
-    # one side country-level or unknown
+            return _near(a, b), True
     return True, False
 
 
-def _norm(value: str) -> str:
-    return value.strip().lower()
-
-
 def compatible(report: EventKey, cluster: EventKey) -> bool:
-    """Does ``report`` describe the same happening as ``cluster``? (same PLOVER type,
-    compatible actors, places and dates; see docs/store.md)."""
+    """Does ``report`` describe the same happening as ``cluster``? The same PLOVER type,
+    compatible dates, places and actors, and, when no place can be compared, at least one
+    actor known on both sides and agreeing (docs/store.md)."""
     if report.plover_type != cluster.plover_type:
-        return False
-    ok1, strong1 = actors_compatible(report.actor1, cluster.actor1)
-    if not ok1:
-        return False
-    ok2, strong2 = actors_compatible(report.actor2, cluster.actor2)
-    if not ok2:
         return False
     if not dates_compatible(report, cluster):
         return False
     place_ok, place_known = places_compatible(report, cluster)
     if not place_ok:
         return False
-    if not place_known:
-        # no place to compare: at least one actor must be known on both sides and agree
-        return strong1 or strong2
-    return True
+    strong = _roles_compatible(report.actor1, report.actor2, cluster.actor1, cluster.actor2)
+    if strong is None and (report.battle or cluster.battle):
+        strong = _roles_compatible(report.actor2, report.actor1, cluster.actor1, cluster.actor2)
+    if strong is None:
+        return False
+    return place_known or strong
 
 
-def shingle_words(texts: Iterable[str]) -> list[list[str]]:
-    return [folded_words(t) for t in texts]
+def _roles_compatible(a1: tuple | None, a2: tuple | None, b1: tuple | None,
+                      b2: tuple | None) -> bool | None:
+    """None when incompatible, else whether an actor agrees strongly."""
+    ok1, strong1 = actors_compatible(a1, b1)
+    if not ok1:
+        return None
+    ok2, strong2 = actors_compatible(a2, b2)
+    if not ok2:
+        return None
+    return strong1 or strong2

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -19,19 +20,27 @@ __all__ = ["DocFeatures", "features", "PreparedDoc", "PreparedReport", "prepare"
 
 @dataclass(slots=True)
 class DocFeatures:
-    """What de-duplication needs of a text; computed where the folded text is at hand
-    (a Dask worker that just ran the pipeline), or by the store."""
+    """What the store computes from a record's text before writing it: the
+    de-duplication hash and MinHash signature, and the folded event sentences for text
+    search. Computed where the text is at hand (a Dask worker that just ran the
+    pipeline), so that the single writer does not have to."""
     content_hash: str
     signature: bytes | None
     bands: list[int]
+    sentence_folds: list[str] | None = None   # folded sentence of each event, in order
 
 
-def features(text: str, folded: str | None = None) -> DocFeatures:
-    """De-duplication features of ``text``; ``folded`` (``rasd.text.fold(text)``, e.g.
-    ``doc.normalized.text`` after the pipeline) saves folding it again."""
+def features(text: str, folded: str | None = None, record: dict[str, Any] | None = None) -> DocFeatures:
+    """Features of ``text``; ``folded`` (``rasd.text.fold(text)``, e.g. ``doc.normalized.text``
+    after the pipeline) saves folding it again; with ``record`` the event sentences are
+    folded too."""
     words = dedup.folded_words(text) if folded is None else dedup.WORD.findall(folded.lower())
     sig = dedup.signature(words)
-    return DocFeatures(dedup.content_hash(words), sig, dedup.band_keys(sig) if sig else [])
+    folds = None
+    if record is not None and isinstance(record.get("events"), list):
+        folds = [_fold(ev.get("sentence")) if isinstance(ev, dict) and isinstance(ev.get("sentence"), str)
+                 else "" for ev in record["events"]]
+    return DocFeatures(dedup.content_hash(words), sig, dedup.band_keys(sig) if sig else [], folds)
 
 
 @dataclass(slots=True)
@@ -128,6 +137,17 @@ def document_id(doc: dict[str, Any], url_key: str | None) -> str:
 def _fold(text: str | None) -> str:
     if not text:
         return ""
+    if text.isascii():
+        return text.lower()
+    if len(text) <= 64:
+        return _fold_short(text)
+    from rasd.text import fold
+    return fold(text).lower()
+
+
+@lru_cache(maxsize=65536)
+def _fold_short(text: str) -> str:
+    # names, triggers and places repeat across documents: fold each once
     from rasd.text import fold
     return fold(text).lower()
 
@@ -170,8 +190,10 @@ def prepare(record: Any, raw: str | None = None, feats: DocFeatures | None = Non
         "event_count": len(events), "added_at": time.time(),
     }
     prepared = PreparedDoc(doc_id, ukey, feats, row, _clean(raw))
+    folds = feats.sentence_folds if feats.sentence_folds and len(feats.sentence_folds) == len(events) else None
     for i, ev in enumerate(events):
-        prepared.reports.append(_prepare_event(ev, i, f"{where}:events[{i}]", source, published))
+        prepared.reports.append(_prepare_event(ev, i, f"{where}:events[{i}]", source, published,
+                                               folds[i] if folds else None))
     return prepared
 
 
@@ -188,7 +210,7 @@ def _actor(ev: dict[str, Any], key: str, where: str) -> dict[str, Any]:
 
 
 def _prepare_event(ev: Any, index: int, where: str, source: str | None,
-                   published: str | None) -> PreparedReport:
+                   published: str | None, sentence_fold: str | None) -> PreparedReport:
     ev = _dict(ev, where)
     plover = _dict(ev.get("plover"), f"{where}.plover")
     ptype = _str(plover.get("type"), f"{where}.plover.type", required=True, max_len=16)
@@ -237,13 +259,12 @@ def _prepare_event(ev: Any, index: int, where: str, source: str | None,
         "span_start": span[0] if isinstance(span[0], int) else None,
         "span_end": span[1] if isinstance(span[1], int) else None,
         "source": source, "published": published,
-        "sentence_folded": _fold(sentence),
         "record_json": json.dumps(ev, ensure_ascii=False, default=str),
     }
     if (row["lat"] is None) != (row["lon"] is None):
         raise InputError("lat and lon must both be given or both be null", where=f"{where}.location",
                          code="E105")
-    search = " ".join(filter(None, (row["sentence_folded"], _fold(trigger), _fold(row["location_name"]),
+    search = " ".join(filter(None, (sentence_fold if sentence_fold is not None else _fold(sentence), _fold(trigger), _fold(row["location_name"]),
                                     _fold(row["location_name_ar"]), _fold(loc.get("mention")),
                                     _fold(row["admin1"]))))
     actor_text = " | ".join(filter(None, (_fold(a.get(k)) for a in (a1, a2)

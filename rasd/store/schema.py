@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 __all__ = ["metadata", "documents", "document_bands", "document_raw", "event_reports",
-           "event_clusters", "HEAD", "ensure_schema"]
+           "event_clusters", "store_meta", "HEAD", "ensure_schema"]
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +137,17 @@ event_reports = Table(
     Column("span_start", Integer), Column("span_end", Integer),
     Column("source", Text),
     Column("published", String(10)),
-    Column("sentence_folded", Text),
     Column("record_json", Text, nullable=False),     # the contract event dict
     Index("ix_event_reports_cluster_id", "cluster_id"),
+)
+
+
+# Small settings of the store; ``generation`` is bumped by every write transaction, which
+# lets a writer know whether its in-memory cluster cache is still current.
+store_meta = Table(
+    "store_meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
 )
 
 

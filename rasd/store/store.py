@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -16,7 +17,7 @@ from rasd.store.db import is_environment_error, make_engine, resolve_url, transl
 from rasd.store.query import EventQuery
 from rasd.store.records import DocFeatures, prepare
 from rasd.store.schema import documents, ensure_schema
-from rasd.store.writer import AddResult, write_batch
+from rasd.store.writer import AddResult, ClusterCache, write_batch
 
 __all__ = ["Store", "open_store"]
 
@@ -54,6 +55,8 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._cache = ClusterCache()
+        self._write_lock = threading.Lock()
 
     @property
     def backend(self) -> str:
@@ -140,23 +143,30 @@ class Store:
             except InputError as exc:
                 results[i] = AddResult(_guess_id(record), "failed", error=str(exc), code=exc.code)
         if prepared:
+            with self._write_lock:
+                self._write_prepared(prepared, results)
+        return [r for r in results if r is not None]
+
+    def _write_prepared(self, prepared: list, results: list) -> None:
+        try:
+            with self._write() as conn:
+                out = write_batch(conn, [p for _, p in prepared], self._cache)
+            for (i, _), result in zip(prepared, out):
+                results[i] = result
+            return
+        except (SQLAlchemyError, OSError) as exc:
+            self._cache.clear()
+            if is_environment_error(exc) or len(prepared) == 1:
+                self._single_failure(exc, prepared, results)
+                return
+            log.info("batch of %d failed (%s); retrying one document at a time", len(prepared), exc)
+        for i, doc in prepared:
             try:
                 with self._write() as conn:
-                    out = write_batch(conn, [p for _, p in prepared])
-                for (i, _), result in zip(prepared, out):
-                    results[i] = result
-            except (SQLAlchemyError, OSError) as exc:
-                if is_environment_error(exc) or len(prepared) == 1:
-                    self._single_failure(exc, prepared, results)
-                else:
-                    log.info("batch of %d failed (%s); retrying one document at a time", len(prepared), exc)
-                    for i, doc in prepared:
-                        try:
-                            with self._write() as conn:
-                                results[i] = write_batch(conn, [doc])[0]
-                        except (SQLAlchemyError, OSError) as single:
-                            self._single_failure(single, [(i, doc)], results)
-        return [r for r in results if r is not None]
+                    results[i] = write_batch(conn, [doc], self._cache)[0]
+            except (SQLAlchemyError, OSError) as single:
+                self._cache.clear()
+                self._single_failure(single, [(i, doc)], results)
 
     def _single_failure(self, exc: BaseException, prepared: list, results: list) -> None:
         if is_environment_error(exc):

@@ -12,15 +12,18 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from functools import lru_cache
+from datetime import date
 from typing import Any, Iterable
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from rasd.store import dedup
 from rasd.store.records import PreparedDoc, PreparedReport
-from rasd.store.schema import document_bands, document_raw, documents, event_clusters, event_reports
+from rasd.store.schema import (document_bands, document_raw, documents, event_clusters, event_reports,
+                               store_meta)
 
 __all__ = ["AddResult", "write_batch", "cluster_id_for"]
 
@@ -34,6 +37,9 @@ LOCATION_FIELDS = ("location_name", "location_name_ar", "admin1", "admin2", "cou
                    "geonameid", "location_precision")
 # how many days before a report's publication day a cluster's first publication may lie
 PUBLISHED_LOOKBACK_DAYS = 7
+# grid cells for finding places within DISTANCE_KM: wider than that distance everywhere
+# south of 60° latitude (0.5° of longitude is 27.8 km there)
+GRID_DEGREES = 0.5
 
 
 @dataclass(slots=True)
@@ -52,20 +58,25 @@ def cluster_id_for(document_id: str, event_index: int) -> str:
     return "ev" + hashlib.sha1(f"{document_id}\x1f{event_index}".encode("utf-8")).hexdigest()[:16]
 
 
+# columns a cluster row copies from the report that founds it
+_SHARED_COLUMNS = tuple(c.name for c in event_clusters.columns if c.name in {col.name for col in event_reports.columns})
+
+
 class ClusterState:
     """A cluster being written: its row, and whether it is new or changed."""
-    __slots__ = ("row", "new", "dirty", "key")
+    __slots__ = ("row", "new", "dirty", "key", "index_keys")
 
     def __init__(self, row: dict[str, Any], new: bool) -> None:
         self.row = row
         self.new = new
         self.dirty = new
         self.key = dedup.EventKey.from_row(row)
+        self.index_keys: list[tuple] = []
 
     @classmethod
     def found(cls, report: PreparedReport, doc: PreparedDoc, origin: str, now: float) -> "ClusterState":
         r = report.row
-        row = {c.name: r.get(c.name) for c in event_clusters.columns if c.name in r}
+        row = {name: r[name] for name in _SHARED_COLUMNS}
         row.update({
             "id": cluster_id_for(doc.id, report.index), "flagged": report.flagged,
             "published_min": r["published"], "published_max": r["published"],
@@ -130,109 +141,205 @@ class ClusterState:
         self.key = dedup.EventKey.from_row(row)
 
 
+@lru_cache(maxsize=None)
+def _column_names(table: Any) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns)
+
+
+def bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` in the caller's transaction: PostgreSQL ``COPY`` (several times
+    faster than psycopg's row-by-row executemany), SQLite one driver-level executemany
+    (SQLAlchemy's per-row parameter processing costs more than the insert)."""
+    if not rows:
+        return
+    columns = _column_names(table)
+    if conn.dialect.name == "sqlite":
+        sql = (f'INSERT INTO "{table.name}" ({", ".join(columns)}) '
+               f'VALUES ({", ".join("?" * len(columns))})')
+        conn.exec_driver_sql(sql, [tuple(row.get(c) for c in columns) for row in rows])
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), rows)
+        return
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    sql = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(tuple(row.get(c) for c in columns))
+    except dbapi.Error as exc:
+        # the same exception classes as statements run through SQLAlchemy
+        raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
+
+
 def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i:i + size]
 
 
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _iso(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
 
 
-def _days(center: date, before: int, after: int) -> list[str]:
-    return [(center + timedelta(days=k)).isoformat() for k in range(-before, after + 1)]
+class ClusterCache:
+    """The clusters a writer has seen, in buckets by (type, "d", date) and
+    (type, "p", publication day), each split by location country.
 
+    Units of (type, kind, day) are loaded from the database on first need and kept across
+    batches; the store's generation counter (bumped by every write transaction) tells
+    when another writer has committed, and then the cache starts afresh.
+    """
+    MAX_CLUSTERS = 200_000
 
-class _ClusterIndex:
-    """Candidate clusters of one batch, looked up by (type, date) and (type, first
-    publication day); loaded from the database with one query per PLOVER type."""
+    def __init__(self) -> None:
+        self.clear()
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.by_date: dict[tuple[str, str], list[ClusterState]] = {}
-        self.by_pub: dict[tuple[str, str], list[ClusterState]] = {}
+    def clear(self) -> None:
+        self.buckets: dict[tuple[str, str, int], dict[Any, list[ClusterState]]] = {}
+        self.by_id: dict[str, ClusterState] = {}
+        self.loaded: set[tuple[str, str, int]] = set()
+        self.generation: int | None = None
+
+    # -- indexing --
+    @staticmethod
+    def _day_keys(key: dedup.EventKey) -> list[tuple[str, str, int]]:
+        keys = []
+        if key.day is not None:
+            keys.append((key.plover_type, "d", key.day))
+        if key.pub_min is not None:
+            last = min(key.pub_max or key.pub_min, key.pub_min + PUBLISHED_LOOKBACK_DAYS)
+            keys.extend((key.plover_type, "p", o) for o in range(key.pub_min, last + 1))
+        return keys
 
     @staticmethod
-    def windows(report: PreparedReport) -> tuple[list[str], list[str]]:
-        row = report.row
-        date_days: list[str] = []
-        d = _day(row["date"])
-        if d and row["date_precision"] in ("day", "week"):
-            date_days = _days(d, 7, 7)
-        pub_days: list[str] = []
-        p = _day(row["published"])
-        if p:
-            pub_days = _days(p, PUBLISHED_LOOKBACK_DAYS, 0)
-        return date_days, pub_days
-
-    def load(self, reports: list[PreparedReport]) -> None:
-        wanted: dict[str, tuple[set[str], set[str]]] = {}
-        for report in reports:
-            date_days, pub_days = self.windows(report)
-            dates, pubs = wanted.setdefault(report.row["plover_type"], (set(), set()))
-            dates.update(date_days)
-            pubs.update(pub_days)
-        seen: set[str] = set()
-        for ptype, (dates, pubs) in wanted.items():
-            for column, days in ((event_clusters.c.date, sorted(dates)),
-                                 (event_clusters.c.published_min, sorted(pubs))):
-                for chunk in _chunks(days):
-                    stmt = (select(event_clusters)
-                            .where(event_clusters.c.plover_type == ptype,
-                                   event_clusters.c.flagged.is_(False),
-                                   column.in_(chunk)))
-                    if self.conn.dialect.name == "postgresql":
-                        stmt = stmt.with_for_update()
-                    for row in self.conn.execute(stmt).mappings():
-                        if row["id"] not in seen:
-                            seen.add(row["id"])
-                            self.add(ClusterState(dict(row), new=False))
-
-    def add(self, cluster: ClusterState) -> None:
-        row = cluster.row
-        if row["date"]:
-            self.by_date.setdefault((row["plover_type"], row["date"]), []).append(cluster)
-        if row["published_min"]:
-            self.by_pub.setdefault((row["plover_type"], row["published_min"]), []).append(cluster)
-
-    def reindex(self, cluster: ClusterState, old_date: str | None, old_pub: str | None) -> None:
-        row = cluster.row
-        if old_date != row["date"] or old_pub != row["published_min"]:
-            for bucket, key in ((self.by_date, old_date), (self.by_pub, old_pub)):
-                if key:
-                    members = bucket.get((row["plover_type"], key), [])
-                    if cluster in members:
-                        members.remove(cluster)
-            self.add(cluster)
-
-    def best_match(self, report: PreparedReport) -> ClusterState | None:
-        date_days, pub_days = self.windows(report)
-        ptype = report.row["plover_type"]
-        candidates: dict[str, ClusterState] = {}
-        for day in date_days:
-            for c in self.by_date.get((ptype, day), ()):
-                candidates[c.row["id"]] = c
-        for day in pub_days:
-            for c in self.by_pub.get((ptype, day), ()):
-                candidates[c.row["id"]] = c
-        best, best_score = None, None
-        d = _day(report.row["date"])
-        for c in candidates.values():
-            if not dedup.compatible(report.key, c.key):
+    def _match_keys(key: dedup.EventKey, *, neighbours: bool) -> list[tuple]:
+        """What a match must share: a match has a comparable place (the same admin1, or
+        grid cells of GRID_DEGREES within reach) or an actor that agrees strongly (the
+        same id, or the same country and sector)."""
+        keys: list[tuple] = []
+        if key.place != dedup.PLACE_NONE:
+            if key.lat is not None and key.lon is not None:
+                gx, gy = int(key.lon // GRID_DEGREES), int(key.lat // GRID_DEGREES)
+                if neighbours:
+                    keys.extend(("g", gx + dx, gy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+                else:
+                    keys.append(("g", gx, gy))
+            if key.admin1:
+                keys.append(("a", key.country, key.admin1))
+        for actor in (key.actor1, key.actor2):
+            if actor is None:
                 continue
-            cd = _day(c.row["date"])
-            score = (abs((cd - d).days) if cd and d else 99, -c.row["report_count"], c.row["created_at"])
-            if best_score is None or score < best_score:
-                best, best_score = c, score
+            if actor[0]:
+                keys.append(("i", actor[0]))
+            if actor[1] and actor[2]:
+                keys.append(("c", actor[1], actor[2]))
+        return keys
+
+    def add(self, cluster: "ClusterState") -> None:
+        self.by_id[cluster.row["id"]] = cluster
+        entries = []
+        match_keys = self._match_keys(cluster.key, neighbours=False)
+        for day_key in self._day_keys(cluster.key):
+            bucket = self.buckets.setdefault(day_key, {})
+            for mk in match_keys:
+                bucket.setdefault(mk, []).append(cluster)
+                entries.append((day_key, mk))
+        cluster.index_keys = entries
+
+    def reindex(self, cluster: "ClusterState") -> None:
+        for day_key, mk in cluster.index_keys:
+            members = self.buckets.get(day_key, {}).get(mk, [])
+            if cluster in members:
+                members.remove(cluster)
+        self.add(cluster)
+
+    # -- loading --
+    @staticmethod
+    def _units(report: PreparedReport) -> list[tuple[str, str, int]]:
+        key = report.key
+        units = []
+        if key.day is not None:
+            units.extend((key.plover_type, "d", o) for o in range(key.day - 7, key.day + 8))
+        if key.pub_min is not None:
+            units.extend((key.plover_type, "p", o)
+                         for o in range(key.pub_min - PUBLISHED_LOOKBACK_DAYS, key.pub_min + 1))
+        return units
+
+    def ensure_loaded(self, conn: Connection, reports: list[PreparedReport]) -> None:
+        wanted: dict[tuple[str, str], set[int]] = {}
+        for report in reports:
+            for unit in self._units(report):
+                if unit not in self.loaded:
+                    wanted.setdefault(unit[:2], set()).add(unit[2])
+        for (ptype, kind), ordinals in wanted.items():
+            column = event_clusters.c.date if kind == "d" else event_clusters.c.published_min
+            for chunk in _chunks(sorted(ordinals)):
+                stmt = select(event_clusters).where(event_clusters.c.plover_type == ptype,
+                                                    event_clusters.c.flagged.is_(False),
+                                                    column.in_([_iso(o) for o in chunk]))
+                for row in conn.execute(stmt).mappings():
+                    if row["id"] not in self.by_id:
+                        self.add(ClusterState(dict(row), new=False))
+            self.loaded.update((ptype, kind, o) for o in ordinals)
+
+    # -- matching --
+    def best_match(self, report: PreparedReport) -> "ClusterState | None":
+        key = report.key
+        match_keys = self._match_keys(key, neighbours=True)
+        if not match_keys:
+            return None  # nothing to compare a cluster on: no place, no known actor
+        lookups = []
+        if key.day is not None:
+            lookups.extend((key.plover_type, "d", o) for o in range(key.day - 7, key.day + 8))
+        if key.pub_min is not None:
+            lookups.append((key.plover_type, "p", key.pub_min))
+        seen: set[int] = set()
+        best, best_score = None, None
+        for k in lookups:
+            bucket = self.buckets.get(k)
+            if not bucket:
+                continue
+            for mk in match_keys:
+                for c in bucket.get(mk, ()):
+                    if id(c) in seen:
+                        continue
+                    seen.add(id(c))
+                    if not dedup.compatible(key, c.key):
+                        continue
+                    gap = abs(c.key.day - key.day) if c.key.day is not None and key.day is not None else 99
+                    score = (gap, -c.row["report_count"], c.row["created_at"], c.row["id"])
+                    if best_score is None or score < best_score:
+                        best, best_score = c, score
         return best
 
 
-def write_batch(conn: Connection, docs: list[PreparedDoc]) -> list[AddResult]:
-    """Write ``docs`` on ``conn`` (inside the caller's transaction); one result per doc."""
+def _next_generation(conn: Connection, cache: ClusterCache) -> None:
+    """Bump the store's write generation (locking it: one writer at a time) and drop the
+    cache when another writer has committed since this one last wrote."""
+    stmt = select(store_meta.c.value).where(store_meta.c.key == "generation")
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    current = conn.execute(stmt).scalar()
+    if current is None:
+        current = 0
+        conn.execute(store_meta.insert().values(key="generation", value=0))
+    if cache.generation != current or len(cache.by_id) > cache.MAX_CLUSTERS:
+        cache.clear()
+    conn.execute(update(store_meta).where(store_meta.c.key == "generation")
+                 .values(value=store_meta.c.value + 1))
+    cache.generation = current + 1
+
+
+def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache | None = None) -> list[AddResult]:
+    """Write ``docs`` on ``conn`` (inside the caller's transaction); one result per doc.
+
+    ``cache`` (kept by the store across batches) must be cleared by the caller when the
+    transaction does not commit.
+    """
     now = time.time()
+    cache = cache if cache is not None else ClusterCache()
+    _next_generation(conn, cache)
     results: list[AddResult | None] = [None] * len(docs)
 
     # 1. exact duplicates: id, normalised URL, normalised text
@@ -298,23 +405,21 @@ def write_batch(conn: Connection, docs: list[PreparedDoc]) -> list[AddResult]:
             band_docs.setdefault(b, []).append(doc.id)
 
     # 3. events: each report joins the best compatible cluster or founds one
-    index = _ClusterIndex(conn)
-    index.load([r for i in accepted for r in docs[i].reports if not r.flagged])
+    cache.ensure_loaded(conn, [r for i in accepted for r in docs[i].reports if not r.flagged])
     clusters: dict[str, ClusterState] = {}
     report_rows: list[dict[str, Any]] = []
     for i in accepted:
         doc = docs[i]
         origin = doc.row["near_duplicate_of"] or doc.id
         for report in doc.reports:
-            target = None if report.flagged else index.best_match(report)
+            target = None if report.flagged else cache.best_match(report)
             if target is None:
                 target = ClusterState.found(report, doc, origin, now)
                 if not report.flagged:
-                    index.add(target)
+                    cache.add(target)
             else:
-                old_date, old_pub = target.row["date"], target.row["published_min"]
                 target.absorb(report, doc, origin, now)
-                index.reindex(target, old_date, old_pub)
+                cache.reindex(target)
             clusters[target.row["id"]] = target
             report_rows.append({**report.row, "document_id": doc.id, "cluster_id": target.row["id"]})
         results[i] = AddResult(doc.id, "new", len(doc.reports),
@@ -322,21 +427,18 @@ def write_batch(conn: Connection, docs: list[PreparedDoc]) -> list[AddResult]:
 
     # 4. rows, parents first
     if accepted:
-        conn.execute(documents.insert(), [docs[i].row for i in accepted])
-        raws = [{"document_id": docs[i].id, "raw": docs[i].raw} for i in accepted if docs[i].raw]
-        if raws:
-            conn.execute(document_raw.insert(), raws)
-        bands = [{"band": b, "document_id": docs[i].id} for i in accepted for b in docs[i].features.bands]
-        if bands:
-            conn.execute(document_bands.insert(), bands)
-    new_clusters = [c.row for c in clusters.values() if c.new]
-    if new_clusters:
-        conn.execute(event_clusters.insert(), new_clusters)
+        bulk_insert(conn, documents, [docs[i].row for i in accepted])
+        bulk_insert(conn, document_raw, [{"document_id": docs[i].id, "raw": docs[i].raw}
+                                         for i in accepted if docs[i].raw])
+        bulk_insert(conn, document_bands, [{"band": b, "document_id": docs[i].id}
+                                           for i in accepted for b in docs[i].features.bands])
+    bulk_insert(conn, event_clusters, [c.row for c in clusters.values() if c.new])
     changed = [c.row for c in clusters.values() if not c.new and c.dirty]
     if changed:
-        columns = [c.name for c in event_clusters.columns if c.name != "id"]
+        columns = [name for name in _column_names(event_clusters) if name != "id"]
         stmt = update(event_clusters).where(event_clusters.c.id == bindparam("_id"))
         conn.execute(stmt, [{**{k: row[k] for k in columns}, "_id": row["id"]} for row in changed])
-    if report_rows:
-        conn.execute(event_reports.insert(), report_rows)
+    bulk_insert(conn, event_reports, report_rows)
+    for c in clusters.values():
+        c.new = c.dirty = False
     return [r for r in results if r is not None]

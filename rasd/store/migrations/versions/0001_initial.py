@@ -88,6 +88,11 @@ def upgrade() -> None:
     op.create_index('ix_event_clusters_date', 'event_clusters', ['date'], unique=False)
     op.create_index('ix_event_clusters_type_date', 'event_clusters', ['plover_type', 'date'], unique=False)
     op.create_index('ix_event_clusters_type_published', 'event_clusters', ['plover_type', 'published_min'], unique=False)
+    op.create_table('store_meta',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
     op.create_table('document_bands',
     sa.Column('band', sa.BigInteger(), nullable=False),
     sa.Column('document_id', sa.String(length=255), nullable=False),
@@ -142,13 +147,14 @@ def upgrade() -> None:
     sa.Column('span_end', sa.Integer(), nullable=True),
     sa.Column('source', sa.Text(), nullable=True),
     sa.Column('published', sa.String(length=10), nullable=True),
-    sa.Column('sentence_folded', sa.Text(), nullable=True),
     sa.Column('record_json', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['cluster_id'], ['event_clusters.id'], ),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('document_id', 'event_index')
     )
     op.create_index('ix_event_reports_cluster_id', 'event_reports', ['cluster_id'], unique=False)
+    op.bulk_insert(sa.table("store_meta", sa.column("key", sa.String), sa.column("value", sa.BigInteger)),
+                   [{"key": "generation", "value": 0}])
 
 
 def downgrade() -> None:
@@ -158,6 +164,7 @@ def downgrade() -> None:
     op.drop_index('ix_document_bands_document_id', table_name='document_bands')
     op.drop_index('ix_document_bands_band', table_name='document_bands')
     op.drop_table('document_bands')
+    op.drop_table('store_meta')
     op.drop_index('ix_event_clusters_type_published', table_name='event_clusters')
     op.drop_index('ix_event_clusters_type_date', table_name='event_clusters')
     op.drop_index('ix_event_clusters_date', table_name='event_clusters')
