@@ -102,3 +102,15 @@ def test_location_phrase_swallowed_by_an_organisation_span_is_kept():
 def test_attack_on_a_meeting_happens_where_the_meeting_is():
     text = "وجهت طائرات التحالف ضربة جوية استهدفت اجتماعا لقادة التنظيم بمدينة المقدادية"
     assert locate(text, "ضربة").name == "Al-Muqdadiyah"
+
+
+def test_meeting_place_is_next_to_the_meeting():
+    text = ("عقد قادة الفصائل اجتماعا جرى خلاله بحث تطورات الأوضاع العسكرية في ظل "
+            "الحملة الشرسة التي تشنها قوات النظام على أرياف حماة واللاذقية وإدلب")
+    assert locate(text, "اجتماعا") is None
+    assert locate(text, "الحملة").admin1 == "Hama"
+
+
+def test_countries_between_parties_are_actors():
+    text = "خرقت القوات اتفاق أستانة الموقع بين تركيا وروسيا"
+    assert locate(text, "خرقت") is None

@@ -46,7 +46,11 @@ def _mention_for(an: Analysis, ent: Entity) -> Mention | None:
 
 
 def _is_meeting_word(text: str) -> bool:
-    return any(h.payload.role == "meeting" for h in load_lexicon().matcher.find(fold(text)))
+    lex = load_lexicon()
+    folded = fold(text)
+    if any(h.payload.role == "meeting" for h in lex.matcher.find(folded)):
+        return True
+    return any(cw.role == "meeting" for word in folded.split() for _, cw, _ in lex.lookup(word))
 
 
 def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
@@ -77,7 +81,10 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
         if an.hits_before(ws, "actor_head"):
             roles.add("actor")
     place = ent.attrs.get("place")
-    if isinstance(place, Place) and place.precision == "country" and not governed:
+    # a country is where an event happened only with a locative word (في سوريا); as a
+    # subject or between two parties (الاتفاق الموقع بين تركيا وروسيا) it is an actor
+    if isinstance(place, Place) and place.precision == "country" and (
+            not governed or (m is not None and m.prep == "بين")):
         roles.add("actor")
     trigger_wi = an.word_index_at(trigger[0])
     # the source of the report: مصدر عسكري في دمشق، وكالة … من بيروت
@@ -138,10 +145,18 @@ def event_location(doc: Document, sentence: tuple[int, int], trigger: tuple[int,
     clause = _clause(doc, sentence, trigger[0])
     scored: list[tuple[float, Entity]] = []
     kept: list[tuple[Entity, set[str]]] = []
+    meeting = _is_meeting_word(doc.text[trigger[0]:trigger[1]])
+    trigger_wi = an.word_index_at(trigger[0])
     for ent in locs:
         roles = place_roles(doc, ent, trigger, an)
         if roles & {"actor", "source", "dateline", "meeting"}:
             continue
+        if meeting and trigger_wi is not None:
+            # a meeting's venue stands next to it (اجتماع في أنقرة); a place further on
+            # belongs to what the meeting was about
+            wi = an.word_index_at(ent.start)
+            if wi is None or abs(wi - trigger_wi) > MEETING_WINDOW:
+                continue
         kept.append((ent, roles))
     for ent, roles in kept:
         place: Place = ent.attrs["place"]
