@@ -69,8 +69,8 @@ class DateLexicon:
     relative: dict[str, tuple[str, int, str, bool]]  # phrase → (unit, offset, precision, needs_part)
     units: dict[str, tuple[str, int | None, int | None, str]]  # → (unit, count, vague, precision)
     ordinals: dict[str, int]  # العاشر → 10
-    patterns: tuple[tuple[re.Pattern[str], Callable[..., DateExpr | None]], ...]
-    anchors: frozenset[str]  # words a date expression can begin with
+    # each word a date expression can begin with → the patterns to try there
+    anchors: dict[str, tuple[tuple[re.Pattern[str], Callable[..., DateExpr | None]], ...]]
 
 
 _WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
@@ -131,29 +131,37 @@ def load_dates() -> DateLexicon:
     # قبل نحو أسبوعين: the before-number qualifiers of entities/qualifiers.tsv
     approx = alternation([k for k, (_, pos) in numbers.qualifiers.items() if pos == "before"])
     not_cancelled = rf"(?!\s+(?:{alternation(cancel)})(?!\w))"
+
+    def first(*tables: Any) -> frozenset[str]:
+        return frozenset(k.split(" ")[0] for table in tables for k in table)
+    digit = frozenset({_DIGIT_KEY})
+    day_lead = first(tods, weekdays, ["يوم"])
+    # (regex, handler, the words it may begin with; _DIGIT_KEY for a number)
     lex_patterns = (
-        (rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>(?:1[89]|20)\d\d)(?!\d)", _numeric),
-        (rf"(?P<y>(?:1[89]|20)\d\d)(?P<sep>[/-])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)", _numeric),
+        (rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>(?:1[89]|20)\d\d)(?!\d)", _numeric, digit),
+        (rf"(?P<y>(?:1[89]|20)\d\d)(?P<sep>[/-])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)", _numeric, digit),
         (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*(?:الموافق\s+)?)?(?P<d>\d{{1,2}})(?!\d)\s*(?:من\s+)?(?:شهر\s+)?"
-         rf"{month_group}(?:{year}|{rel_group})?", _day_month),
+         rf"{month_group}(?:{year}|{rel_group})?", _day_month, day_lead | digit),
         (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*(?:الموافق\s+)?)?(?P<d>\d{{1,2}})(?!\d)\s+من\s+(?:هذا\s+)?الشهر(?!\w){rel_group}?",
-         _day_of_month),
+         _day_of_month, day_lead | digit),
         (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*)?(?P<ord>{alternation(ordinals)})\s+من\s+(?:شهر\s+)?"
-         rf"{month_group}(?:{year}|{rel_group})?", _day_month),
-        (rf"(?P<ord>{alternation(ordinals)})\s+من\s+(?:هذا\s+)?الشهر(?!\w){rel_group}?", _day_of_month),
-        (rf"{part}?(?P<shahr>شهر\s+)?{month_group}(?:{year}|{rel_group})?", _month),
-        (rf"{part}?(?:{year_word})\s+(?P<y>(?:1[89]|20)\d\d)(?!\d)", _year),
+         rf"{month_group}(?:{year}|{rel_group})?", _day_month, day_lead | first(ordinals)),
+        (rf"(?P<ord>{alternation(ordinals)})\s+من\s+(?:هذا\s+)?الشهر(?!\w){rel_group}?", _day_of_month, first(ordinals)),
+        (rf"{part}?(?P<shahr>شهر\s+)?{month_group}(?:{year}|{rel_group})?", _month, first(parts, months, ["شهر"])),
+        (rf"{part}?(?:{year_word})\s+(?P<y>(?:1[89]|20)\d\d)(?!\d)", _year, first(parts, year_words)),
         (rf"(?:(?:{part}|{tod})(?:يوم\s+)?)?(?:(?P<yawm>يوم)\s+)?(?P<phrase>{alternation(relative)})(?!\w){not_cancelled}"
-         rf"(?:\s*\(\s*{wd}\s*\))?", _relative),  # اليوم (الاثنين)
-        (rf"{tod}?(?:(?P<yawm>يوم)\s+)?{wd}{rel_group}?{not_cancelled}", _weekday),
+         rf"(?:\s*\(\s*{wd}\s*\))?", _relative, first(parts, tods, relative, ["يوم"])),  # اليوم (الاثنين)
+        (rf"{tod}?(?:(?P<yawm>يوم)\s+)?{wd}{rel_group}?{not_cancelled}", _weekday, day_lead),
         (rf"(?:{alternation(ago_words)})\s+(?:(?:{approx})\s+)?(?:(?P<n>{num})\s+)?"
-         rf"(?P<unit>{alternation(units)})(?!\w)(?!\s*\d)", _ago),
+         rf"(?P<unit>{alternation(units)})(?!\w)(?!\s*\d)", _ago, first(ago_words)),
     )
-    patterns = tuple((re.compile(rf"(?P<core>{p})(?!\w)"), handler) for p, handler in lex_patterns)
-    anchors = {key.split(" ")[0] for table in (months, weekdays, relative, tods, parts)
-               for key in table} | {k.split(" ")[0] for k in year_words + ago_words + list(ordinals)} \
-        | {"يوم", "شهر"}
-    return DateLexicon(months, weekdays, rel, parts, tods, relative, units, ordinals, patterns, frozenset(anchors))
+    by_word: dict[str, list[tuple[re.Pattern[str], Callable[..., DateExpr | None]]]] = {}
+    for p, handler, starts in lex_patterns:
+        compiled = re.compile(rf"(?P<core>{p})(?!\w)")
+        for word in starts:
+            by_word.setdefault(word, []).append((compiled, handler))
+    anchors = {word: tuple(entries) for word, entries in by_word.items()}
+    return DateLexicon(months, weekdays, rel, parts, tods, relative, units, ordinals, anchors)
 
 
 def find_dates(text: str, words: Iterable[tuple[int, str]] | None = None) -> list[DateMention]:
@@ -167,8 +175,8 @@ def find_dates(text: str, words: Iterable[tuple[int, str]] | None = None) -> lis
     found: list[DateMention] = []
     if words is None:
         words = ((m.start(), m.group()) for m in _WORD.finditer(text))
-    for start in _anchor_positions(words, lex.anchors):
-        for pattern, handler in lex.patterns:
+    for start, key in _anchor_positions(words, lex.anchors):
+        for pattern, handler in lex.anchors[key]:
             m = pattern.match(text, start)
             if m is None:
                 continue
@@ -184,22 +192,29 @@ def find_dates(text: str, words: Iterable[tuple[int, str]] | None = None) -> lis
     return taken
 
 
-def _anchor_positions(words: Iterable[tuple[int, str]], anchors: frozenset[str]) -> list[int]:
-    """Where a date expression may begin: each word that is an anchor or a number, after
-    its clitic (و, ب, ل …) if it has one."""
+def _anchor_positions(words: Iterable[tuple[int, str]], anchors: dict[str, Any]) -> list[tuple[int, str]]:
+    """Where a date expression may begin, and the anchor word there: each word that is an
+    anchor or a number, after its clitic (و, ب, ل …) if it has one."""
     out = []
     for start, word in words:
-        if word in anchors or word[0] in _DIGITS:
-            out.append(start)
+        if word in anchors:
+            out.append((start, word))
+        elif word[0] in _DIGITS:
+            out.append((start, _DIGIT_KEY))
         elif word[0] in "وفبل" and len(word) > 2:
-            if word[1:] in anchors or word[1] in _DIGITS:
-                out.append(start + 1)
-            elif word[:2] in _TWO_LETTER_CLITICS and (word[2:] in anchors or word[2] in _DIGITS):
-                out.append(start + 2)
+            if word[1:] in anchors:
+                out.append((start + 1, word[1:]))
+            elif word[1] in _DIGITS:
+                out.append((start + 1, _DIGIT_KEY))
+            elif word[:2] in _TWO_LETTER_CLITICS and word[2:] in anchors:
+                out.append((start + 2, word[2:]))
+            elif word[:2] in _TWO_LETTER_CLITICS and word[2] in _DIGITS:
+                out.append((start + 2, _DIGIT_KEY))
     return out
 
 
 _DIGITS = frozenset("0123456789")
+_DIGIT_KEY = "#"
 _TWO_LETTER_CLITICS = frozenset(("وب", "فب", "ول", "فل"))
 
 
