@@ -114,3 +114,9 @@ def test_meeting_place_is_next_to_the_meeting():
 def test_countries_between_parties_are_actors():
     text = "خرقت القوات اتفاق أستانة الموقع بين تركيا وروسيا"
     assert locate(text, "خرقت") is None
+
+
+def test_governorate_inside_a_part_of_the_country():
+    text = "اندلعت مظاهرة احتجاجية في منطقة بلحاف بمحافظة شبوة شرق اليمن"
+    place = locate(text, "مظاهرة")
+    assert (place.name, place.precision) == ("Shabwah", "governorate")

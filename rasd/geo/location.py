@@ -163,7 +163,7 @@ def event_location(doc: Document, sentence: tuple[int, int], trigger: tuple[int,
         s = 0.0
         if "governed" in roles:
             s += 3
-        s += 0.6 * _SPECIFICITY.get(place.precision, 0)
+        s += 0.6 * _specificity(place)
         if any(_contains(place, other.attrs["place"]) for other, _ in kept if other is not ent):
             s -= 4
         if clause[0] <= ent.start and ent.end <= clause[1]:
@@ -182,11 +182,17 @@ def event_location(doc: Document, sentence: tuple[int, int], trigger: tuple[int,
     return replace(place, mention=best.text, span=(best.start, best.end))
 
 
+def _specificity(place: Place) -> float:
+    if place.precision == "region" and place.admin1 is None:
+        return 1.5  # a part of a country (شرق اليمن): larger than a governorate
+    return _SPECIFICITY.get(place.precision, 0)
+
+
 def _contains(outer: Place, inner: Place) -> bool:
     """Does ``outer`` contain ``inner`` (a governorate its town, a country its city)?"""
-    if outer is inner or _SPECIFICITY.get(outer.precision, 0) >= _SPECIFICITY.get(inner.precision, 0):
+    if outer is inner or _specificity(outer) >= _specificity(inner):
         return False
-    if outer.precision == "country":
+    if outer.precision == "country" or (outer.precision == "region" and outer.admin1 is None):
         return outer.country is not None and outer.country == inner.country
     if outer.precision in ("governorate", "region"):
         return outer.admin1 is not None and outer.admin1 == inner.admin1 and outer.country == inner.country
