@@ -50,3 +50,11 @@ def test_output_is_sorted_by_start():
     b = ent("ORG", "روسيا", attrs={"kind": "state"})
     c = ent("PERSON", "أبو محمد الجولاني")
     assert [e.start for e in merge_entities([a, b], [c])] == sorted(e.start for e in (a, b, c))
+
+
+def test_longer_dictionary_person_keeps_the_rule_attributes():
+    known = ent("PERSON", "أبو محمد الجولاني", id="person-julani", attrs={"kind": "person"})
+    rule = ent("PERSON", "محمد الجولاني", attrs={"rule": "title", "role": "commander"})
+    [merged] = merge_entities([known], [rule])
+    assert merged.id == "person-julani"
+    assert merged.attrs["role"] == "commander" and merged.attrs["kind"] == "person"

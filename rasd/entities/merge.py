@@ -2,8 +2,9 @@
 
 * A rule PERSON that contains a dictionary organisation, or that begins with a dictionary
   place (``أبو ظبي``), is wrong and is dropped.
-* Otherwise the longer span wins; on the same span a dictionary entity beats a rule one
-  (and takes over the rule's ``title``/``role`` attributes when both are persons).
+* Otherwise the longer span wins; on the same span a dictionary entity beats a rule one.
+  A dictionary PERSON that beats a rule PERSON takes over the rule's attributes
+  (``title``, ``role``, ``affiliation_span`` …).
 * A rule PERSON that swallows a dictionary PERSON (``أبو محمد الجولاني`` around
   ``الجولاني``) keeps its span and takes the dictionary identity (id, canonical name …).
 * Two dictionary entities with exactly the same span and different types (``روسيا`` as
@@ -58,7 +59,8 @@ def merge_entities(dictionary: list[Entity], rules: list[Entity]) -> list[Entity
         if same_span and source == 0 and other_source == 0 and other.type != ent.type:
             starts.insert(k, ent.start)
             accepted.insert(k, (ent, source))
-        elif same_span and source == 1 and other_source == 0 and other.type == ent.type == "PERSON":
+        elif source == 1 and other_source == 0 and other.type == ent.type == "PERSON":
+            # the dictionary's person (الملك سلمان بن عبد العزيز) keeps what the rules learnt
             for key, value in ent.attrs.items():
                 other.attrs.setdefault(key, value)
     return [e for e, _ in accepted]
