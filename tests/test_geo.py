@@ -293,3 +293,28 @@ def test_direction_of_a_country():
     doc = analysed("نفذ التحالف غارات في شمال سوريا")
     p = place_named(doc, "شمال سوريا")
     assert (p.name, p.precision, p.country) == ("Northern Syria", "region", "SYR")
+
+
+def test_candidates_after_a_type_noun():
+    gaz = load_gazetteer()
+    assert [e.id for e in gaz.candidates("بلدة كفرنبودة")] == ["syr-kafr-nabudah"]
+    assert [e.id for e in gaz.candidates("للاذقية")][0] == "syr-latakia"
+
+
+def test_loc_entity_from_elsewhere_is_looked_up():
+    text = "وصلت تعزيزات إلى بلدة كفرنبودة"
+    start = text.index("بلدة")
+    ent = Entity("LOC", start, len(text), "بلدة كفرنبودة")
+    doc = TextAnalyzer(OPTIONS)(Document(text))
+    doc.entities = [ent]
+    doc.normalized = None  # analysis from scratch works too
+    PlaceResolver(OPTIONS)(doc)
+    assert ent.attrs["place"].name == "Kafr Nabudah" and ent.attrs["place"].span == (start, len(text))
+
+
+def test_loc_entity_the_context_rules_left_out_is_still_resolved():
+    text = "حماة تشهد هدوءا حذرا"
+    ent = Entity("LOC", 0, 4, "حماة")
+    doc = analysed(text, [ent])
+    assert doc.entities == [ent]
+    assert ent.attrs["place"].name == "Hama" and ent.id == "syr-hama"

@@ -259,17 +259,19 @@ class Gazetteer:
     def candidates(self, name: str) -> list[PlaceEntry]:
         """Entries named ``name`` (any spelling the folding unifies), most likely first.
 
-        Proclitics (و ب ل ال…) in front of the name are tried off when the name as given
-        is unknown.
+        Proclitics (و ب ل ال…) and a type noun in front of the name are tried off when
+        the name as given is unknown.
         """
         key = " ".join(fold(name).split())
         found = self._by_name.get(key)
         if found:
             return list(found)
-        for m in self.matcher.find(key):
-            if m.nstart == 0 and m.nend == len(key):
-                return list(self._by_name.get(m.pattern, ()) or
-                            self._by_name.get("ا" + m.pattern, ()))
+        # the name with clitics, or after a type noun (بلدة كفرنبودة): the match that
+        # ends the phrase
+        ends = [m for m in self.matcher.find(key) if m.nend == len(key)]
+        for m in ends:
+            return list(self._by_name.get(m.pattern) or self._by_name.get("ا" + m.pattern)
+                        or [m.payload])
         return []
 
     def is_name(self, folded: str) -> bool:
