@@ -257,3 +257,13 @@ def test_seed_article_with_the_real_dictionaries():
 def test_verbal_noun_after_a_title_is_no_surname():
     doc = analyse("التقى وزير الإسكان ماجد الحقيل بالوفد. وقال الحقيل إن وزارة الإسكان ستبني المساكن.")
     assert [e.text for e in persons(doc)] == ["ماجد الحقيل", "الحقيل"]
+
+
+def test_surname_reference_follows_a_longer_dictionary_person():
+    finder = _finder(FAKE_ACTORS + [("الرائد جميل الصالح", "PERSON", "person-saleh")])
+    recognizer = EntityRecognizer(OPTIONS, actor_finder=finder, place_finder=lambda doc: [])
+    doc = recognizer(TextAnalyzer(OPTIONS)(Document("وقال الرائد جميل الصالح إن المعركة مستمرة. وأضاف الصالح أن القوات تقدمت.")))
+    full, ref = persons(doc)
+    assert full.text == "الرائد جميل الصالح" and full.id == "person-saleh"
+    assert full.attrs["title"] == "الرائد"  # the rule's attributes survive
+    assert ref.text == "الصالح" and ref.attrs["same_as"] == (full.start, full.end)

@@ -62,6 +62,7 @@ class EntityRecognizer:
         numbers = [n for n in find_number_entities(doc, words) if not _inside_any(n, dates)]
         persons = find_persons(doc, dictionary, dates + numbers)
         doc.entities = merge_entities(dictionary, persons + dates + numbers)
+        _relink_same_as(doc.entities)
         return doc
 
 
@@ -91,6 +92,22 @@ def _number_attrs(num: NumberMention) -> dict[str, object]:
     if num.noun:
         attrs["noun"] = num.noun
     return attrs
+
+
+def _relink_same_as(entities: list[Entity]) -> None:
+    """Point ``same_as`` at a PERSON that is still there: when the full mention lost its
+    span to a longer dictionary person, the reference follows it."""
+    spans = {(e.start, e.end) for e in entities if e.type == "PERSON"}
+    for e in entities:
+        target = e.attrs.get("same_as")
+        if e.type != "PERSON" or target is None or tuple(target) in spans:
+            continue
+        holder = next((p for p in entities if p.type == "PERSON" and p.start <= target[0] and target[1] <= p.end),
+                      None)
+        if holder is None:
+            del e.attrs["same_as"]
+        else:
+            e.attrs["same_as"] = (holder.start, holder.end)
 
 
 def _inside_any(ent: Entity, others: list[Entity]) -> bool:
