@@ -180,3 +180,12 @@ def test_event_date_skips_a_long_attribution():
     doc = analyse(text)
     trigger = text.index("غارة")
     assert event_date(doc, (0, len(text)), (trigger, trigger + 4)).mention == "الخميس الماضي"
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("في 31 شباط", "31 شباط"),
+    ("بتاريخ 31/02/2019", "31/02/2019"),
+    ("قبل 100000000 عام", "قبل 100000000 عام"),
+])
+def test_impossible_dates_are_unknown(text, mention):
+    assert dates(text) == [(mention, None, "unknown")]

@@ -28,13 +28,19 @@ _FUTURE_SLACK = timedelta(days=62)
 def resolve(expr: DateExpr, published: date | None) -> tuple[date | None, str]:
     """The date and precision ``expr`` denotes when published on ``published``."""
     if expr.kind == "calendar":
-        return _calendar(expr, published), expr.precision
+        value = _calendar(expr, published)
+        if value is None and (expr.year is not None or published is not None):
+            return None, "unknown"  # no such day (31 شباط)
+        return value, expr.precision
     if published is None or expr.precision == "unknown":
         return None, expr.precision
     if expr.kind == "weekday":
         return _weekday(expr, published), "day"
     if expr.kind in ("relative", "ago"):
-        return _shift(published, expr.unit or "day", expr.offset or 0, expr.kind), expr.precision
+        try:
+            return _shift(published, expr.unit or "day", expr.offset or 0, expr.kind), expr.precision
+        except (ValueError, OverflowError):  # قبل مليون عام: outside the calendar
+            return None, "unknown"
     return None, "unknown"
 
 
