@@ -54,6 +54,8 @@ class EventExtractor:
         contexts = build_contexts(doc, self.lexicon)
         sport_words = sum(len(c.cues_of("not_event")) for c in contexts)
         sport_doc = sport_words >= SPORT_DOC_CUES
+        violent_doc = any(_violence_word(ctx, hit) for ctx in contexts for hit in ctx.triggers) or any(
+            e.sector in ARMED_SECTORS - {"GOV"} for e in doc.entities if e.type in ("ORG", "PERSON"))
         main_country = _main_country(doc)
         headline_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
         events: list[Event] = []
@@ -66,6 +68,8 @@ class EventExtractor:
                 event = self._event(ctx, group, clause, main_country, len(events) + 1, inherited)
                 if event is None:
                     continue
+                if event.actor1 is None and not violent_doc and all(_casualty_only(ctx, h) for h in group):
+                    continue  # deaths with no attacker and no violence anywhere: drowning, accidents, disease
                 place_here = place_here or event.location
                 if ctx.sentence.end <= headline_end:
                     headline.append(event)  # the title restates the body: kept only if the body lacks it
@@ -212,6 +216,17 @@ def _doers(ctx: SentenceContext, clause: tuple[int, int]) -> list[Entity]:
 def _consequence(ctx: SentenceContext, clause: tuple[int, int]) -> bool:
     """``…، ما أسفر عن مقتل …``: the clause reports the outcome of what came before."""
     return any(clause[0] <= c.start < clause[0] + 24 for c in ctx.cues_of("consequence"))
+
+
+def _casualty_only(ctx: SentenceContext, hit: Hit) -> bool:
+    """A trigger that only reports deaths or injuries (قتل، لقي حتفه، جرحى), not how they came about."""
+    return hit.trigger.plover == "ASSAULT" and (hit.trigger.mode == "kill" or any(
+        c.start < hit.end and hit.start < c.end for c in ctx.cues_of("killed", "injured")))
+
+
+def _violence_word(ctx: SentenceContext, hit: Hit) -> bool:
+    """A sure sign of political violence: a strong ASSAULT trigger that is not just a casualty word."""
+    return hit.trigger.plover == "ASSAULT" and hit.trigger.weight >= 0.8 and not _casualty_only(ctx, hit)
 
 
 def _demonstrative(event: Event, main: Hit) -> bool:
