@@ -24,6 +24,7 @@ ACTORS = {
     "المرصد السوري لحقوق الإنسان": ("Syrian Observatory for Human Rights", "GBR", "NGO", "org"),
     "الفريق": ("Team", None, "BUS", "generic"),
     "الحكومة السورية": ("Government of Syria", "SYR", "GOV", "org"),
+    "قائد الشرطة": ("Police chief", None, "COP", "generic"),
 }
 PLACES = {
     "كفرنبودة": Place("Kafr Nabudah", "كفرنبودة", admin1="Hama", country="SYR", lat=35.46, lon=36.47, precision="town"),
@@ -171,3 +172,23 @@ def test_dropping_flagged_events_is_an_option():
     options = Options(keep_flagged_events=False)
     pipe = Pipeline(options, stages=[TextAnalyzer(options), GivenEntities(), EventExtractor(options)])
     assert pipe.run("نفى الجيش أن يكون قد قصف بلدة كفرنبودة.").events == []
+
+
+def test_drowning_is_not_political_violence(run):
+    doc = run("ولقي عشرات المهاجرين حتفهم غرقا قبالة السواحل.")
+    assert not real(doc)
+
+
+def test_relative_clause_describes_rather_than_reports(run):
+    doc = run("تظاهر مئات متظاهرين أمام البرلمان في دمشق، بينهم عائلات الجنود الذين قتلوا العام الماضي.")
+    assert [e.plover_type for e in real(doc)] == ["PROTEST"]
+
+
+def test_object_pronoun_points_back_to_the_victims(run):
+    ev = real(run("وكان مدنيين خطفهم مسلحون مجهولون قرب دمشق أمس."))[0]
+    assert ev.actor1.sector == "UAF" and ev.actor2.sector == "CVL"
+
+
+def test_survivor_is_the_target(run):
+    ev = real(run("نجا قائد الشرطة من محاولة اغتيال نفذها مسلحون في دمشق."))[0]
+    assert ev.actor1.sector == "UAF"
