@@ -83,8 +83,8 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
     place = ent.attrs.get("place")
     # a country is where an event happened only with a locative word (في سوريا); as a
     # subject or between two parties (الاتفاق الموقع بين تركيا وروسيا) it is an actor
-    if isinstance(place, Place) and place.precision == "country" and (
-            not governed or (m is not None and m.prep == "بين")):
+    large = isinstance(place, Place) and (place.precision == "country" or place.country is None)
+    if large and (not governed or (m is not None and m.prep == "بين")):
         roles.add("actor")
     trigger_wi = an.word_index_at(trigger[0])
     # the source of the report: مصدر عسكري في دمشق، وكالة … من بيروت
