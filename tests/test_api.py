@@ -318,3 +318,13 @@ def test_extract_accepts_html(client):
     assert r.status_code == 200, r.text
     assert "<p>" not in r.json()["document"]["text"]
     assert "كفرنبودة" in r.json()["document"]["text"]
+
+
+def test_csp_allows_the_configured_tile_server_only():
+    from rasd.api.security import content_security_policy
+
+    assert "img-src 'self' data:;" in content_security_policy(None) + ";"
+    csp = content_security_policy("https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: https://*.tile.example.org" in csp
+    assert "https://tiles.example.net" in content_security_policy("https://tiles.example.net/{z}/{x}/{y}.png")
+    assert "javascript" not in content_security_policy("javascript:alert(1)")

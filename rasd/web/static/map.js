@@ -57,7 +57,20 @@
     outlines.addTo(map);
     outlines.bringToBack();
   }).catch(() => { /* the markers still show */ });
-  const cluster = L.markerClusterGroup({ maxClusterRadius: 40, chunkedLoading: true });
+  /* A cluster shows its count, ringed in the colour of its most frequent event type. */
+  function clusterIcon(group) {
+    const counts = {};
+    for (const marker of group.getAllChildMarkers()) {
+      counts[marker.options.eventType] = (counts[marker.options.eventType] || 0) + 1;
+    }
+    const top = Object.keys(counts).sort((a, b) => counts[b] - counts[a])[0] || "OTHER";
+    const n = group.getChildCount();
+    const size = n < 10 ? 30 : n < 100 ? 36 : 44;
+    const box = el("div", { class: "cluster type-" + top }, el("span", {}, n));
+    box.style.borderColor = typeColor(top);
+    return L.divIcon({ html: box, className: "marker-cluster rasd-cluster", iconSize: L.point(size, size) });
+  }
+  const cluster = L.markerClusterGroup({ maxClusterRadius: 40, chunkedLoading: true, iconCreateFunction: clusterIcon });
   map.addLayer(cluster);
 
   function popupFor(p) {
@@ -83,11 +96,15 @@
       const marker = L.circleMarker([lat, lon], {
         radius: 7, color: "#333", weight: 1, fillColor: color, fillOpacity: 0.9,
         className: "marker type-" + (f.properties.plover_type || "OTHER"),
+        eventType: f.properties.plover_type || "OTHER",
       });
       marker.bindPopup(() => popupFor(f.properties));
       return marker;
     });
     cluster.addLayers(markers);
+    if (markers.length && params.toString()) {
+      map.fitBounds(cluster.getBounds(), { padding: [30, 30], maxZoom: 8 });
+    }
     const note = document.getElementById("map-note");
     note.textContent = data.total > MAP_LIMIT ? "(" + t("m.capped") + " " + MAP_LIMIT + ")" : "";
   }
