@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,7 @@ __all__ = ["ImportResult", "import_geonames", "parse_geonames_dump"]
 
 log = logging.getLogger(__name__)
 
+_ARABIC = re.compile("[\u0621-\u064a]")
 _ADMIN_KINDS = {"ADM1": "governorate", "ADM2": "district", "ADM3": "subdistrict",
                 "ADM4": "subdistrict", "PCLI": "country"}
 
@@ -97,13 +99,13 @@ def parse_geonames_dump(lines: Iterable[str], name: str, country: str | None = N
             continue
         if cells[6] == "A" and cells[7] == "ADM1":
             admin1[(cells[8], cells[10])] = cells[2] or cells[1]
-        if cells[6] in ("P", "A"):
+        if cells[6] in ("P", "A") and _ARABIC.search(cells[3]):
             cells.append(str(lineno))
-            rows.append(cells)
+            rows.append(cells)  # only rows with Arabic names are kept: a big dump streams
     common = common_names()
     entries = []
     for cells in rows:
-        names = arabic_names(cells[3].split(",")) if cells[3] else []
+        names = arabic_names(cells[3].split(","))
         names = [n for n in names if fold(n) not in common]
         if not names:
             continue
