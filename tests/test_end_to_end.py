@@ -152,3 +152,18 @@ def test_cli_windows_1256_file(tmp_path):
 def test_cli_missing_file(tmp_path):
     done = run_cli("extract", str(tmp_path / "nope.txt"))
     assert done.returncode != 0 and "nope.txt" in done.stderr.decode()
+
+
+def test_publication_date_stated_in_the_text_anchors_relative_dates():
+    doc = rasd.extract("أخبار العراق\nالجمعة 15 تشرين الثاني 2019\n"
+                       "قتل ثلاثة جنود في هجوم بعبوة ناسفة استهدف دوريتهم أمس في بعقوبة.")
+    assert doc.published is not None and doc.published.isoformat() == "2019-11-15"
+    attack = events_of(doc, "ASSAULT")[0]
+    assert attack.date.value == "2019-11-14" and attack.date.mention == "أمس"
+
+
+def test_no_anchor_no_invented_date():
+    doc = rasd.extract("قتل ثلاثة جنود في هجوم بعبوة ناسفة استهدف دوريتهم أمس في بعقوبة.")
+    assert doc.published is None
+    attack = events_of(doc, "ASSAULT")[0]
+    assert attack.date is None or attack.date.value is None

@@ -65,3 +65,15 @@ def test_bad_published_date_is_an_input_error():
 def test_document_ids_are_stable_content_hashes():
     a, b = Document(text="نص الخبر"), Document(text="نص الخبر")
     assert a.id == b.id and len(a.id) == 16
+
+
+def test_user_actor_dictionary_is_used(tmp_path):
+    header = "id\tname_en\tkind\tcountry\tsector\tparent\tvariants\tvalid_from\tvalid_to\tnote\n"
+    extra = tmp_path / "my-actors.tsv"
+    extra.write_text(header + "test-brigade\tBrigade of the Dawn Test\torg\tSYR\tREB\t\tلواء فجر الاختبار\t\t\ta test row\n",
+                     encoding="utf-8")
+    pipe = Pipeline(Options(actor_files=(extra,)))
+    doc = pipe.run("قصف لواء فجر الاختبار مواقع قوات النظام في ريف حماة أمس", published="2020-01-10")
+    ids = {e.id for e in doc.entities}
+    assert "test-brigade" in ids
+    assert "test-brigade" not in {e.id for e in Pipeline().run("قصف لواء فجر الاختبار مواقع قوات النظام").entities}

@@ -21,6 +21,7 @@ Attributes set on rule entities:
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 from rasd.doc import Document, Entity
@@ -50,8 +51,8 @@ class EntityRecognizer:
     def __init__(self, options: Options, *, actor_finder: Finder | None = None,
                  place_finder: Finder | None = None) -> None:
         self.options = options
-        self.actor_finder = actor_finder or _default_actor_finder()
-        self.place_finder = place_finder or _default_place_finder()
+        self.actor_finder = actor_finder or _default_actor_finder(options)
+        self.place_finder = place_finder or _default_place_finder(options)
 
     def __call__(self, doc: Document) -> Document:
         from rasd.dates import find_date_mentions
@@ -114,11 +115,13 @@ def _inside_any(ent: Entity, others: list[Entity]) -> bool:
     return any(o.start <= ent.start and ent.end <= o.end for o in others)  # few dates per text
 
 
-def _default_actor_finder() -> Finder:
-    from rasd.actors import find_actor_mentions  # imported late: `import rasd` stays cheap
-    return find_actor_mentions
+def _default_actor_finder(options: Options) -> Finder:
+    from rasd.actors import mention_finder  # imported late: `import rasd` stays cheap
+    return mention_finder(options)  # the bundled dictionary plus options.actor_files
 
 
-def _default_place_finder() -> Finder:
-    from rasd.geo import find_place_mentions
-    return find_place_mentions
+def _default_place_finder(options: Options) -> Finder:
+    from rasd.geo import find_place_mentions, load_gazetteer
+    if not options.place_files:
+        return find_place_mentions
+    return functools.partial(find_place_mentions, gazetteer=load_gazetteer(tuple(options.place_files)))

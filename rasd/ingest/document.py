@@ -140,8 +140,15 @@ def build_document(raw: str | bytes, *, published: date | str | None = None, sou
     _check_arabic(body, where)
     if id is None:
         id = url_id(url) if url else content_id(body)
+    published = published or fallback_published
+    if published is None:
+        # a page that gives no date in its metadata often states it in a byline or date line
+        from rasd.dates import publication_date
+        published = publication_date("\n".join(removed[:20] + [body[:3000]]))
+        if published is not None:
+            meta["published_from"] = "text"
     return Document(text=body, id=str(id), title=title, source=source, url=url,
-                    published=published or fallback_published, meta=meta)
+                    published=published, meta=meta)
 
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
