@@ -328,3 +328,54 @@ def test_csp_allows_the_configured_tile_server_only():
     assert "img-src 'self' data: https://*.tile.example.org" in csp
     assert "https://tiles.example.net" in content_security_policy("https://tiles.example.net/{z}/{x}/{y}.png")
     assert "javascript" not in content_security_policy("javascript:alert(1)")
+
+
+def test_timeline_without_an_aggregate_query_scans_the_events(store):
+    class PublicOnly:  # the store's public methods only: no SQL aggregate can be built
+        def __init__(self, inner):
+            self.query_events = inner.query_events
+
+    app = create_app(ApiSettings(), store=PublicOnly(store))
+    with TestClient(app) as c:
+        body = c.get("/api/timeline", params={"country": "SYR"}).json()
+    assert body["truncated"] is False and body["events"] == 2
+    assert body["days"] == [{"date": "2024-03-11", "counts": {"ASSAULT": 1}},
+                            {"date": "2024-05-20", "counts": {"ASSAULT": 1}}]
+
+
+def test_rasd_serve_command(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from test_web_fixtures import free_port
+
+    db = tmp_path / "serve.sqlite"
+    seeded_store(str(db)).close()
+    port = free_port()
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root))
+    env.pop("RASD_API_TOKEN", None)
+    cmd = [sys.executable, "-c", "import sys; from rasd.cli import main; sys.argv[0] = 'rasd'; main()",
+           "serve", "--db", str(db), "--port", str(port), "--read-only", "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                stats = httpx.get(base + "/api/stats", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, "rasd serve did not start"
+                time.sleep(0.2)
+        assert stats.status_code == 200 and stats.json()["documents"] == 4
+        r = httpx.post(base + "/api/documents", json={"text": "نص", "id": "x"})
+        assert r.status_code == 403 and r.json()["error"]["code"] == "read_only"
+        assert httpx.get(base + "/docs").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

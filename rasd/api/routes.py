@@ -139,11 +139,37 @@ def get_event(request: Request, event_id: str = Path(..., max_length=200)) -> Re
     return JSONBytes(event)
 
 
+def _sql_day_counts(store: Any) -> Any:
+    """A ``count_by_day(q)`` built from the store's own filter clauses: one GROUP BY.
+
+    Uses private helpers of :mod:`rasd.store.query` until the store offers ``count_by_day``
+    itself; returns None (the caller then scans events) when they are not there.
+    """
+    try:
+        from sqlalchemy import func, select
+
+        from rasd.store import query as sq
+        day, where, table, read = sq._event_date, sq._where, sq.event_clusters, store._read
+    except (ImportError, AttributeError):
+        return None
+
+    def count_by_day(q: Any) -> list[tuple[Any, Any, int]]:
+        column = day()
+        stmt = (select(column, table.c.plover_type, func.count())
+                .where(*where(q)).group_by(column, table.c.plover_type))
+        with read() as conn:
+            return [tuple(row) for row in conn.execute(stmt)]
+    return count_by_day
+
+
 def _timeline(store: Any, filters: EventFilters, cap: int) -> dict[str, Any]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_day = getattr(store, "count_by_day", None)  # an aggregate query, when the store has one
+    # an aggregate query when the store has one (or we can build one), else a scan
+    by_day = getattr(store, "count_by_day", None) or _sql_day_counts(store)
     if by_day is not None:
         for day, ptype, n in by_day(filters.to_query(limit=None, offset=0)):
+            if not day:
+                continue
             counts[str(day)[:10]][ptype or "OTHER"] += n
         return {"days": [{"date": d, "counts": dict(c)} for d, c in sorted(counts.items())],
                 "events": sum(sum(c.values()) for c in counts.values()), "truncated": False}
