@@ -142,8 +142,46 @@ def _ordinal(value: str | None) -> int | None:
         return None
 
 
+GENERIC_ACTOR_KINDS = frozenset({"generic", "title", "demonym"})
+
+
+@lru_cache(maxsize=1)
+def generic_actor_ids() -> frozenset[str]:
+    """Ids of the actor dictionary's common nouns, titles and demonyms (``army``,
+    ``civilians``, ``title-minister``): they name a kind of actor, not one actor, so two
+    reports sharing one are not evidence of one happening."""
+    from importlib.resources import files
+    ids: set[str] = set()
+    folder = files("rasd.data").joinpath("actors")
+    if not folder.is_dir():
+        return frozenset()
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".tsv"):
+            continue
+        header: list[str] | None = None
+        for line in entry.read_text("utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if header is None:
+                header = cells
+                continue
+            row = dict(zip(header, cells))
+            if row.get("kind") in GENERIC_ACTOR_KINDS and row.get("id"):
+                ids.add(row["id"])
+    return frozenset(ids)
+
+
+def is_specific(actor_id: str | None) -> bool:
+    """A named actor (a state, an organisation, a person), not a kind of actor."""
+    return bool(actor_id) and not actor_id.startswith("title-") and actor_id not in generic_actor_ids()
+
+
 def _actor_key(id_: str | None, country: str | None, sector: str | None) -> tuple | None:
-    return (id_, country, sector) if (id_ or country or sector) else None
+    # (id if it names one actor, country, sector)
+    if not (id_ or country or sector):
+        return None
+    return (id_ if is_specific(id_) else None, country, sector)
 
 
 @dataclass(slots=True)
@@ -204,11 +242,12 @@ def _near(a: EventKey, b: EventKey) -> bool:
 
 
 def actors_compatible(a: tuple | None, b: tuple | None) -> tuple[bool, bool]:
-    """(compatible, strong) for two (id, country, sector) actors.
+    """(compatible, strong) for two (specific id, country, sector) actors.
 
-    Compatible: one is unknown, or neither their countries nor their sectors contradict
-    (a value missing on one side contradicts nothing). Strong: the same id, or the same
-    known country and the same known sector.
+    Compatible: one is unknown, or they have the same specific id, or neither their
+    countries nor their sectors contradict (a value missing on one side contradicts
+    nothing; two different named actors of one country and sector are compatible).
+    Strong: the same named actor (specific id).
     """
     if a is None or b is None:
         return True, False
@@ -216,7 +255,7 @@ def actors_compatible(a: tuple | None, b: tuple | None) -> tuple[bool, bool]:
         return True, True
     if (a[1] and b[1] and a[1] != b[1]) or (a[2] and b[2] and a[2] != b[2]):
         return False, False
-    return True, bool(a[1] and a[2] and a[1] == b[1] and a[2] == b[2])
+    return True, False
 
 
 def dates_compatible(a: EventKey, b: EventKey) -> bool:

@@ -64,7 +64,7 @@ _SHARED_COLUMNS = tuple(c.name for c in event_clusters.columns if c.name in {col
 
 class ClusterState:
     """A cluster being written: its row, and whether it is new or changed."""
-    __slots__ = ("row", "new", "dirty", "key", "index_keys")
+    __slots__ = ("row", "new", "dirty", "key", "index_keys", "doc_ids")
 
     def __init__(self, row: dict[str, Any], new: bool) -> None:
         self.row = row
@@ -72,6 +72,7 @@ class ClusterState:
         self.dirty = new
         self.key = dedup.EventKey.from_row(row)
         self.index_keys: list[tuple] = []
+        self.doc_ids: set[str] = set(json.loads(row["document_ids"]))
 
     @classmethod
     def found(cls, report: PreparedReport, doc: PreparedDoc, origin: str, now: float) -> "ClusterState":
@@ -95,6 +96,7 @@ class ClusterState:
         row, r = self.row, report.row
         row["report_count"] += 1
         doc_ids = json.loads(row["document_ids"])
+        self.doc_ids.add(doc.id)
         if doc.id not in doc_ids:
             doc_ids.append(doc.id)
             row["document_ids"] = json.dumps(doc_ids, ensure_ascii=False)
@@ -215,8 +217,7 @@ class ClusterCache:
     @staticmethod
     def _match_keys(key: dedup.EventKey, *, neighbours: bool) -> list[tuple]:
         """What a match must share: a match has a comparable place (the same admin1, or
-        grid cells of GRID_DEGREES within reach) or an actor that agrees strongly (the
-        same id, or the same country and sector)."""
+        grid cells of GRID_DEGREES within reach) or the same named actor."""
         keys: list[tuple] = []
         if key.place != dedup.PLACE_NONE:
             if key.lat is not None and key.lon is not None:
@@ -228,12 +229,8 @@ class ClusterCache:
             if key.admin1:
                 keys.append(("a", key.country, key.admin1))
         for actor in (key.actor1, key.actor2):
-            if actor is None:
-                continue
-            if actor[0]:
+            if actor is not None and actor[0]:
                 keys.append(("i", actor[0]))
-            if actor[1] and actor[2]:
-                keys.append(("c", actor[1], actor[2]))
         return keys
 
     def add(self, cluster: "ClusterState") -> None:
@@ -284,7 +281,10 @@ class ClusterCache:
             self.loaded.update((ptype, kind, o) for o in ordinals)
 
     # -- matching --
-    def best_match(self, report: PreparedReport) -> "ClusterState | None":
+    def best_match(self, report: PreparedReport, document_id: str) -> "ClusterState | None":
+        """The cluster ``report`` belongs to, or None. A cluster never takes a second
+        report of one document: the extractor has already told that document's events
+        apart."""
         key = report.key
         match_keys = self._match_keys(key, neighbours=True)
         if not match_keys:
@@ -305,7 +305,7 @@ class ClusterCache:
                     if id(c) in seen:
                         continue
                     seen.add(id(c))
-                    if not dedup.compatible(key, c.key):
+                    if not dedup.compatible(key, c.key) or document_id in c.doc_ids:
                         continue
                     gap = abs(c.key.day - key.day) if c.key.day is not None and key.day is not None else 99
                     score = (gap, -c.row["report_count"], c.row["created_at"], c.row["id"])
@@ -412,7 +412,7 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
         doc = docs[i]
         origin = doc.row["near_duplicate_of"] or doc.id
         for report in doc.reports:
-            target = None if report.flagged else cache.best_match(report)
+            target = None if report.flagged else cache.best_match(report, doc.id)
             if target is None:
                 target = ClusterState.found(report, doc, origin, now)
                 if not report.flagged:
