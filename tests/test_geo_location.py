@@ -117,6 +117,8 @@ def test_countries_between_parties_are_actors():
 
 
 def test_governorate_inside_a_part_of_the_country():
-    text = "اندلعت مظاهرة احتجاجية في منطقة بلحاف بمحافظة شبوة شرق اليمن"
+    text = "اندلعت مظاهرة احتجاجية في مدينة عتق بمحافظة شبوة شرق اليمن"
+    assert (locate(text, "مظاهرة").name, locate(text, "مظاهرة").precision) == ("Ataq", "town")
+    text = "اندلعت مظاهرة احتجاجية في محافظة شبوة شرق اليمن"
     place = locate(text, "مظاهرة")
     assert (place.name, place.precision) == ("Shabwah", "governorate")
