@@ -379,3 +379,27 @@ def test_rasd_serve_command(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_method_not_allowed_is_json(client):
+    r = client.delete("/api/events")
+    assert r.status_code == 405 and error_of(r)["code"] == "method_not_allowed"
+
+
+def test_synthetic_records_obey_the_contract(tmp_path):
+    from rasd.api.synthetic import synthetic_records
+    from rasd.store import open_store
+
+    records = list(synthetic_records(20, seed=7, events=3, jitter=1.0, filler=20))
+    for record in records:
+        text = record["document"]["text"]
+        for ent in record["entities"]:
+            assert text[ent["span"][0]:ent["span"][1]] == ent["text"]
+        for ev in record["events"]:
+            assert text[ev["span"][0]:ev["span"][1]] == ev["sentence"]
+            assert text[ev["trigger_span"][0]:ev["trigger_span"][1]] == ev["trigger"]
+            assert text[ev["location"]["span"][0]:ev["location"]["span"][1]] == ev["location"]["name_ar"]
+    store = open_store(str(tmp_path / "syn.sqlite"))
+    results = store.add_records(records)
+    assert all(r.status == "new" for r in results)
+    assert store.stats()["documents"] == 20

@@ -199,3 +199,18 @@ def test_paste_page_shows_hostile_text_as_text(server, page):
     page.wait_for_selector("body[data-ready='1']", timeout=30000)
     assert page.evaluate("window.__pwned === undefined")
     assert page.locator("#doc-text img").count() == 0
+
+
+def test_docs_page_without_swagger_lists_endpoints(tmp_path, browser, monkeypatch):
+    import rasd.web.pages as pages
+
+    monkeypatch.setattr(pages, "swagger_dir", lambda: None)
+    store = seeded_store(str(tmp_path / "docs.sqlite"))
+    with LiveServer(create_app(ApiSettings(), store=store)) as live:
+        pg = browser.new_page()
+        pg.goto(live.url + "/docs")
+        pg.wait_for_selector(".endpoint")
+        text = pg.locator("#endpoint-list").inner_text()
+        assert "GET /api/events" in text and "POST /api/documents" in text
+        assert "since" in text  # parameters are listed
+        pg.close()
