@@ -291,3 +291,16 @@ def test_cli_article_gold_with_saved_prediction(tmp_path):
     assert result.exit_code == 0, result.output
     body = json.loads(result.output.rstrip("\n").rsplit("\n", 1)[0])
     assert body["total"]["missing_output"] == 1 and body["articles"]["raid.gold.json"]["missed"] == ["E1"]
+
+
+def test_pipeline_output_scores_the_same_in_both_scorers(tmp_path):
+    """`rasd eval` running the pipeline, and the reference scorer reading the same records."""
+    if not GSR_DEV.is_file():
+        pytest.skip("the shared dev set is not present")
+    gold = ev.load_gsr(GSR_DEV)[:60]
+    gold_path = _write_jsonl(tmp_path / "gold.jsonl", gold)
+    preds = ev.predict_gsr(gold)
+    pred_path = _write_jsonl(tmp_path / "pred.jsonl", preds.values())
+    reference, summary = _reference("gsr", pred_path, gold_path)
+    report = ev.score_gsr(preds, gold)
+    assert report.to_dict() == reference and report.summary() == summary
