@@ -182,9 +182,9 @@ def analyze(doc: Document, gazetteer: Gazetteer | None = None) -> Analysis:
     """The words, context hits and place mentions of ``doc`` (cached on the document;
     without ``gazetteer``, the cached analysis is reused whatever gazetteer made it)."""
     norm = doc.normalized if doc.normalized is not None else normalize(doc.text)
-    cached = doc.meta.get(META_KEY)
-    if cached is not None and cached[0] is norm and (gazetteer is None or cached[1] is gazetteer):
-        return cached[2]
+    cached = doc.meta.get(META_KEY)  # (id of the gazetteer, analysis): no big object kept
+    if cached is not None and cached[1].norm is norm and (gazetteer is None or cached[0] == id(gazetteer)):
+        return cached[1]
     gaz = gazetteer or load_gazetteer()
     words, by_start, by_end = _words(doc, norm)
     hits_by_end: dict[int, list[Hit]] = {}
@@ -201,7 +201,7 @@ def analyze(doc: Document, gazetteer: Gazetteer | None = None) -> Analysis:
         for h in hits:
             an.covered.update(range(h.ws, h.we + 1))
     an.mentions = _mentions(an, gaz, by_start, by_end)
-    doc.meta[META_KEY] = (norm, gaz, an)
+    doc.meta[META_KEY] = (id(gaz), an)
     return an
 
 
