@@ -403,3 +403,25 @@ def test_synthetic_records_obey_the_contract(tmp_path):
     results = store.add_records(records)
     assert all(r.status == "new" for r in results)
     assert store.stats()["documents"] == 20
+
+
+def test_extract_takes_raw_text_and_html(client):
+    from test_web_fixtures import PASTED_ARTICLE, pipeline_or_skip
+
+    r = client.post("/api/extract", content="<p>x</p>".encode(), headers={"content-type": "application/xml"})
+    assert r.status_code == 415 and error_of(r)["code"] == "unsupported_media_type"
+    r = client.post("/api/extract", content=b"\xff\xfe\x00", headers={"content-type": "text/plain"})
+    assert r.status_code == 400
+    pipeline_or_skip()
+    r = client.post("/api/extract?published=2024-07-04&id=raw-1", content=PASTED_ARTICLE.encode(),
+                    headers={"content-type": "text/plain; charset=utf-8"})
+    assert r.status_code == 200, r.text
+    assert r.json()["document"]["id"] == "raw-1" and r.json()["document"]["published"] == "2024-07-04"
+    page = f"<html><body><article><p>{PASTED_ARTICLE}</p></article></body></html>"
+    r = client.post("/api/extract", content=page.encode(), headers={"content-type": "text/html"})
+    assert r.status_code == 200 and "كفرنبودة" in r.json()["document"]["text"]
+
+
+def test_unauthorised_write_is_refused_before_the_body_is_read(client):
+    r = client.post("/api/documents", content=b"{not even json", headers={"content-type": "application/json"})
+    assert r.status_code == 401

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import ValidationError
 
 from rasd.api.errors import ApiError
 from rasd.api.queries import EventFilters, event_filters
@@ -224,9 +225,44 @@ def run_extraction(body: DocumentIn) -> dict[str, Any]:
     return doc.to_dict()
 
 
-@router.post("/extract", response_model=None, responses=_ERRORS,
+_META_FIELDS = ("id", "title", "url", "source", "published")
+
+
+async def document_body(request: Request) -> DocumentIn:
+    """The article of a POST: a JSON :class:`DocumentIn`, or the raw text (``text/plain``)
+    or page (``text/html``) with the metadata in the query string."""
+    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    raw = await request.body()
+    try:
+        if media in ("application/json", ""):
+            return DocumentIn.model_validate_json(raw or b"{}")
+        if media in ("text/plain", "text/html"):
+            try:
+                content = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ApiError(400, "input_E103", "the body is not UTF-8") from None
+            meta = {k: request.query_params[k] for k in _META_FIELDS if k in request.query_params}
+            field = "text" if media == "text/plain" else "html"
+            return DocumentIn(**{field: content}, **meta)
+    except ValidationError as exc:
+        parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}".lstrip(": ")
+                 for e in exc.errors()[:5]]
+        raise ApiError(422, "invalid_request", "; ".join(parts) or "invalid body") from None
+    raise ApiError(415, "unsupported_media_type",
+                   "send application/json, text/plain or text/html")
+
+
+_BODY_DOC = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": DocumentIn.model_json_schema()},
+    "text/plain": {"schema": {"type": "string"},
+                   "description": "the article text; metadata as query parameters (id, title, url, source, published)"},
+    "text/html": {"schema": {"type": "string"}, "description": "an HTML page; metadata as query parameters"},
+}}}
+
+
+@router.post("/extract", response_model=None, responses=_ERRORS, openapi_extra=_BODY_DOC,
              summary="Extract entities and events from text or HTML; nothing is stored")
-def extract(body: DocumentIn) -> Response:
+def extract(body: DocumentIn = Depends(document_body)) -> Response:
     return JSONBytes(run_extraction(body))
 
 
@@ -247,11 +283,12 @@ def require_write(request: Request) -> None:
         raise ApiError(403, "forbidden", "writes without a token are accepted from this machine only")
 
 
-@router.post("/documents", response_model=None, status_code=201,
+@router.post("/documents", response_model=None, status_code=201, openapi_extra=_BODY_DOC,
              responses={201: {"model": IngestOut}, 200: {"model": IngestOut}, 401: {"model": ErrorOut},
                         403: {"model": ErrorOut}, **_ERRORS},
              summary="Ingest one document: extract and store (bearer token when RASD_API_TOKEN is set)")
-def add_document(request: Request, body: DocumentIn, _: None = Depends(require_write)) -> Response:
+def add_document(request: Request, _: None = Depends(require_write),
+                 body: DocumentIn = Depends(document_body)) -> Response:
     record = run_extraction(body)
     raw = body.html if body.html is not None else None
     result = store_of(request).add_record(record, raw=raw)
