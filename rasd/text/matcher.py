@@ -14,6 +14,7 @@ Matches are reported on the normalised text; the caller maps them back with
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any, Generic, Iterable, Iterator, TypeVar
 
@@ -105,12 +106,15 @@ class PhraseMatcher(Generic[T]):
         """All matches in ``text[start:end]``, overlaps removed (longest, then leftmost wins)."""
         found = list(self.iter_all(text, start, end))
         found.sort(key=lambda m: (-(m.core_end - m.core_start), m.core_start))
-        taken: list[tuple[int, int]] = []
+        starts: list[int] = []  # kept spans, sorted and disjoint: one bisect per candidate
+        ends: list[int] = []
         result = []
         for m in found:
-            if any(m.core_start < e and s < m.core_end for s, e in taken):
+            i = bisect.bisect_right(starts, m.core_start)
+            if (i > 0 and ends[i - 1] > m.core_start) or (i < len(starts) and starts[i] < m.core_end):
                 continue
-            taken.append((m.core_start, m.core_end))
+            starts.insert(i, m.core_start)
+            ends.insert(i, m.core_end)
             result.append(m)
         result.sort(key=lambda m: m.core_start)
         return result
