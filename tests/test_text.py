@@ -109,3 +109,11 @@ def test_matcher_needs_word_boundaries():
 
 def test_fold_is_idempotent():
     assert fold(fold("هيئةُ تحريرِ الشّام")) == fold("هيئةُ تحريرِ الشّام") == "هييه تحرير الشام"
+
+
+def test_matcher_lam_with_article_on_a_lam_word():
+    m = PhraseMatcher()
+    m.add("اللاذقية", "latakia")
+    m.add("الجيش", "army")
+    n = normalize("وصل للاذقية وللجيش")
+    assert [x.payload for x in m.find(n.text)] == ["latakia", "army"]

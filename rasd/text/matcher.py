@@ -147,9 +147,10 @@ class PhraseMatcher(Generic[T]):
         prefix = text[ws:cs]
         suffix = text[ce:we]
         if entry.needs_lam:
-            if not prefix.endswith("ل"):
-                return None
-            prefix = prefix[:-1]
+            if prefix.endswith("ل"):
+                prefix = prefix[:-1]
+            elif not entry.key.startswith("لل"):
+                return None  # للاذقية: ل + اللاذقية writes one lam less, the key already has it
             if prefix not in ("", "و", "ف"):
                 return None
         elif not entry.any_prefix and prefix not in self._proclitics:
