@@ -304,3 +304,18 @@ def test_pipeline_output_scores_the_same_in_both_scorers(tmp_path):
     reference, summary = _reference("gsr", pred_path, gold_path)
     report = ev.score_gsr(preds, gold)
     assert report.to_dict() == reference and report.summary() == summary
+
+
+def test_seed_article_floor():
+    """The pipeline on the project's article gold: required events found, nothing forbidden."""
+    golds = sorted(GOLD_DIR.glob("*.gold.json")) if GOLD_DIR.is_dir() else []
+    if not golds:
+        pytest.skip("the shared article gold is not present")
+    triples = []
+    for path in golds:
+        gold, text = ev.load_article_gold(path)
+        triples.append((path.name, ev.predict_article(gold, text, ev.gold_name(path)), gold))
+    report = ev.score_articles(triples)
+    total = report.total
+    assert total["type_ok"] >= total["required"] - 1, report.summary()
+    assert total["false_positive"] == 0, report.summary()
