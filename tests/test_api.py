@@ -123,6 +123,7 @@ def test_stats_actors_timeline(client):
     ("/api/nothing-here", 404, "not_found"),
     ("/api/events?since=yesterday", 400, "bad_date"),
     ("/api/events?until=2024-13-01", 400, "bad_date"),
+    ("/api/events?since=2024-02-30", 400, "bad_filter"),
     ("/api/events?near=36,37", 400, "bad_near"),
     ("/api/events?near=95,37,10", 400, "bad_near"),
     ("/api/events?order=random", 400, "bad_order"),
@@ -379,6 +380,14 @@ def test_rasd_serve_command(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_unexpected_errors_are_json(store, monkeypatch):
+    app = create_app(ApiSettings(), store=store)
+    monkeypatch.setattr(store, "stats", lambda: 1 / 0)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/stats")
+    assert r.status_code == 500 and error_of(r) == {"code": "internal_error", "message": "internal server error"}
 
 
 def test_method_not_allowed_is_json(client):

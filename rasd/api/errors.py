@@ -68,6 +68,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _bad_input(request: Request, exc: InputError) -> JSONResponse:
         return error_response(400, f"input_{exc.code}", str(exc))
 
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "internal server error")
+
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> JSONResponse:
         log.error("store error: %s", exc)

@@ -51,7 +51,10 @@ class EventFilters(dict):
 
         kwargs = {**self, **changes}
         known = {f.name for f in fields(EventQuery)}
-        return EventQuery(**{k: v for k, v in kwargs.items() if k in known})
+        try:
+            return EventQuery(**{k: v for k, v in kwargs.items() if k in known})
+        except ValueError as exc:  # the store's own validation (e.g. 2024-02-30)
+            raise ApiError(400, "bad_filter", str(exc)) from None
 
 
 def _blank(value: str | None) -> str | None:
