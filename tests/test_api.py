@@ -434,3 +434,11 @@ def test_extract_takes_raw_text_and_html(client):
 def test_unauthorised_write_is_refused_before_the_body_is_read(client):
     r = client.post("/api/documents", content=b"{not even json", headers={"content-type": "application/json"})
     assert r.status_code == 401
+
+
+def test_tile_url_reaches_the_map_and_the_csp(store):
+    tiles = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    with TestClient(create_app(ApiSettings(tile_url=tiles), store=store)) as c:
+        r = c.get("/")
+    assert f'data-tiles="{tiles}"' in r.text
+    assert "img-src 'self' data: https://*.tiles.example.org" in r.headers["content-security-policy"]
