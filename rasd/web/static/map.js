@@ -45,7 +45,9 @@
   const map = L.map(mapNode, { worldCopyJump: true, minZoom: 2, maxZoom: 16 }).setView([30, 38], 4);
   const tiles = mapNode.getAttribute("data-tiles");
   if (tiles) {
-    L.tileLayer(tiles, { maxZoom: 18, attribution: "tiles: " + new URL(tiles.replace(/[{}]/g, "")).hostname }).addTo(map);
+    let host = "";
+    try { host = new URL(tiles.replace(/[{}]/g, "")).hostname; } catch (e) { /* keep it blank */ }
+    L.tileLayer(tiles, { maxZoom: 18, attribution: host ? "tiles: " + host : "" }).addTo(map);
   }
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Natural Earth");
