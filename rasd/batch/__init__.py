@@ -27,6 +27,7 @@ __all__ = ["run_ingest", "IngestSummary", "Failure", "extract_one"]
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 100
+PROGRESS_EVERY = 10  # documents between progress updates inside a batch
 
 
 @dataclass(slots=True)
@@ -116,6 +117,8 @@ class _Run:
         self.started = time.perf_counter()
 
     def fail(self, where: str, code: str, reason: str) -> None:
+        if reason.startswith(f"{where}: "):  # RasdError messages start with their where
+            reason = reason[len(where) + 2:]
         failure = Failure(where, code, reason)
         self.summary.failed += 1
         self.summary.failures.append(failure)
@@ -126,11 +129,11 @@ class _Run:
 
     def split(self, items: list[Any]) -> list[tuple[str, Any]]:
         """Count what was read, log read errors, drop documents already stored; return
-        the (where, document) pairs that need extracting."""
+        the (where, document) pairs that need extracting (counted as read when written)."""
         todo: list[tuple[str, Any]] = []
         for item in items:
-            self.summary.read += 1
             if item.error is not None or item.document is None:
+                self.summary.read += 1
                 err = item.error
                 self.fail(item.where, getattr(err, "code", "E100"), str(err) if err else "no document")
                 continue
@@ -140,14 +143,18 @@ class _Run:
         fresh = []
         for where, doc in todo:
             if doc.id in stored or doc.id in seen:
+                self.summary.read += 1
                 self.summary.duplicate += 1
                 continue
             seen.add(doc.id)
             fresh.append((where, doc))
         return fresh
 
-    def write(self, extracted: list[tuple[str, dict | None, Any, str | None]]) -> None:
-        """Write (where, record, features, error) tuples; a record None failed extraction."""
+    def write(self, extracted: list[tuple[str, dict | None, Any, str | None]], *, counted: bool = False) -> None:
+        """Write (where, record, features, error) tuples; a record None failed extraction.
+        ``counted``: the documents were already counted as read."""
+        if not counted:
+            self.summary.read += len(extracted)
         records, feats, wheres = [], [], []
         for where, record, feat, error in extracted:
             if record is None:
@@ -231,8 +238,13 @@ def run_ingest(paths: Sequence[str | Path], store: Any, *, engine: str = "local"
                 from rasd import default_pipeline
                 pipeline = default_pipeline()
             for batch in _batches(items, batch_size):
-                todo = run.split(batch)
-                run.write([extract_safely(pipeline, where, doc) for where, doc in todo])
+                extracted = []
+                for where, doc in run.split(batch):
+                    extracted.append(extract_safely(pipeline, where, doc))
+                    run.summary.read += 1
+                    if len(extracted) % PROGRESS_EVERY == 0:
+                        run.tick()
+                run.write(extracted, counted=True)
     except StoreError as exc:
         log.error("ingestion stopped: %s", exc)
         run.summary.error = exc

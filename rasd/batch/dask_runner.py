@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections import deque
 from typing import Any, Iterator
 
@@ -39,8 +40,11 @@ def open_client(workers: int | None = None, scheduler: str | None = None) -> tup
     if scheduler:
         return Client(scheduler), None
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.WARNING)
+    with warnings.catch_warnings():
+        # the scheduler's HTTP port falls back to a free one when 8787 is taken
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.WARNING)
     return Client(cluster), cluster
 
 
