@@ -442,3 +442,11 @@ def test_tile_url_reaches_the_map_and_the_csp(store):
         r = c.get("/")
     assert f'data-tiles="{tiles}"' in r.text
     assert "img-src 'self' data: https://*.tiles.example.org" in r.headers["content-security-policy"]
+
+
+def test_fields_trim_the_rows(client):
+    body = client.get("/api/events", params={"fields": "plover_type,date", "country": "IRQ"}).json()
+    assert body["events"] == [{"id": body["events"][0]["id"], "plover_type": "COERCE", "date": "2024-04-02"}]
+    geo = client.get("/api/events", params={"fields": "date", "format": "geojson", "country": "IRQ"}).json()
+    assert geo["features"][0]["geometry"]["coordinates"] == [43.13, 36.34]
+    assert set(geo["features"][0]["properties"]) == {"id", "date"}

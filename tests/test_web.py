@@ -214,3 +214,13 @@ def test_docs_page_without_swagger_lists_endpoints(tmp_path, browser, monkeypatc
         assert "GET /api/events" in text and "POST /api/documents" in text
         assert "since" in text  # parameters are listed
         pg.close()
+
+
+def test_marker_popup_shows_the_event(server, page):
+    page.goto(server.url + "/?country=IRQ")
+    wait_loaded(page)
+    page.locator("path.marker").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    page.wait_for_selector(".leaflet-popup-content .sentence:has-text('الموصل')")  # fetched on opening
+    assert "Iraqi Security Forces" in popup.inner_text() and "Mosul" in popup.inner_text()

@@ -112,7 +112,9 @@ def to_geojson(rows: list[dict[str, Any]], total: int, limit: int, offset: int) 
 @router.get("/events", response_model=None, responses={200: {"model": EventsPage}, **_ERRORS},
             summary="Events matching the filters (JSON page with total, or GeoJSON)")
 def list_events(request: Request, filters: EventFilters = Depends(event_filters),
-                format: Literal["json", "geojson"] = Query("json")) -> Response:
+                format: Literal["json", "geojson"] = Query("json"),
+                fields: str | None = Query(None, max_length=1000,
+                                           description="comma-separated event keys to return (default: all)")) -> Response:
     store = store_of(request)
     query = filters.to_query()
     rows = store.query_events(query)
@@ -125,6 +127,11 @@ def list_events(request: Request, filters: EventFilters = Depends(event_filters)
         if total is None:  # paging through a result or reloading a page counts once
             total = store.count_events(query)
             counts.put(key, total)
+    if fields:
+        keep = {f.strip() for f in fields.split(",") if f.strip()} | {"id"}
+        if format == "geojson":
+            keep |= {"lat", "lon"}
+        rows = [{k: v for k, v in row.items() if k in keep} for row in rows]
     if format == "geojson":
         return GeoJSONBytes(to_geojson(rows, total, filters["limit"], filters["offset"]))
     return JSONBytes({"total": total, "limit": filters["limit"], "offset": filters["offset"],
@@ -304,9 +311,19 @@ def add_document(request: Request, _: None = Depends(require_write),
 
 @router.get("/stats", response_model=None, summary="Counts of documents, events and clusters by type, country and month")
 def stats(request: Request) -> Response:
-    return JSONBytes(store_of(request).stats())
+    cache: TTLCache = request.app.state.count_cache
+    out = cache.get("stats")
+    if out is None:
+        out = store_of(request).stats()
+        cache.put("stats", out)
+    return JSONBytes(out)
 
 
 @router.get("/actors", response_model=None, summary="Actors with the number of events they take part in")
 def actors(request: Request, limit: int = Query(200, ge=1, le=5000)) -> Response:
-    return JSONBytes({"actors": store_of(request).actors(limit=limit)})
+    cache: TTLCache = request.app.state.count_cache
+    out = cache.get(("actors", limit))
+    if out is None:
+        out = {"actors": store_of(request).actors(limit=limit)}
+        cache.put(("actors", limit), out)
+    return JSONBytes(out)

@@ -4,6 +4,7 @@
 (function () {
   const { el, t, typeLabel, getJSON } = window.rasd;
   const MAP_LIMIT = 3000;
+  const MAP_FIELDS = "plover_type,date,actor1_name,actor2_name,location_name,admin1,country,fatalities";
   const PAGE = 200;
   const FILTERS = ["type", "actor", "country", "admin1", "since", "until", "text"];
 
@@ -81,8 +82,11 @@
       el("span", { dir: "auto" }, [p.actor1_name, p.actor2_name].filter(Boolean).join(" → ")), el("br"),
       el("span", { dir: "auto" }, [p.location_name, p.admin1, p.country].filter(Boolean).join(", ")));
     if (p.fatalities != null) box.append(el("br"), t("c.fatalities") + ": " + p.fatalities);
-    if (p.sentence) box.append(el("p", { lang: "ar", dir: "rtl", class: "sentence" }, p.sentence));
-    box.append(el("a", { href: "/events/" + encodeURIComponent(p.id) }, t("e.reports")));
+    const sentence = el("p", { lang: "ar", dir: "rtl", class: "sentence" }, "…");
+    box.append(sentence, el("a", { href: "/events/" + encodeURIComponent(p.id) }, t("e.reports")));
+    getJSON("/api/events/" + encodeURIComponent(p.id))  // the sentence is not in the map's data
+      .then((ev) => { sentence.textContent = ev.sentence || ""; })
+      .catch(() => { sentence.textContent = ""; });
     return box;
   }
 
@@ -90,6 +94,7 @@
     const query = new URLSearchParams(params);
     query.set("format", "geojson");
     query.set("limit", String(MAP_LIMIT));
+    query.set("fields", MAP_FIELDS);
     const data = await getJSON("/api/events?" + query);
     cluster.clearLayers();
     const markers = data.features.map((f) => {
