@@ -450,3 +450,23 @@ def test_fields_trim_the_rows(client):
     geo = client.get("/api/events", params={"fields": "date", "format": "geojson", "country": "IRQ"}).json()
     assert geo["features"][0]["geometry"]["coordinates"] == [43.13, 36.34]
     assert set(geo["features"][0]["properties"]) == {"id", "date"}
+
+
+@pytest.mark.postgres
+def test_api_on_postgresql(pg_database):
+    from rasd.store import open_store
+
+    store = open_store(pg_database)
+    for article in ARTICLES:
+        assert store.add_record(build_record(article)).status == "new"
+    with TestClient(create_app(ApiSettings(), store=store)) as c:
+        body = c.get("/api/events", params={"type": "ASSAULT", "limit": 1}).json()
+        assert body["total"] == 2 and len(body["events"]) == 1
+        assert c.get("/api/events", params={"near": "35.5,36.5,30"}).json()["total"] == 1
+        assert c.get("/api/events", params={"text": "الكهرباء"}).json()["events"][0]["location_name"] == "Taiz"
+        days = c.get("/api/timeline", params={"country": "SYR"}).json()["days"]
+        assert [d["date"] for d in days] == ["2024-03-11", "2024-05-20"]
+        event_id = c.get("/api/events", params={"country": "IRQ"}).json()["events"][0]["id"]
+        assert c.get(f"/api/events/{event_id}").json()["reports"][0]["document_id"] == "mosul-arrests"
+        assert "&lt;script&gt;" in c.get("/documents/xss-probe").text
+    store.close()
