@@ -269,5 +269,5 @@ def _prepare_event(ev: Any, index: int, where: str, source: str | None,
                                     _fold(row["admin1"]))))
     actor_text = " | ".join(filter(None, (_fold(a.get(k)) for a in (a1, a2)
                                           for k in ("name", "id", "name_ar", "mention"))))
-    key = dedup.EventKey.from_row({**row, "published_min": published, "published_max": published})
+    key = dedup.EventKey.from_row(row)  # a report's publication day is its "published"
     return PreparedReport(index, row, any(flags.values()), key, search, actor_text)

@@ -66,13 +66,14 @@ class ClusterState:
     """A cluster being written: its row, and whether it is new or changed."""
     __slots__ = ("row", "new", "dirty", "key", "index_keys", "doc_ids")
 
-    def __init__(self, row: dict[str, Any], new: bool) -> None:
+    def __init__(self, row: dict[str, Any], new: bool, key: dedup.EventKey | None = None,
+                 doc_ids: set[str] | None = None) -> None:
         self.row = row
         self.new = new
         self.dirty = new
-        self.key = dedup.EventKey.from_row(row)
+        self.key = key or dedup.EventKey.from_row(row)
         self.index_keys: list[tuple] = []
-        self.doc_ids: set[str] = set(json.loads(row["document_ids"]))
+        self.doc_ids: set[str] = doc_ids if doc_ids is not None else set(json.loads(row["document_ids"]))
 
     @classmethod
     def found(cls, report: PreparedReport, doc: PreparedDoc, origin: str, now: float) -> "ClusterState":
@@ -88,7 +89,7 @@ class ClusterState:
             "search_text": report.search_text, "actor_text": report.actor_text,
             "created_at": now, "updated_at": now,
         })
-        return cls(row, new=True)
+        return cls(row, new=True, key=report.key, doc_ids={doc.id})
 
     def absorb(self, report: PreparedReport, doc: PreparedDoc, origin: str, now: float) -> None:
         """Add a report: counts, the lowest fatality figure, the most precise date and
