@@ -130,7 +130,25 @@
   const toDay = (s) => Date.parse(s + "T00:00:00Z");
   const fromMs = (ms) => new Date(ms).toISOString().slice(0, 10);
 
+  /* Leave out the thinnest tails (0.5% of events at each end) when they stretch the axis
+     to more than twice the span of the rest: a few misdated events should not squash it. */
+  function trimTails(days) {
+    const sizes = days.map((d) => Object.values(d.counts).reduce((a, b) => a + b, 0));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    let lo = 0, hi = days.length - 1, cut = 0;
+    while (lo < hi && cut + sizes[lo] <= total * 0.005) cut += sizes[lo++];
+    while (hi > lo && cut + sizes[hi] <= total * 0.01) cut += sizes[hi--];
+    const full = toDay(days[days.length - 1].date) - toDay(days[0].date);
+    const kept = toDay(days[hi].date) - toDay(days[lo].date);
+    if (!cut || kept * 2 > full) return { days, hidden: 0 };
+    return { days: days.slice(lo, hi + 1), hidden: cut };
+  }
+
   function drawTimeline(data) {
+    const trimmed = data.days.length ? trimTails(data.days) : { days: [], hidden: 0 };
+    data = { days: trimmed.days };
+    document.getElementById("timeline-note").textContent =
+      trimmed.hidden ? "(" + trimmed.hidden + " " + t("t.hidden") + ")" : "";
     timeline.days = data.days;
     svg.replaceChildren();
     const width = svg.clientWidth || 600;
