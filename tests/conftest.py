@@ -16,7 +16,7 @@ PG_URL = os.environ.get("RASD_TEST_POSTGRES")
 
 
 @pytest.fixture(scope="session")
-def pg_database() -> Any:
+def pg_session_database() -> Any:
     """A private PostgreSQL database for this test session (dropped at the end)."""
     if not PG_URL:
         pytest.skip("RASD_TEST_POSTGRES is not set (scripts/test.sh starts a PostgreSQL)")
@@ -49,14 +49,19 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture
+def pg_database(pg_session_database: str) -> str:
+    """The URL of the session's PostgreSQL database, emptied for this test."""
+    _empty_postgres(pg_session_database)
+    return pg_session_database
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
     """The URL of an empty store: a SQLite file, or a freshly emptied PostgreSQL database."""
     if request.param == "sqlite":
         return str(tmp_path / "rasd.sqlite")
-    url = request.getfixturevalue("pg_database")
-    _empty_postgres(url)
-    return url
+    return request.getfixturevalue("pg_database")
 
 
 @pytest.fixture
