@@ -224,3 +224,24 @@ def test_marker_popup_shows_the_event(server, page):
     popup.wait_for()
     page.wait_for_selector(".leaflet-popup-content .sentence:has-text('الموصل')")  # fetched on opening
     assert "Iraqi Security Forces" in popup.inner_text() and "Mosul" in popup.inner_text()
+
+
+def test_trigger_found_without_trigger_span(tmp_path, browser):
+    """Records that carry only the contract's fields (no trigger_span) still show triggers."""
+    from test_web_fixtures import EXTRA_ARTICLES, build_record
+
+    from rasd.store import open_store
+
+    record = build_record(EXTRA_ARTICLES[0])
+    for ev in record["events"]:
+        del ev["trigger_span"]
+    store = open_store(str(tmp_path / "plain.sqlite"))
+    assert store.add_record(record).status == "new"
+    with LiveServer(create_app(ApiSettings(), store=store)) as live:
+        pg = browser.new_page()
+        pg.goto(live.url + "/documents/sirte-clashes")
+        pg.wait_for_selector("body[data-ready='1']")
+        assert pg.locator(".seg.trigger").all_inner_texts() == ["اشتباكات"]
+        pg.click("button.field[data-field='e.location']")
+        assert "".join(pg.locator(".seg.hl").all_inner_texts()) == "سرت"
+        pg.close()

@@ -7,6 +7,14 @@
 
   const spanOf = (x) => (x && Array.isArray(x.span) && x.span.length === 2 ? x.span : null);
 
+  /* The trigger's span; records without trigger_span: its first occurrence in the sentence. */
+  function triggerSpan(ev, text) {
+    if (Array.isArray(ev.trigger_span)) return ev.trigger_span;
+    if (!ev.trigger || !Array.isArray(ev.span)) return null;
+    const at = text.indexOf(ev.trigger, ev.span[0]);
+    return at >= 0 && at + ev.trigger.length <= ev.span[1] ? [at, at + ev.trigger.length] : null;
+  }
+
   /* The spans an event's fields came from: [[labelKey, value, span], …]. */
   function eventFields(ev, entities) {
     const actor = (a) => a ? [a.name, a.name_ar && a.name_ar !== a.name ? a.name_ar : null].filter(Boolean).join(" · ") || a.mention : null;
@@ -20,7 +28,7 @@
       fatalSpan = num ? num.span : null;
     }
     return [
-      ["e.trigger", ev.trigger, ev.trigger_span || null],
+      ["e.trigger", ev.trigger, ev._trigger_span || null],
       ["e.actor1", actor(ev.actor1), spanOf(ev.actor1)],
       ["e.actor2", actor(ev.actor2), spanOf(ev.actor2)],
       ["e.location", place, spanOf(loc)],
@@ -39,7 +47,7 @@
       if (Array.isArray(e.span)) marks.push({ s: e.span[0], e: e.span[1], kind: "ent", type: e.type, label: e.type });
     }
     events.forEach((ev, i) => {
-      const span = ev.trigger_span;
+      const span = ev._trigger_span;
       if (Array.isArray(span)) marks.push({ s: span[0], e: span[1], kind: "trigger", type: (ev.plover || {}).type || "OTHER", index: i });
     });
     const cuts = new Set([0, text.length]);
@@ -107,7 +115,7 @@
   function render(record, nodes) {
     const text = (record.document && record.document.text) || "";
     const entities = record.entities || [];
-    const events = record.events || [];
+    const events = (record.events || []).map((ev) => Object.assign({}, ev, { _trigger_span: triggerSpan(ev, text) }));
     renderText(nodes.text, text, entities, events);
     const select = (index, span) => {
       for (const card of nodes.list.querySelectorAll(".event-card")) card.classList.toggle("selected", card.id === "event-" + index);
