@@ -192,3 +192,9 @@ def test_object_pronoun_points_back_to_the_victims(run):
 def test_survivor_is_the_target(run):
     ev = real(run("نجا قائد الشرطة من محاولة اغتيال نفذها مسلحون في دمشق."))[0]
     assert ev.actor1.sector == "UAF"
+
+
+def test_event_dated_after_its_report_is_not_real():
+    doc = Pipeline().run("تنظم نقابة المعلمين مظاهرة أمام وزارة التربية في عمان يوم 20 أيلول 2019.", published="2019-09-01")
+    protests = [e for e in doc.events if e.plover_type == "PROTEST"]
+    assert protests and all(e.hypothetical for e in protests)

@@ -59,6 +59,8 @@ def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
         flags.historical = True
     if age is not None and age > RECALL_AGE_DAYS:
         flags.historical = True
+    if age is not None and age < -1:
+        flags.hypothetical = True  # dated after its own report: planned, expected, not happened
     return flags
 
 
