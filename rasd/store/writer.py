@@ -176,6 +176,22 @@ def bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> Non
         raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
 
 
+def bulk_update(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Update ``rows`` (every column, by ``id``) with one driver-level executemany."""
+    if not rows:
+        return
+    columns = [c for c in _column_names(table) if c != "id"]
+    if conn.dialect.name == "sqlite":
+        sql = f'UPDATE "{table.name}" SET {", ".join(f"{c} = ?" for c in columns)} WHERE id = ?'
+    elif conn.dialect.name == "postgresql":
+        sql = f'UPDATE "{table.name}" SET {", ".join(f"{c} = %s" for c in columns)} WHERE id = %s'
+    else:
+        stmt = update(table).where(table.c.id == bindparam("_id"))
+        conn.execute(stmt, [{**{k: row[k] for k in columns}, "_id": row["id"]} for row in rows])
+        return
+    conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) + (row["id"],) for row in rows])
+
+
 def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i:i + size]
@@ -193,7 +209,7 @@ class ClusterCache:
     batches; the store's generation counter (bumped by every write transaction) tells
     when another writer has committed, and then the cache starts afresh.
     """
-    MAX_CLUSTERS = 200_000
+    MAX_CLUSTERS = 50_000  # about 200 MB of rows; the cache starts afresh beyond this
 
     def __init__(self) -> None:
         self.clear()
@@ -434,11 +450,7 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
         bulk_insert(conn, document_bands, [{"band": b, "document_id": docs[i].id}
                                            for i in accepted for b in docs[i].features.bands])
     bulk_insert(conn, event_clusters, [c.row for c in clusters.values() if c.new])
-    changed = [c.row for c in clusters.values() if not c.new and c.dirty]
-    if changed:
-        columns = [name for name in _column_names(event_clusters) if name != "id"]
-        stmt = update(event_clusters).where(event_clusters.c.id == bindparam("_id"))
-        conn.execute(stmt, [{**{k: row[k] for k in columns}, "_id": row["id"]} for row in changed])
+    bulk_update(conn, event_clusters, [c.row for c in clusters.values() if not c.new and c.dirty])
     bulk_insert(conn, event_reports, report_rows)
     for c in clusters.values():
         c.new = c.dirty = False
