@@ -8,7 +8,7 @@ from typing import Any, Callable
 from rasd.actors.dictionary import ActorDictionary, ActorEntry, load_actors
 from rasd.doc import Document, Entity
 from rasd.options import Options
-from rasd.text.matcher import Match
+from rasd.text.matcher import Match, longest_first
 from rasd.text.normalize import normalize
 
 __all__ = ["find_actor_mentions", "mention_finder", "entity_for", "choose_person_entry"]
@@ -84,17 +84,7 @@ def _acceptable(m: Match[ActorEntry], dictionary: ActorDictionary) -> bool:
 def _best_matches(dictionary: ActorDictionary, text: str) -> list[Match[ActorEntry]]:
     """Acceptable matches without overlaps: the longest wins, then the leftmost, then the
     entry read last (user files before bundled ones)."""
-    found = [m for m in dictionary.matcher.iter_all(text) if _acceptable(m, dictionary)]
-    found.sort(key=lambda m: (-(m.core_end - m.core_start), m.core_start))
-    taken: list[tuple[int, int]] = []
-    result = []
-    for m in found:
-        if any(m.core_start < e and s < m.core_end for s, e in taken):
-            continue
-        taken.append((m.core_start, m.core_end))
-        result.append(m)
-    result.sort(key=lambda m: m.core_start)
-    return result
+    return longest_first([m for m in dictionary.matcher.iter_all(text) if _acceptable(m, dictionary)])
 
 
 def choose_person_entry(dictionary: ActorDictionary, entry: ActorEntry,

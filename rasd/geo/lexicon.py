@@ -26,6 +26,10 @@ class ContextWord:
     pattern: str
 
 
+# words repeat across a document and a corpus: remember each word's analysis
+_LOOKUPS: dict[tuple[int, str], list] = {}
+
+
 @dataclass(frozen=True)
 class GeoLexicon:
     """Multi-word patterns go to ``matcher``; one-word patterns (most of them: في، من،
@@ -38,6 +42,14 @@ class GeoLexicon:
 
     def lookup(self, word: str) -> list[tuple[str, ContextWord, str]]:
         """(prefix, context word, suffix) for a normalised word with its clitics."""
+        found = _LOOKUPS.get((id(self), word))
+        if found is None:
+            if len(_LOOKUPS) > 200_000:
+                _LOOKUPS.clear()
+            found = _LOOKUPS[(id(self), word)] = self._lookup(word)
+        return found
+
+    def _lookup(self, word: str) -> list[tuple[str, ContextWord, str]]:
         out = []
         for p in self.proclitics:
             if not word.startswith(p):

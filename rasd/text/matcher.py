@@ -23,7 +23,7 @@ import ahocorasick
 from rasd.text.normalize import fold
 from rasd.text.tokenize import load_clitics
 
-__all__ = ["PhraseMatcher", "Match"]
+__all__ = ["PhraseMatcher", "Match", "longest_first"]
 
 T = TypeVar("T")
 
@@ -52,6 +52,23 @@ class _Entry:
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
+
+
+def longest_first(found: list[Match[T]]) -> list[Match[T]]:
+    """Matches without overlaps: the longest wins, then the leftmost (stable for equal ones)."""
+    found = sorted(found, key=lambda m: (-(m.core_end - m.core_start), m.core_start))
+    starts: list[int] = []  # kept spans, sorted and disjoint: one bisect per candidate
+    ends: list[int] = []
+    result = []
+    for m in found:
+        i = bisect.bisect_right(starts, m.core_start)
+        if (i > 0 and ends[i - 1] > m.core_start) or (i < len(starts) and starts[i] < m.core_end):
+            continue
+        starts.insert(i, m.core_start)
+        ends.insert(i, m.core_end)
+        result.append(m)
+    result.sort(key=lambda m: m.core_start)
+    return result
 
 
 class PhraseMatcher(Generic[T]):
@@ -104,20 +121,7 @@ class PhraseMatcher(Generic[T]):
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match[T]]:
         """All matches in ``text[start:end]``, overlaps removed (longest, then leftmost wins)."""
-        found = list(self.iter_all(text, start, end))
-        found.sort(key=lambda m: (-(m.core_end - m.core_start), m.core_start))
-        starts: list[int] = []  # kept spans, sorted and disjoint: one bisect per candidate
-        ends: list[int] = []
-        result = []
-        for m in found:
-            i = bisect.bisect_right(starts, m.core_start)
-            if (i > 0 and ends[i - 1] > m.core_start) or (i < len(starts) and starts[i] < m.core_end):
-                continue
-            starts.insert(i, m.core_start)
-            ends.insert(i, m.core_end)
-            result.append(m)
-        result.sort(key=lambda m: m.core_start)
-        return result
+        return longest_first(list(self.iter_all(text, start, end)))
 
     def iter_all(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match[T]]:
         """Every acceptable match, overlapping ones included (one per payload)."""

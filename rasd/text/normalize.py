@@ -81,6 +81,12 @@ class NormalizedText:
         return bisect.bisect_left(self.offsets, ostart)
 
 
+@lru_cache(maxsize=None)
+def _drop_pattern() -> re.Pattern:
+    drop = load_charmap().drop
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(drop)) + "]+")
+
+
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                        "\u2066\u2067\u2068\u2069\u061c\ufeff\u00ad")
 _PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
@@ -169,7 +175,12 @@ def normalize(text: str) -> NormalizedText:
     if _PRESENTATION.search(text) is None:
         drop = cmap.drop
         if not drops:
-            kept = [i for i, c in enumerate(text) if c not in drop]
+            kept: list[int] = []
+            previous = 0
+            for m in _drop_pattern().finditer(text):  # ranges between dropped marks, in C
+                kept.extend(range(previous, m.start()))
+                previous = m.end()
+            kept.extend(range(previous, len(text)))
             return NormalizedText(text, text.translate(cmap.table), kept)
         kept = [i for i, c in enumerate(text) if c not in drop and i not in drops]
         return NormalizedText(text, "".join([text[i] for i in kept]).translate(cmap.table), kept)

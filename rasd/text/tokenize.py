@@ -34,8 +34,19 @@ _PREFIXES = ("وبال", "فبال", "وكال", "ولل", "فلل", "وال", "
 _SUFFIXES = ("هما", "كما", "ها", "هم", "هن", "نا", "كم", "ه")
 
 
-@lru_cache(maxsize=131072)
+_SPLITS: dict[str, tuple[str, str, str]] = {}  # a plain dict: hit on almost every word, cheaper than lru_cache
+
+
 def _split(word: str) -> tuple[str, str, str]:
+    found = _SPLITS.get(word)
+    if found is None:
+        if len(_SPLITS) > 200_000:
+            _SPLITS.clear()
+        found = _SPLITS[word] = _split_word(word)
+    return found
+
+
+def _split_word(word: str) -> tuple[str, str, str]:
     prefix = ""
     for p in _PREFIXES:
         if word.startswith(p) and len(word) - len(p) >= 3:
@@ -57,9 +68,11 @@ def tokenize(norm: NormalizedText) -> list[Token]:
     tokens = []
     offsets = norm.offsets
     n = len(offsets)
+    splits = _SPLITS
     for m in WORD.finditer(norm.text):
         word = m.group()
-        prefix, stem, suffix = _split(word)
+        split = splits.get(word) or _split(word)
+        prefix, stem, suffix = split
         ns, ne = m.span()
         end = offsets[ne - 1] + 1
         if ne < n and offsets[ne] != end:  # marks dropped after the word: let the slow path decide
