@@ -67,15 +67,17 @@ class IngestSummary:
                 "error": str(self.error) if self.error else None}
 
 
-def extract_one(pipeline: Any, doc: Any) -> tuple[dict[str, Any], Any]:
-    """Run ``pipeline`` on a Document; return its contract record and de-duplication
-    features (computed from the folded text the pipeline already made)."""
-    from rasd.store import features
+def extract_one(pipeline: Any, doc: Any, where: str = "record") -> Any:
+    """Run ``pipeline`` on a Document and prepare its record for the store
+    (:func:`rasd.store.prepare`: validated, flattened, de-duplication features computed
+    from the folded text the pipeline already made). Raises InputError for a record the
+    store would refuse."""
+    from rasd.store import features, prepare
     doc = pipeline(doc)
     normalized = getattr(doc, "normalized", None)
     folded = getattr(normalized, "text", None) if normalized is not None else None
     record = doc.to_dict()
-    return record, features(doc.text, folded, record)
+    return prepare(record, None, features(doc.text, folded, record), where)
 
 
 def _read(paths: Sequence[str | Path], input_format: str | None, options: Any,
@@ -150,22 +152,21 @@ class _Run:
             fresh.append((where, doc))
         return fresh
 
-    def write(self, extracted: list[tuple[str, dict | None, Any, str | None]], *, counted: bool = False) -> None:
-        """Write (where, record, features, error) tuples; a record None failed extraction.
-        ``counted``: the documents were already counted as read."""
+    def write(self, extracted: list[tuple[str, Any, str | None]], *, counted: bool = False) -> None:
+        """Write (where, prepared document, error) tuples; a document None failed
+        extraction. ``counted``: the documents were already counted as read."""
         if not counted:
             self.summary.read += len(extracted)
-        records, feats, wheres = [], [], []
-        for where, record, feat, error in extracted:
-            if record is None:
+        docs, wheres = [], []
+        for where, prepared, error in extracted:
+            if prepared is None:
                 code, _, reason = (error or "E900 extraction failed").partition(" ")
                 self.fail(where, code, reason)
                 continue
-            records.append(record)
-            feats.append(feat)
+            docs.append(prepared)
             wheres.append(where)
-        if records:
-            for where, result in zip(wheres, self.store.add_records(records, features=feats, wheres=wheres)):
+        if docs:
+            for where, result in zip(wheres, self.store.add_prepared(docs)):
                 if result.status == "new":
                     self.summary.new += 1
                     self.summary.events += result.events_added
@@ -182,17 +183,16 @@ class _Run:
             self.progress(self.summary)
 
 
-def extract_safely(pipeline: Any, where: str, doc: Any) -> tuple[str, dict | None, Any, str | None]:
-    """Extract one document; an exception becomes an error string (one bad document
-    must not stop the batch)."""
+def extract_safely(pipeline: Any, where: str, doc: Any) -> tuple[str, Any, str | None]:
+    """Extract and prepare one document; an exception becomes an error string (one bad
+    document must not stop the batch)."""
     try:
-        record, feats = extract_one(pipeline, doc)
-        return where, record, feats, None
+        return where, extract_one(pipeline, doc, where), None
     except RasdError as exc:
-        return where, None, None, f"{exc.code} {exc}"
+        return where, None, f"{exc.code} {exc}"
     except Exception as exc:  # noqa: BLE001 — an extractor bug on one input must not stop a batch
         log.debug("extraction failed at %s", where, exc_info=True)
-        return where, None, None, f"E900 extraction failed: {type(exc).__name__}: {exc}"
+        return where, None, f"E900 extraction failed: {type(exc).__name__}: {exc}"
 
 
 def run_ingest(paths: Sequence[str | Path], store: Any, *, engine: str = "local",

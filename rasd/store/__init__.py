@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from rasd.errors import StoreError
 from rasd.store.query import EventQuery
-from rasd.store.records import DocFeatures, features
+from rasd.store.records import DocFeatures, PreparedDoc, features, prepare
 from rasd.store.store import Store, open_store
 from rasd.store.writer import AddResult
 
 __all__ = ["open_store", "Store", "EventQuery", "AddResult", "StoreError", "DocFeatures",
-           "features", "content_hash"]
+           "features", "prepare", "PreparedDoc", "content_hash"]
 
 
 def content_hash(text: str) -> str:

@@ -15,7 +15,7 @@ from rasd.errors import InputError
 from rasd.store import query as q_
 from rasd.store.db import is_environment_error, make_engine, resolve_url, translate_error
 from rasd.store.query import EventQuery
-from rasd.store.records import DocFeatures, prepare
+from rasd.store.records import DocFeatures, PreparedDoc, prepare
 from rasd.store.schema import documents, ensure_schema
 from rasd.store.writer import AddResult, ClusterCache, write_batch
 
@@ -145,6 +145,17 @@ class Store:
         if prepared:
             with self._write_lock:
                 self._write_prepared(prepared, results)
+        return [r for r in results if r is not None]
+
+    def add_prepared(self, docs: Sequence[PreparedDoc]) -> list[AddResult]:
+        """Store documents already validated and flattened by
+        :func:`rasd.store.prepare` (which needs no database: Dask workers run it, leaving
+        the single writer only de-duplication, clustering and the inserts). Same
+        transactions and guarantees as :meth:`add_records`."""
+        results: list[AddResult | None] = [None] * len(docs)
+        if docs:
+            with self._write_lock:
+                self._write_prepared(list(enumerate(docs)), results)
         return [r for r in results if r is not None]
 
     def _write_prepared(self, prepared: list, results: list) -> None:
