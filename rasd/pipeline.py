@@ -102,14 +102,6 @@ class Pipeline:
 
 
 def _as_date(value: date | str | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if len(text) == 8 and text.isdigit():
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError as exc:
-        from rasd.errors import InputError
-        raise InputError(f"not a date (want YYYY-MM-DD or YYYYMMDD): {value!r}",
-                         where="published", code="E105") from exc
+    """A publication date from a date, ``YYYY-MM-DD`` or ``YYYYMMDD`` (InputError E105 otherwise)."""
+    from rasd.ingest.document import parse_date  # the one date parser of the input side
+    return parse_date(value, "published")

@@ -10,6 +10,8 @@ from typing import Optional
 
 import typer
 
+from rasd.ingest.readers import InputFormat
+
 __all__ = ["register"]
 
 
@@ -17,15 +19,6 @@ class OutputFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     table = "table"
-
-
-class InputFormat(str, Enum):
-    txt = "txt"
-    html = "html"
-    jsonl = "jsonl"
-    rss = "rss"
-    warc = "warc"
-    telegram = "telegram"
 
 
 def sample_path() -> Path:
