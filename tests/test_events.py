@@ -198,3 +198,23 @@ def test_event_dated_after_its_report_is_not_real():
     doc = Pipeline().run("تنظم نقابة المعلمين مظاهرة أمام وزارة التربية في عمان يوم 20 أيلول 2019.", published="2019-09-01")
     protests = [e for e in doc.events if e.plover_type == "PROTEST"]
     assert protests and all(e.hypothetical for e in protests)
+
+
+def test_user_trigger_file_extends_the_lexicon_and_bad_lines_name_their_place(tmp_path):
+    from rasd.errors import DataFileError
+    from rasd.events.lexicon import load_lexicon
+
+    header = "pattern\tpos\tplover\tmode\tacled_event_type\tacled_sub_event_type\tcameo\tweight\tnote\n"
+    good = tmp_path / "more-triggers.tsv"
+    good.write_text(header + "دهس*\tverb\tASSAULT\tvehicle\tViolence against civilians\tAttack\t180\t0.8\tramming\n",
+                    encoding="utf-8")
+    lexicon = load_lexicon((good,))
+    from rasd.text import normalize
+    hits = lexicon.triggers.find(normalize("ودهست سيارة عددا من المارة").text)
+    assert [h.payload.mode for h in hits] == ["vehicle"]
+
+    bad = tmp_path / "bad-triggers.tsv"
+    bad.write_text(header + "دهس*\tverb\tASSAULT\t\t\t\t\tmuch\t\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_lexicon((bad,))
+    assert "bad-triggers.tsv:2" in str(err.value) and "weight" in str(err.value)

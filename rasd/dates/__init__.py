@@ -16,7 +16,7 @@ from functools import lru_cache
 from rasd.dates.mentions import DateExpr, DateMention, find_dates, load_dates
 from rasd.dates.resolve import resolve
 from rasd.doc import DateRef, Document, Entity
-from rasd.entities.tsv import alternation, read_tsv, variants
+from rasd.datafiles import alternation, read_tsv, variants
 from rasd.options import Options
 from rasd.text.matcher import PhraseMatcher
 from rasd.text.normalize import NormalizedText, normalize

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from rasd.entities.numbers import load_numbers, parse_number_words
-from rasd.entities.tsv import alternation, read_tsv, variants
+from rasd.datafiles import alternation, read_tsv, variants
 
 __all__ = ["DateExpr", "DateMention", "DateLexicon", "load_dates", "find_dates"]
 

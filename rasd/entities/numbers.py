@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from rasd.entities.tsv import alternation, read_tsv, variants
+from rasd.datafiles import alternation, read_tsv, variants
 
 __all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words"]
 

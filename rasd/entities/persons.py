@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from rasd.doc import Document, Entity
-from rasd.entities.tsv import read_tsv, variants
+from rasd.datafiles import read_tsv, variants
 from rasd.text.matcher import PhraseMatcher
 
 __all__ = ["Title", "PersonLexicon", "load_persons", "find_persons"]

@@ -1,9 +1,10 @@
-"""Reading the TSV word lists under ``rasd/data`` (shared by the entities and dates stages)."""
+"""Reading the TSV word lists under ``rasd/data`` and the users' own (one reader for every stage)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
 
 from rasd.errors import DataFileError
 from rasd.text.normalize import fold
@@ -32,8 +33,8 @@ class Row:
             raise DataFileError(f"not an integer: {raw!r}", where=f"{self.where}:{column}") from exc
 
 
-def read_tsv(relpath: str, required: tuple[str, ...]) -> list[Row]:
-    """The data rows of ``rasd/data/<relpath>``.
+def read_tsv(relpath: str | Path, required: tuple[str, ...]) -> list[Row]:
+    """The data rows of ``rasd/data/<relpath>``, or of a user's file given as a ``Path``.
 
     Lines starting with ``#`` and empty lines are skipped; the first other line is the
     header. Every row must have a value for each column in ``required``.
@@ -41,7 +42,13 @@ def read_tsv(relpath: str, required: tuple[str, ...]) -> list[Row]:
     Raises:
         DataFileError: the file lacks a required column, or a row lacks a required cell.
     """
-    text = files("rasd.data").joinpath(relpath).read_text("utf-8")
+    if isinstance(relpath, Path):
+        try:
+            text = relpath.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(f"cannot read: {exc}", where=str(relpath)) from exc
+    else:
+        text = files("rasd.data").joinpath(relpath).read_text("utf-8")
     header: list[str] | None = None
     rows: list[Row] = []
     for lineno, line in enumerate(text.splitlines(), 1):
