@@ -206,15 +206,17 @@ def test_user_trigger_file_extends_the_lexicon_and_bad_lines_name_their_place(tm
 
     header = "pattern\tpos\tplover\tmode\tacled_event_type\tacled_sub_event_type\tcameo\tweight\tnote\n"
     good = tmp_path / "more-triggers.tsv"
-    good.write_text(header + "دهس*\tverb\tASSAULT\tvehicle\tViolence against civilians\tAttack\t180\t0.8\tramming\n",
+    good.write_text(header + "سحل*\tverb\tASSAULT\tbeat\tViolence against civilians\tAttack\t180\t0.8\tdragging\n",
                     encoding="utf-8")
     lexicon = load_lexicon((good,))
     from rasd.text import normalize
-    hits = lexicon.triggers.find(normalize("ودهست سيارة عددا من المارة").text)
-    assert [h.payload.mode for h in hits] == ["vehicle"]
+    hits = lexicon.triggers.find(normalize("وسحل عناصر الأمن المعتقل في الشارع").text)
+    assert [h.payload.mode for h in hits if h.payload.pattern.startswith("سحل")] == ["beat"]
+    assert not [h for h in load_lexicon().triggers.find(normalize("وسحل عناصر الأمن").text)
+                if h.payload.pattern.startswith("سحل")]
 
     bad = tmp_path / "bad-triggers.tsv"
-    bad.write_text(header + "دهس*\tverb\tASSAULT\t\t\t\t\tmuch\t\n", encoding="utf-8")
+    bad.write_text(header + "سحل*\tverb\tASSAULT\t\t\t\t\tmuch\t\n", encoding="utf-8")
     with pytest.raises(DataFileError) as err:
         load_lexicon((bad,))
     assert "bad-triggers.tsv:2" in str(err.value) and "weight" in str(err.value)
