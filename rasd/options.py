@@ -18,6 +18,8 @@ class Options:
         actor_files: extra actor dictionaries (TSV, format in rasd/data/README.md) loaded
             after the bundled ones; later entries win.
         place_files: extra gazetteer files (TSV, same format as the bundled one).
+        trigger_files: extra event trigger lexicons (TSV, format of events/triggers.tsv).
+        cue_files: extra cue lists (TSV, format of events/cues.tsv).
         keep_flagged_events: keep denied/conditional/future/recalled events with their flag
             set (True) or drop them (False).
         min_confidence: events scored below this are dropped.
@@ -27,6 +29,8 @@ class Options:
     max_sentence_chars: int = 1500
     actor_files: tuple[Path, ...] = ()
     place_files: tuple[Path, ...] = ()
+    trigger_files: tuple[Path, ...] = ()
+    cue_files: tuple[Path, ...] = ()
     keep_flagged_events: bool = True
     min_confidence: float = 0.0
     remove_boilerplate: bool = True

@@ -214,6 +214,8 @@ def test_user_trigger_file_extends_the_lexicon_and_bad_lines_name_their_place(tm
     assert [h.payload.mode for h in hits if h.payload.pattern.startswith("سحل")] == ["beat"]
     assert not [h for h in load_lexicon().triggers.find(normalize("وسحل عناصر الأمن").text)
                 if h.payload.pattern.startswith("سحل")]
+    doc = Pipeline(Options(trigger_files=(good,))).run("وسحل عناصر الأمن المعتقل في الشارع أمس")
+    assert any(e.trigger == "وسحل" for e in doc.events)
 
     bad = tmp_path / "bad-triggers.tsv"
     bad.write_text(header + "سحل*\tverb\tASSAULT\t\t\t\t\tmuch\t\n", encoding="utf-8")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Place
 from rasd.events.context import Hit, SentenceContext, build_contexts
@@ -48,7 +49,7 @@ class EventExtractor:
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self.lexicon = load_lexicon()
+        self.lexicon = load_lexicon(tuple(map(Path, options.trigger_files)), tuple(map(Path, options.cue_files)))
 
     def __call__(self, doc: Document) -> Document:
         contexts = build_contexts(doc, self.lexicon)
