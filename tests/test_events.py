@@ -222,3 +222,12 @@ def test_user_trigger_file_extends_the_lexicon_and_bad_lines_name_their_place(tm
     with pytest.raises(DataFileError) as err:
         load_lexicon((bad,))
     assert "bad-triggers.tsv:2" in str(err.value) and "weight" in str(err.value)
+
+
+def test_speakers_own_forces_and_the_object_of_an_svo_verb():
+    doc = Pipeline().run("قال الجيش التركي في بيان أمس ان طائراته قصفت مجموعة من المتمردين الاكراد في شمال العراق.",
+                         published="2008-01-15")
+    ev = real(doc)[0]
+    assert (ev.actor1.country, ev.actor1.sector) == ("TUR", "MIL")
+    assert ev.actor2.sector == "REB"
+    assert ev.attribution == "الجيش التركي"

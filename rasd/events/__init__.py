@@ -36,6 +36,7 @@ VIOLENT_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "THREATEN"}
 KINETIC_ACLED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 STATE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 ARMED_SECTORS = {"MIL", "COP", "SPY", "REB", "UAF", "IMG", "GOV"}
+POSSESSIVES = ("ه", "ها", "هم")  # قواته، طائراتها، جنودهم
 MIN_WEIGHT = 0.3          # triggers below this never make an event
 WEAK_WEIGHT = 0.55        # triggers below this need an actor, a casualty word or a place
 SPORT_DOC_CUES = 4        # a document with this many sports words is a sports report
@@ -155,8 +156,10 @@ class EventExtractor:
                 flags = other_flags
                 break
         country = (location.country if location else None) or main_country
-        actor1 = _actor(roles.actor1, country)
-        actor2 = _actor(roles.actor2, country)
+        speaker = next((e for e in ctx.entities if attrib and (e.start, e.end) == attrib[1]
+                        and e.type in ("ORG", "PERSON")), None)
+        actor1 = _actor(roles.actor1, country, speaker)
+        actor2 = _actor(roles.actor2, country, speaker)
         acled_type, acled_sub = trig.acled_event_type, trig.acled_sub_event_type
         if trig.plover == "ASSAULT":
             acled_type, acled_sub = _refine_assault(acled_type, acled_sub, actor1, actor2)
@@ -243,7 +246,12 @@ def _trigger_rank(hit: Hit) -> tuple:
     return (purpose, -(trig.weight + 0.15 * specific), hit.start)
 
 
-def _actor(ent: Entity | None, country: str | None) -> ActorRef | None:
+def _actor(ent: Entity | None, country: str | None, speaker: Entity | None = None) -> ActorRef | None:
+    """The ActorRef of an entity; an unnamed group takes the event's country.
+
+    ``قال الجيش التركي إن طائراته قصفت …``: a group named with a possessive pronoun
+    belongs to the speaker of the sentence, whatever country the event happened in.
+    """
     if ent is None:
         return None
     try:
@@ -252,7 +260,11 @@ def _actor(ent: Entity | None, country: str | None) -> ActorRef | None:
     except ImportError:
         ref = ActorRef(name=ent.canonical or ent.text, mention=ent.text, id=ent.id,
                        country=ent.country, sector=ent.sector, span=(ent.start, ent.end))
-    if ref.country is None and country and ent.attrs.get("kind") in (None, "generic"):
+    generic = ent.attrs.get("kind") in (None, "generic")
+    if (ref.country is None and generic and speaker is not None and speaker.country
+            and ent.text.endswith(POSSESSIVES)):
+        ref.country = speaker.country
+    if ref.country is None and country and generic:
         ref.country = country  # ACLED's convention: an unnamed group is of the event's country
     if ref.sector is None and ent.attrs.get("kind") == "people":
         ref.sector = "CVL"  # خمسة بريطانيين: nationals with no other role are civilians

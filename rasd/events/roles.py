@@ -211,6 +211,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             elif casualty_verb and not _followed_by_party(ctx, ent):
                 # قتل جنديان أمريكيان: a casualty verb with one party after it is the passive
                 patients.append((1, dist, ent))
+            elif _is_verb(t) and t.suffix not in OBJECT_PRONOUNS and any(
+                    a is not ent and _subject_before(ctx, t, a) for a in actors):
+                patients.append((1, dist, ent))  # SVO: طائراته قصفت X — X is the object
             else:
                 agents.append((2, dist, ent))
             continue
