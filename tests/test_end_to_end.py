@@ -167,3 +167,13 @@ def test_no_anchor_no_invented_date():
     assert doc.published is None
     attack = events_of(doc, "ASSAULT")[0]
     assert attack.date is None or attack.date.value is None
+
+
+def test_html_page_one_shelling_however_often_it_is_named():
+    page = Path(__file__).parent / "fixtures" / "ingest" / "article.html"
+    doc = rasd.extract(page.read_bytes())
+    shelling = events_of(doc, "ASSAULT")
+    assert len(shelling) == 1  # the headline, "القصف طال…" and "بتنفيذ القصف" all name the same shelling
+    assert shelling[0].fatalities == 4 and shelling[0].actor2.sector == "CVL"
+    accusations = events_of(doc, "ACCUSE")
+    assert accusations and (accusations[0].actor2.country, accusations[0].actor2.sector) == ("SYR", "MIL")

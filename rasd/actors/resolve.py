@@ -220,6 +220,8 @@ class _Run:
         if not self._continues_phrase(b):
             return False
         if tight == []:
+            if _complete_construct(a) and kind_b in ("generic", "org"):
+                return False  # فصائل المعارضة قوات النظام: two actors side by side, not one genitive
             if kind_b == "demonym" and a.country is None:
                 self._set_country(a, b.country, b.end)
                 self._absorb(b)
@@ -550,3 +552,9 @@ def actor_ref(entity: Entity, dictionary: ActorDictionary | None = None) -> Acto
                     mention=entity.text, id=entity.id, country=entity.country,
                     sector=entity.sector, span=(entity.start, entity.end),
                     parent=entity.attrs.get("parent") or entity.attrs.get("affiliation"))
+
+
+def _complete_construct(a: Entity) -> bool:
+    """``فصائل المعارضة``: a noun phrase closed by a definite genitive takes no second genitive."""
+    words = fold(a.text).split()
+    return len(words) >= 2 and words[-1].startswith("ال")

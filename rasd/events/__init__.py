@@ -25,7 +25,7 @@ from rasd.events.context import Hit, SentenceContext, build_contexts
 from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
 from rasd.events.lexicon import load_lexicon
-from rasd.events.roles import assign_roles
+from rasd.events.roles import assign_roles, is_verb
 from rasd.options import Options
 
 __all__ = ["EventExtractor"]
@@ -33,6 +33,7 @@ __all__ = ["EventExtractor"]
 log = logging.getLogger(__name__)
 
 VIOLENT_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "THREATEN"}
+SPEECH_TYPES = {"ACCUSE", "REJECT", "REQUEST", "SUPPORT", "THREATEN"}  # events that talk about other events
 KINETIC_ACLED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 STATE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 ARMED_SECTORS = {"MIL", "COP", "SPY", "REB", "UAF", "IMG", "GOV"}
@@ -191,17 +192,18 @@ class EventExtractor:
         event unless it happened somewhere else. A violent event is repeated only by a
         definite or demonstrative noun with no doer of its own (``وأسفر الهجوم عن …``).
         """
-        if main.trigger.pos == "verb":
+        if is_verb(main):
             return False
+        talked_about = _talked_about(event, main, earlier)
         if event.plover_type in VIOLENT_TYPES:
             if not main.prefix.endswith(("ال", "لل")) and not _demonstrative(event, main):
                 return False
-            if event.actor1 is not None and not _demonstrative(event, main):
+            if event.actor1 is not None and not _demonstrative(event, main) and not talked_about:
                 return False
-        for prior in earlier:
+        for prior in reversed(earlier):
             if prior.plover_type == event.plover_type and not (prior.negated or prior.hypothetical):
                 if event.plover_type == "ASSAULT" and prior.location and event.location and \
-                        prior.location.name != event.location.name:
+                        prior.location.name != event.location.name and not talked_about:
                     continue
                 if prior.fatalities is None and event.fatalities is not None:
                     prior.fatalities = event.fatalities
@@ -215,6 +217,12 @@ def _doers(ctx: SentenceContext, clause: tuple[int, int]) -> list[Entity]:
     """Actors of a clause that could be doers: any but civilians and other usual victims."""
     from rasd.events.roles import VICTIM_SECTORS
     return [a for a in ctx.actors(*clause) if a.sector not in VICTIM_SECTORS]
+
+
+def _talked_about(event: Event, main: Hit, earlier: list[Event]) -> bool:
+    """``واتهمت X قوات النظام بتنفيذ القصف``: the attack is what a statement is about, not a new one."""
+    return any(e.plover_type in SPEECH_TYPES and e.span == event.span and e.trigger_span[0] < main.start
+               for e in earlier)
 
 
 def _consequence(ctx: SentenceContext, clause: tuple[int, int]) -> bool:

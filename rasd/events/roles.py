@@ -107,7 +107,7 @@ def _governed_by(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
 
 def _subject_before(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
     """SVO: the actor right before a verb (``ان طائراته قصفت``), ``قد`` allowed between."""
-    if not _is_verb(t) or ent.end > t.start:
+    if not is_verb(t) or ent.end > t.start:
         return False
     gap = ctx.distance(ent.end, t.start)
     return gap <= 0 or (gap == 1 and _words_between(ctx, ent.end, t.start)[-1:] == ["قد"])
@@ -180,7 +180,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         referred = _object_pronoun_refers(ctx, triggers, ent)
         if referred is not None:
             # خطفهم، لاغتياله: the pronoun is the victim; هجماتها: the pronoun is the doer
-            if _is_verb(referred) or any(_overlap(s, e, referred.start, referred.end)
+            if is_verb(referred) or any(_overlap(s, e, referred.start, referred.end)
                                                       for s, e in patient_nouns):
                 patients.append((1, dist, ent))
             else:
@@ -203,15 +203,15 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             is_patient_noun = any(_overlap(s, e, t.start, t.end) for s, e in patient_nouns) and not (
                 # خطف مسلحون …: the same letters read as a verb when an armed group follows a bare word
                 ent.sector in ARMED_SECTORS and "ال" not in t.prefix and not t.prefix.endswith(("ب", "ل")))
-            casualty_verb = _is_verb(t) and any(
+            casualty_verb = is_verb(t) and any(
                 _overlap(c.start, c.end, t.start, t.end) for c in casualty_words)
-            if is_patient_noun or ((reports_casualties or _is_verb(t) and plover == "ASSAULT")
+            if is_patient_noun or ((reports_casualties or is_verb(t) and plover == "ASSAULT")
                                    and victim_like):
                 patients.append((1, dist, ent))
             elif casualty_verb and not _followed_by_party(ctx, ent):
                 # قتل جنديان أمريكيان: a casualty verb with one party after it is the passive
                 patients.append((1, dist, ent))
-            elif _is_verb(t) and t.suffix not in OBJECT_PRONOUNS and any(
+            elif is_verb(t) and t.suffix not in OBJECT_PRONOUNS and any(
                     a is not ent and _subject_before(ctx, t, a) for a in actors):
                 patients.append((1, dist, ent))  # SVO: طائراته قصفت X — X is the object
             else:
@@ -256,7 +256,7 @@ def _object_pronoun_refers(ctx: SentenceContext, triggers: list[Hit], ent: Entit
     return None
 
 
-def _is_verb(t: Hit) -> bool:
+def is_verb(t: Hit) -> bool:
     """A verbal trigger as written here: no article and no preposition glued to it (برصاص is a noun)."""
     return t.trigger.pos == "verb" and "ال" not in t.prefix and not t.prefix.endswith(("ب", "ل", "ك"))
 
