@@ -231,3 +231,17 @@ def test_speakers_own_forces_and_the_object_of_an_svo_verb():
     assert (ev.actor1.country, ev.actor1.sector) == ("TUR", "MIL")
     assert ev.actor2.sector == "REB"
     assert ev.attribution == "الجيش التركي"
+
+
+def test_state_announcing_its_arrests_is_the_doer():
+    ev = [e for e in Pipeline().run("أعلنت وزارة الداخلية العراقية اعتقال خمسة متهمين في بغداد.").events
+          if e.plover_type == "COERCE"][0]
+    assert (ev.actor1.country, ev.actor1.sector) == ("IRQ", "GOV")
+    assert ev.actor2.sector == "UAF"
+
+
+def test_signatories_are_the_parties_and_the_broker_is_not():
+    ev = [e for e in Pipeline().run("وقعت الحكومة اليمنية وجماعة الحوثي اتفاقا لتبادل الأسرى بوساطة الأمم المتحدة.").events
+          if e.plover_type == "AGREE"][0]
+    assert (ev.actor1.country, ev.actor1.sector) == ("YEM", "GOV")
+    assert ev.actor2.sector == "REB"

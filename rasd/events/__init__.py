@@ -140,6 +140,7 @@ class EventExtractor:
         trig = main.trigger
         attrib = attribution(ctx)
         excluded = [span for span in (attrib[1] if attrib else None, speaker_span(ctx)) if span]
+        excluded += [(e.start, e.end) for e in _mediators(ctx, main)]
         spans = list(dict.fromkeys([clause] + [ctx.clause_of(h.start) for h in group]))
         roles = assign_roles(ctx, group, spans, excluded)
         # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise
@@ -159,7 +160,10 @@ class EventExtractor:
         country = (location.country if location else None) or main_country
         speaker = next((e for e in ctx.entities if attrib and (e.start, e.end) == attrib[1]
                         and e.type in ("ORG", "PERSON")), None)
-        actor1 = _actor(roles.actor1, country, speaker)
+        doer = roles.actor1
+        if doer is None and speaker is not None and _announces(ctx, speaker, main):
+            doer = speaker  # أعلنت الداخلية اعتقال …: a state body announcing its own act
+        actor1 = _actor(doer, country, speaker)
         actor2 = _actor(roles.actor2, country, speaker)
         acled_type, acled_sub = trig.acled_event_type, trig.acled_sub_event_type
         if trig.plover == "ASSAULT":
@@ -217,6 +221,24 @@ def _doers(ctx: SentenceContext, clause: tuple[int, int]) -> list[Entity]:
     """Actors of a clause that could be doers: any but civilians and other usual victims."""
     from rasd.events.roles import VICTIM_SECTORS
     return [a for a in ctx.actors(*clause) if a.sector not in VICTIM_SECTORS]
+
+
+def _mediators(ctx: SentenceContext, main: Hit) -> list[Entity]:
+    """``برعاية الأمم المتحدة``, ``بوساطة قطرية``: hosts and brokers are not parties
+    (unless the event is the mediation itself)."""
+    return [e for e in ctx.actors() for cue in ctx.cues_of("mediator")
+            if cue.end <= e.start and ctx.distance(cue.end, e.start) <= 0
+            and not (cue.start < main.end and main.start < cue.end)]
+
+
+def _announces(ctx: SentenceContext, speaker: Entity, main: Hit) -> bool:
+    """``أعلن الجيش قصف مواقع …``: a state speaker names its own act right after itself.
+
+    Not for casualty words: ``أعلن الجيش مقتل جنديين`` reports a loss, not a deed.
+    """
+    return (speaker.sector in STATE_SECTORS and main.trigger.plover in ("COERCE", "ASSAULT")
+            and not _casualty_only(ctx, main) and speaker.end <= main.start
+            and ctx.distance(speaker.end, main.start) <= 0)
 
 
 def _talked_about(event: Event, main: Hit, earlier: list[Event]) -> bool:

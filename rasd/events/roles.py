@@ -202,7 +202,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             t = right_after[0]
             is_patient_noun = any(_overlap(s, e, t.start, t.end) for s, e in patient_nouns) and not (
                 # خطف مسلحون …: the same letters read as a verb when an armed group follows a bare word
-                ent.sector in ARMED_SECTORS and "ال" not in t.prefix and not t.prefix.endswith(("ب", "ل")))
+                ent.sector in ARMED_SECTORS and is_verb(t))
             casualty_verb = is_verb(t) and any(
                 _overlap(c.start, c.end, t.start, t.end) for c in casualty_words)
             if is_patient_noun or ((reports_casualties or is_verb(t) and plover == "ASSAULT")
@@ -241,17 +241,20 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     if actor1 is None and actor2 is not None and plover in PARTNER_TYPES:
         actor1, actor2 = actor2, None
     associated = [a[2] for a in agents[1:] if actor1 is not None and _coordinated(ctx, actor1, a[2])]
+    if plover in PARTNER_TYPES and actor2 is None and associated:
+        actor2 = associated.pop(0)  # وقعت الحكومة وجماعة الحوثي اتفاقا: the second party
     return Roles(actor1, actor2, associated)
 
 
 OBJECT_PRONOUNS = ("ه", "ها", "هم", "هما", "هن")
+PRONOUN_REACH = 3  # tokens back to the actor a pronoun suffix may stand for
 
 
 def _object_pronoun_refers(ctx: SentenceContext, triggers: list[Hit], ent: Entity) -> Hit | None:
     """The trigger whose pronoun suffix (خطفهم، لاغتياله، هجماتها) points back to ``ent``, the nearest actor before it."""
     for t in triggers:
         if t.suffix in OBJECT_PRONOUNS and ent.end <= t.start:
-            if not ctx.actors(ent.end, t.start) and ctx.distance(ent.end, t.start) <= 8:
+            if not ctx.actors(ent.end, t.start) and ctx.distance(ent.end, t.start) <= PRONOUN_REACH:
                 return t
     return None
 
