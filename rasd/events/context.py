@@ -69,6 +69,8 @@ def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext
     text = doc.text
     triggers = []
     for m in lexicon.triggers.find(norm.text):
+        if m.payload.weight <= 0:
+            continue  # a blocker: it only keeps a longer word (وزارة) from reading as a trigger (زار)
         start, end = norm.original_span(m.nstart, m.nend)
         triggers.append(Hit(start, end, text[start:end], m.prefix, m.suffix, trigger=m.payload))
     cues = []
