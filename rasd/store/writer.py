@@ -209,7 +209,7 @@ class ClusterCache:
     batches; the store's generation counter (bumped by every write transaction) tells
     when another writer has committed, and then the cache starts afresh.
     """
-    MAX_CLUSTERS = 50_000  # about 200 MB of rows; the cache starts afresh beyond this
+    MAX_CLUSTERS = 250_000  # about 7 KB each; beyond this the cache starts afresh
 
     def __init__(self) -> None:
         self.clear()
