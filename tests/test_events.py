@@ -245,3 +245,12 @@ def test_signatories_are_the_parties_and_the_broker_is_not():
           if e.plover_type == "AGREE"][0]
     assert (ev.actor1.country, ev.actor1.sector) == ("YEM", "GOV")
     assert ev.actor2.sector == "REB"
+
+
+def test_force_against_protesters_is_the_protest_not_a_second_event():
+    doc = Pipeline().run("أطلقت الشرطة الرصاص الحي على المتظاهرين في البصرة فقتلت ثلاثة منهم.", published="2019-10-05")
+    events = real(doc)
+    assert [e.plover_type for e in events] == ["PROTEST"]
+    ev = events[0]
+    assert ev.acled_sub_event_type == "Excessive force against protesters"
+    assert ev.actor1.sector == "CVL" and ev.actor2.sector == "COP" and ev.fatalities == 3

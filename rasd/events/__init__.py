@@ -37,6 +37,8 @@ SPEECH_TYPES = {"ACCUSE", "REJECT", "REQUEST", "SUPPORT", "THREATEN"}  # events 
 KINETIC_ACLED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 STATE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
 ARMED_SECTORS = {"MIL", "COP", "SPY", "REB", "UAF", "IMG", "GOV"}
+PROTEST_SEVERITY = {"Peaceful protest": 1, "Mob violence": 2, "Violent demonstration": 3,
+                    "Protest with intervention": 4, "Excessive force against protesters": 5}
 POSSESSIVES = ("ه", "ها", "هم")  # قواته، طائراتها، جنودهم
 MIN_WEIGHT = 0.3          # triggers below this never make an event
 WEAK_WEIGHT = 0.55        # triggers below this need an actor, a casualty word or a place
@@ -85,6 +87,7 @@ class EventExtractor:
                     continue
                 events.append(event)
             previous_place = place_here
+        events = _fold_force_against_protesters(events)
         body_types = {e.plover_type for e in events}
         events[:0] = [e for e in headline if e.plover_type not in body_types]
         for n, event in enumerate(events, 1):
@@ -166,6 +169,11 @@ class EventExtractor:
         actor1 = _actor(doer, country, speaker)
         actor2 = _actor(roles.actor2, country, speaker)
         acled_type, acled_sub = trig.acled_event_type, trig.acled_sub_event_type
+        if trig.plover == "PROTEST":
+            # a protest is coded by the worst that happened at it: tear gas, riots, deaths
+            worst = max(group, key=lambda h: PROTEST_SEVERITY.get(h.trigger.acled_sub_event_type, 0))
+            if PROTEST_SEVERITY.get(worst.trigger.acled_sub_event_type, 0) > PROTEST_SEVERITY.get(acled_sub, 0):
+                acled_type, acled_sub = worst.trigger.acled_event_type, worst.trigger.acled_sub_event_type
         if trig.plover == "ASSAULT":
             acled_type, acled_sub = _refine_assault(acled_type, acled_sub, actor1, actor2)
             if acled_type in KINETIC_ACLED and actor1 is not None:
@@ -221,6 +229,31 @@ def _doers(ctx: SentenceContext, clause: tuple[int, int]) -> list[Entity]:
     """Actors of a clause that could be doers: any but civilians and other usual victims."""
     from rasd.events.roles import VICTIM_SECTORS
     return [a for a in ctx.actors(*clause) if a.sector not in VICTIM_SECTORS]
+
+
+def _is_protesters(actor: ActorRef | None) -> bool:
+    return actor is not None and (actor.id or "").split("@")[0] == "protesters"
+
+
+def _fold_force_against_protesters(events: list[Event]) -> list[Event]:
+    """Security forces killing or wounding protesters at a protest is, in ACLED's codebook,
+    the protest itself ("Excessive force against protesters"), not a separate attack."""
+    kept = []
+    for ev in events:
+        protest = next((p for p in events if p.plover_type == "PROTEST" and p.span == ev.span
+                        and not (p.negated or p.hypothetical or p.historical)), None)
+        forceful = protest is not None and protest.acled_sub_event_type in (
+            "Excessive force against protesters", "Protest with intervention")
+        if (protest is not None and ev.plover_type == "ASSAULT" and ev.actor1 is not None
+                and ev.actor1.sector in STATE_SECTORS
+                and (_is_protesters(ev.actor2) or (ev.actor2 is None and forceful))):
+            protest.acled_event_type, protest.acled_sub_event_type = "Protests", "Excessive force against protesters"
+            protest.actor2 = protest.actor2 if protest.actor2 and protest.actor2.sector in STATE_SECTORS else ev.actor1
+            protest.fatalities = ev.fatalities if protest.fatalities is None else protest.fatalities
+            protest.injuries = ev.injuries if protest.injuries is None else protest.injuries
+            continue
+        kept.append(ev)
+    return kept
 
 
 def _mediators(ctx: SentenceContext, main: Hit) -> list[Entity]:

@@ -93,6 +93,8 @@ def _governed_by(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
     """``ent`` follows trigger ``t`` directly, or after only a count (``مقتل ثمانية من X``)."""
     if not t.end <= ent.start:
         return False
+    if not is_verb(t) and "ال" in t.prefix:
+        return False  # بالصواريخ مواقع لقوات X: a noun with the article governs no genitive
     gap = ctx.distance(t.end, ent.start)
     if gap <= 1:
         return True
@@ -146,7 +148,8 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     if not actors:
         return Roles()
     casualty_words = ctx.cues_of(*CASUALTY_CUES)
-    reports_casualties = any(_overlap(c.start, c.end, t.start, t.end) for c in casualty_words for t in triggers)
+    reports_casualties = any(t.trigger.mode == "kill" for t in triggers) or any(
+        _overlap(c.start, c.end, t.start, t.end) for c in casualty_words for t in triggers)
     patient_nouns = {(c.start, c.end) for c in ctx.cues_of("patient_noun")}
 
     agents: list[tuple[int, int, Entity]] = []   # (priority, distance, entity); lower is better
@@ -154,6 +157,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     for ent in actors:
         dist = min(abs(ctx.token_index(ent.start) - ctx.token_index(t.start)) for t in triggers)
         victim_like = ent.sector in VICTIM_SECTORS or _number_before(ctx, ent)
+        if plover == "PROTEST" and ent.sector in PROTESTER_SECTORS and ent.attrs.get("kind") == "generic":
+            agents.append((-1, dist, ent))  # the protesters lead a protest, wherever they stand
+            continue
         if _overlaps_hits(ent, triggers):
             # the trigger names the participants itself: متظاهرين، قتلى مدنيين
             (patients if victim_like and reports_casualties else agents).append((2, dist, ent))
@@ -173,9 +179,6 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             continue
         if _undergoes(ctx, ent):
             patients.append((0, dist, ent))
-            continue
-        if plover == "PROTEST" and ent.sector in PROTESTER_SECTORS and ent.attrs.get("kind") == "generic":
-            agents.append((0, dist, ent))  # the protesters lead a protest, wherever they stand
             continue
         referred = _object_pronoun_refers(ctx, triggers, ent)
         if referred is not None:
