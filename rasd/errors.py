@@ -1,7 +1,7 @@
 """One catalogue of the errors rasd raises, each with a stable code."""
 from __future__ import annotations
 
-__all__ = ["RasdError", "InputError", "StoreError", "DataFileError"]
+__all__ = ["RasdError", "InputError", "StoreError", "DataFileError", "ExtractionError"]
 
 
 class RasdError(Exception):
@@ -30,5 +30,11 @@ class DataFileError(RasdError):
 
 
 class StoreError(RasdError):
-    """The event store failed (E301 connection, E302 disk full/permission, E303 integrity)."""
+    """The event store failed (E300 other database error, E301 connection, E302 disk full/permission,
+    E303 integrity, E304 export: Parquet needs pyarrow and a file)."""
     code = "E300"
+
+
+class ExtractionError(RasdError):
+    """A pipeline stage raised on one document (E900); batch runs log it and go on."""
+    code = "E900"

@@ -22,7 +22,7 @@ import logging
 
 from sqlalchemy import (
     BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-    String, Table, Text, inspect, text,
+    String, Table, Text, func, inspect, text,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -32,7 +32,7 @@ __all__ = ["metadata", "documents", "document_bands", "document_raw", "event_rep
 log = logging.getLogger(__name__)
 
 # The alembic revision the code expects; a test checks it equals the migrations' head.
-HEAD = "0001"
+HEAD = "0002"
 
 metadata = MetaData()
 
@@ -124,6 +124,14 @@ event_clusters = Table(
     Index("ix_event_clusters_date", "date"),
     Index("ix_event_clusters_country", "country"),
 )
+
+# The listing indexes of migration 0002 (flagged/type/country, then the event's day).
+_EVENT_DAY = func.coalesce(event_clusters.c.date, event_clusters.c.published_min)
+Index("ix_event_clusters_flagged_day", event_clusters.c.flagged, _EVENT_DAY, event_clusters.c.id)
+Index("ix_event_clusters_type_country_day", event_clusters.c.plover_type, event_clusters.c.country,
+      event_clusters.c.flagged, _EVENT_DAY)
+Index("ix_event_clusters_country_day", event_clusters.c.country, event_clusters.c.flagged, _EVENT_DAY)
+Index("ix_event_clusters_type_day", event_clusters.c.plover_type, event_clusters.c.flagged, _EVENT_DAY)
 
 event_reports = Table(
     "event_reports", metadata,
