@@ -97,7 +97,9 @@ class EventExtractor:
 
     # -- 1 and 2: triggers into groups -------------------------------------------------
     def _groups(self, ctx: SentenceContext, sport_doc: bool) -> list[tuple[list[Hit], tuple[int, int]]]:
-        names = [e for e in ctx.entities if e.type in ("ORG", "LOC", "PERSON")]
+        # a trigger inside a name (جيش الفتح) is no trigger; inside a common noun phrase
+        # (المتظاهرين الإيرانيين) it still is
+        names = [e for e in ctx.entities if e.type in ("ORG", "LOC", "PERSON") and e.attrs.get("kind") != "generic"]
         sport_here = bool(ctx.cues_of("not_event"))
         kept = []
         for hit in ctx.triggers:

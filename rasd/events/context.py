@@ -86,7 +86,7 @@ def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext
     masks = [(c.start, c.end) for c in cues if c.cue.cue == "mask"]
     if masks:
         cues = [c for c in cues if c.cue.cue != "mask"
-                and not any(s <= c.start and c.end <= e and (e - s) > (c.end - c.start) for s, e in masks)]
+                and not any(s <= c.start and c.end <= e for s, e in masks)]
     cues.sort(key=lambda h: h.start)
     triggers.sort(key=lambda h: h.start)
     token_starts = [t.start for t in doc.tokens]

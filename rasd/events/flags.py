@@ -39,7 +39,7 @@ def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
             flags.negated = True
         elif kind == "condition" and before and in_clause:
             flags.hypothetical = True
-        elif kind == "future" and in_clause and (before or cue.cue.scope != "before"):
+        elif kind == "future" and in_clause and before:
             flags.hypothetical = True
         elif kind == "recall" and (in_clause or cue.cue.scope == "sentence"):
             if cue.cue.scope == "after" and cue.start < main.end:

@@ -81,8 +81,9 @@ def load_lexicon(extra_triggers: tuple[Path, ...] = (), extra_cues: tuple[Path, 
             for variant in row["pattern"].split("|"):
                 if variant.strip():
                     try:
+                        # imperfect prefixes only on real verbs: a particle (نوى in نينوى) must stand alone
                         cues.add(variant, Cue(variant.strip(), row["cue"], row.cells.get("scope") or "sentence"),
-                                 verb=True)
+                                 verb=len(variant.strip().strip("*")) >= 3)
                     except ValueError as exc:
                         raise DataFileError(str(exc), where=f"{row.where}:pattern") from None
     return EventLexicon(triggers, cues)
