@@ -10,6 +10,8 @@ from typing import Any, Optional
 
 import typer
 
+from rasd.ingest.readers import InputFormat
+
 __all__ = ["register"]
 
 DB_HELP = "Database: a SQLite path or postgresql://…; default $RASD_DB or the per-user rasd.sqlite."
@@ -18,15 +20,6 @@ DB_HELP = "Database: a SQLite path or postgresql://…; default $RASD_DB or the 
 class Engine(str, Enum):
     local = "local"
     dask = "dask"
-
-
-class InputFormat(str, Enum):
-    txt = "txt"
-    html = "html"
-    jsonl = "jsonl"
-    rss = "rss"
-    warc = "warc"
-    telegram = "telegram"
 
 
 class EventsFormat(str, Enum):
