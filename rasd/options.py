@@ -1,7 +1,7 @@
 """Every tunable default of the pipeline, declared once."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 

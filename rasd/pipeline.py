@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from rasd.doc import Document
 from rasd.options import DEFAULT_OPTIONS, Options

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from rasd.dates.mentions import DateExpr, DateMention, find_dates, load_dates
+from rasd.dates.mentions import DateExpr, find_dates
 from rasd.dates.resolve import resolve
 from rasd.doc import DateRef, Document, Entity
 from rasd.datafiles import alternation, read_tsv, variants

@@ -20,12 +20,15 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from rasd.actors import actor_ref
+from rasd.dates import event_date
 from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Place
 from rasd.events.context import Hit, SentenceContext, build_contexts
 from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
 from rasd.events.lexicon import load_lexicon
-from rasd.events.roles import assign_roles, is_verb
+from rasd.events.roles import VICTIM_SECTORS, assign_roles, is_verb
+from rasd.geo import event_location
 from rasd.options import Options
 
 __all__ = ["EventExtractor"]
@@ -229,7 +232,6 @@ class EventExtractor:
 
 def _doers(ctx: SentenceContext, clause: tuple[int, int]) -> list[Entity]:
     """Actors of a clause that could be doers: any but civilians and other usual victims."""
-    from rasd.events.roles import VICTIM_SECTORS
     return [a for a in ctx.actors(*clause) if a.sector not in VICTIM_SECTORS]
 
 
@@ -319,12 +321,7 @@ def _actor(ent: Entity | None, country: str | None, speaker: Entity | None = Non
     """
     if ent is None:
         return None
-    try:
-        from rasd.actors import actor_ref
-        ref = actor_ref(ent)
-    except ImportError:
-        ref = ActorRef(name=ent.canonical or ent.text, mention=ent.text, id=ent.id,
-                       country=ent.country, sector=ent.sector, span=(ent.start, ent.end))
+    ref = actor_ref(ent)
     generic = ent.attrs.get("kind") in (None, "generic")
     if (ref.country is None and generic and speaker is not None and speaker.country
             and ent.text.endswith(POSSESSIVES)):
@@ -359,22 +356,11 @@ def _refine_assault(acled_type: str | None, acled_sub: str | None, actor1: Actor
 
 
 def _location(ctx: SentenceContext, main: Hit) -> Place | None:
-    try:
-        from rasd.geo import event_location
-    except ImportError:
-        event_location = None
-    if event_location is not None:
-        return event_location(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
-    places = [e.attrs.get("place") for e in ctx.entities if e.type == "LOC" and e.attrs.get("place")]
-    return places[0] if places else None
+    return event_location(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
 
 
 def _date(ctx: SentenceContext, main: Hit) -> DateRef | None:
-    try:
-        from rasd.dates import event_date
-        found = event_date(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
-    except ImportError:
-        found = None
+    found = event_date(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
     if found is not None:
         return found
     published: date | None = ctx.doc.published
