@@ -106,17 +106,12 @@ def _obfuscation_drops(text: str, cmap: CharMap) -> set[int]:
     """
     drops: set[int] = set()
     n = len(text)
-    i = 0
     tatweel = "\u0640"
     skip = cmap.drop
-    while i < n:
-        ch = text[i]
-        if ch not in cmap.separators and ch != " ":
-            i += 1
-            continue
-        j = i
-        while j < n and (text[j] in cmap.separators or text[j] == " "):
-            j += 1
+    # only runs with a separator, or spaces touching a mark, can split a word: plain spaces
+    # between words (almost all runs) are never looked at
+    for m in _separator_runs().finditer(text):
+        i, j = m.span()
         run = text[i:j]
         # letters on both sides, looking through marks
         left = i - 1
@@ -130,12 +125,10 @@ def _obfuscation_drops(text: str, cmap: CharMap) -> set[int]:
             right_tatweel |= text[right] == tatweel
             right += 1
         if left < 0 or right >= n or not _is_letter(text[left]) or not _is_letter(text[right]):
-            i = j
             continue
         has_space = " " in run
         has_sep = any(c in cmap.separators for c in run)
         if len(run) > 3 or (has_space and has_sep and not (left_tatweel or right_tatweel)):
-            i = j
             continue
         left_frag = _fragment(text, left, -1, skip)
         right_frag = _fragment(text, right, 1, skip)
@@ -154,8 +147,15 @@ def _obfuscation_drops(text: str, cmap: CharMap) -> set[int]:
                 join = True
         if join:
             drops.update(range(i, j))
-        i = j
     return drops
+
+
+@lru_cache(maxsize=None)
+def _separator_runs() -> re.Pattern:
+    cmap = load_charmap()
+    seps = "".join(re.escape(c) for c in sorted(cmap.separators))
+    marks = "".join(re.escape(c) for c in sorted(cmap.drop))
+    return re.compile(f"[{seps} ]*[{seps}][{seps} ]*|(?<=[{marks}]) +| +(?=[{marks}])")
 
 
 def _fragment(text: str, pos: int, step: int, skip: frozenset[str]) -> str:
