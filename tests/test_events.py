@@ -254,3 +254,12 @@ def test_force_against_protesters_is_the_protest_not_a_second_event():
     ev = events[0]
     assert ev.acled_sub_event_type == "Excessive force against protesters"
     assert ev.actor1.sector == "CVL" and ev.actor2.sector == "COP" and ev.fatalities == 3
+
+
+def test_each_number_counts_for_its_nearest_casualty_word():
+    ev = real(Pipeline().run("قتل شرطيان وأصيب ثلاثة آخرون بجروح، مساء الخميس، إثر انفجار عبوة ناسفة "
+                             "استهدفت دورية للشرطة في بغداد.", published="2019-05-20"))
+    assert len(ev) == 1  # the deaths and their cause are one happening
+    assert ev[0].acled_sub_event_type == "Remote explosive/landmine/IED"
+    assert ev[0].fatalities is None and ev[0].injuries == 3
+    assert ev[0].actor2.sector == "COP"

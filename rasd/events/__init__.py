@@ -285,8 +285,9 @@ def _talked_about(event: Event, main: Hit, earlier: list[Event]) -> bool:
 
 
 def _consequence(ctx: SentenceContext, clause: tuple[int, int]) -> bool:
-    """``…، ما أسفر عن مقتل …``: the clause reports the outcome of what came before."""
-    return any(clause[0] <= c.start < clause[0] + 24 for c in ctx.cues_of("consequence"))
+    """``…، ما أسفر عن مقتل …`` / ``…، إثر انفجار عبوة``: the clause reports the outcome, or
+    the cause, of what came before."""
+    return any(clause[0] <= c.start < clause[0] + 24 for c in ctx.cues_of("consequence", "cause"))
 
 
 def _casualty_only(ctx: SentenceContext, hit: Hit) -> bool:
@@ -348,7 +349,8 @@ def _refine_assault(acled_type: str | None, acled_sub: str | None, actor1: Actor
     if acled_sub in ("Government regains territory", "Non-state actor overtakes territory") and actor1:
         return "Battles", "Government regains territory" if state_doer else "Non-state actor overtakes territory"
     if acled_type is None or acled_sub in (None, "Attack", "Armed clash"):
-        if actor2 is not None and actor2.sector in ARMED_SECTORS and (actor1 is None or actor1.sector in ARMED_SECTORS):
+        if actor2 is not None and actor2.sector in ARMED_SECTORS and actor1 is not None \
+                and actor1.sector in ARMED_SECTORS:
             return "Battles", "Armed clash"
         if actor2 is not None and actor2.sector == "CVL":
             return "Violence against civilians", acled_sub if acled_sub not in (None, "Armed clash") else "Attack"

@@ -57,31 +57,42 @@ def attribution(ctx: SentenceContext) -> tuple[str, tuple[int, int]] | None:
 
 
 def casualties(ctx: SentenceContext, spans: list[tuple[int, int]]) -> tuple[int | None, int | None]:
-    """Fatalities and injuries stated next to casualty words inside ``spans``."""
+    """Fatalities and injuries stated next to casualty words inside ``spans``.
+
+    Each number goes to the casualty word nearest to it: in ``قتل شرطيان وأصيب ثلاثة``
+    the three are wounded, not killed.
+    """
     numbers = [e for e in ctx.entities if e.type == "NUM" and isinstance(e.attrs.get("value"), int)]
+    cues = [c for c in ctx.cues_of("killed", "injured") if any(s <= c.start < e for s, e in spans)]
+    # every (distance, cue, number) pairing within reach, nearest first
+    pairs = []
+    for cue in ctx.cues_of("killed", "injured"):
+        for num in numbers:
+            d = _distance(ctx, cue, num)
+            if d is not None:
+                pairs.append((d, cue.start, cue, num))
+    pairs.sort(key=lambda p: (p[0], p[1]))
+    taken_numbers: set[int] = set()
     result: dict[str, int | None] = {"killed": None, "injured": None}
-    for kind in result:
-        for cue in ctx.cues_of(kind):
-            if not any(s <= cue.start < e for s, e in spans):
-                continue
-            value = _number_near(ctx, cue, numbers)
-            if value is not None:
-                result[kind] = max(result[kind] or 0, value)
+    for d, _, cue, num in pairs:
+        if id(num) in taken_numbers:
+            continue
+        taken_numbers.add(id(num))
+        if cue in cues:
+            kind = cue.cue.cue
+            result[kind] = max(result[kind] or 0, num.attrs["value"])
     return result["killed"], result["injured"]
 
 
-def _number_near(ctx: SentenceContext, cue: Hit, numbers: list[Entity]) -> int | None:
-    best = None
-    for num in numbers:
-        if num.start < cue.end and cue.start < num.end:
-            return num.attrs["value"]  # a dual or a number inside the casualty word itself
-        if num.start >= cue.end:
-            d = ctx.distance(cue.end, num.start)
-        elif num.end <= cue.start:
-            d = ctx.distance(num.end, cue.start) + 1  # "3 قتلى" is as good as "قتل 3", a bit less
-        else:
-            continue
-        reach = 1 if num.attrs.get("noun") else COUNT_REACH  # a dual counts its own noun: منزلين is not victims
-        if d <= reach and (best is None or d < best[0]):
-            best = (d, num.attrs["value"])
-    return best[1] if best else None
+def _distance(ctx: SentenceContext, cue: Hit, num: Entity) -> int | None:
+    """Tokens from a casualty word to a number it may count, or None when out of reach."""
+    if num.start < cue.end and cue.start < num.end:
+        return 0  # a dual or a number inside the casualty word itself
+    if num.start >= cue.end:
+        d = ctx.distance(cue.end, num.start)
+    elif num.end <= cue.start:
+        d = ctx.distance(num.end, cue.start) + 1  # "3 قتلى" is as good as "قتل 3", a bit less
+    else:
+        return None
+    reach = 1 if num.attrs.get("noun") else COUNT_REACH  # a dual counts its own noun: منزلين is not victims
+    return d if d <= reach else None
