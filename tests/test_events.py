@@ -5,7 +5,7 @@ Entities are given by a small stand-in stage so that these tests pin the event l
 """
 import pytest
 
-from rasd.doc import Document, Entity, Place
+from rasd.doc import Entity, Place
 from rasd.events import EventExtractor
 from rasd.options import Options
 from rasd.pipeline import Pipeline
