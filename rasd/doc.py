@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 __all__ = [
-    "Span", "Token", "Sentence", "Entity", "ActorRef", "Place", "DateRef",
+    "Span", "Token", "Sentence", "Entity", "ActorRef", "Place", "DateRef", "Mention",
     "Event", "Document", "content_id",
 ]
 
@@ -153,6 +153,18 @@ class DateRef:
 
 
 @dataclass(slots=True)
+class Mention:
+    """One place in the article that reports an incident (contract: ``evidence``)."""
+    span: tuple[int, int]
+    sentence: str
+    role: str  # headline | lead | detail | toll
+    trigger: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"span": list(self.span), "sentence": self.sentence, "role": self.role, "trigger": self.trigger}
+
+
+@dataclass(slots=True)
 class Event:
     id: str
     plover_type: str
@@ -177,6 +189,11 @@ class Event:
     hypothetical: bool = False
     historical: bool = False
     confidence: float = 0.5
+    # what the clause says of the event (rasd.events.status): reported | recalled; the others
+    # (reference, generic, accusation, …) are dropped unless Options.keep_flagged_events
+    status: str = "reported"
+    aggregate: bool = False  # a running total (منذ بداية العام …), never a single incident
+    evidence: list[Mention] = field(default_factory=list)  # every mention of the incident
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -202,6 +219,9 @@ class Event:
             "hypothetical": self.hypothetical,
             "historical": self.historical,
             "confidence": round(self.confidence, 3),
+            "status": self.status,
+            "aggregate": self.aggregate,
+            "evidence": [m.to_dict() for m in self.evidence],
         }
 
 

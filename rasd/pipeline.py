@@ -3,7 +3,7 @@
 Each stage is a callable ``stage(doc) -> doc`` with a ``name`` and declared
 ``requires``/``assigns`` (the Document fields it reads and writes). The default order:
 
-    text → entities → geo → actors → dates → events
+    text → entities → geo → actors → dates → events → incidents
 
 A stage can be swapped (``pipeline.replace("events", MyEvents())``), removed, or added.
 """
@@ -35,6 +35,7 @@ def default_stages(options: Options) -> list[Stage]:
     from rasd.dates import DateResolver
     from rasd.entities import EntityRecognizer
     from rasd.events import EventExtractor
+    from rasd.events.incidents import IncidentMerger
     from rasd.geo import PlaceResolver
     from rasd.text import TextAnalyzer
 
@@ -45,6 +46,7 @@ def default_stages(options: Options) -> list[Stage]:
         ActorResolver(options),
         DateResolver(options),
         EventExtractor(options),
+        IncidentMerger(options),
     ]
 
 

@@ -1,0 +1,196 @@
+"""Incidents: the mentions of one happening in an article become one event.
+
+A report names its incident several times: the headline, the lead, a detail sentence, a
+casualty update. The events stage codes each mention; this stage joins the mentions that
+can be one happening and keeps every one of them as ``evidence``. Two mentions are one
+incident when every rule of :data:`SAME_INCIDENT_RULES` allows it (same type and status,
+places, dates, actors and sub-events that do not contradict each other). The joined event
+takes the clearest mention's sentence and actors, the most specific place, the explicit
+date, and the final casualty count of the report.
+
+A figure the text gives as earlier (``حصيلة سابقة``) or a running total
+(``منذ بداية العام``) is never the count: the casualty step marks such mentions, and an
+aggregate event is never joined to a single incident.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from rasd.doc import ActorRef, Document, Event, Mention, Place
+from rasd.events.ontology import ontology
+from rasd.options import Options
+
+__all__ = ["IncidentMerger", "merge_incidents", "same_incident", "SAME_INCIDENT_RULES"]
+
+PLACE_RANK = {"point": 5, "town": 4, "district": 3, "governorate": 2, "country": 1, "unknown": 0}
+# sub-event labels a mention carries when it only tells that people died or were attacked
+GENERIC_SUB_EVENTS = {None, "Attack", "Other"}
+GENERIC_MODES = {None, "kill"}
+
+
+# ---------------------------------------------------------------- rules: may a and b be one?
+
+def same_type(a: Event, b: Event) -> bool:
+    return a.plover_type == b.plover_type
+
+
+def same_status(a: Event, b: Event) -> bool:
+    """A denied or planned attack is not the attack that happened; an aggregate is no incident."""
+    return (a.negated, a.hypothetical, a.historical) == (b.negated, b.hypothetical, b.historical) \
+        and not (a.aggregate or b.aggregate)
+
+
+def compatible_places(a: Event, b: Event) -> bool:
+    """Places that can be one: either unknown, the same, or one lying in the other's governorate."""
+    pa, pb = a.location, b.location
+    if pa is None or pb is None:
+        return True
+    if pa.country and pb.country and pa.country != pb.country:
+        return False
+    if _same_place(pa, pb):
+        return True
+    fine, coarse = (pa, pb) if PLACE_RANK.get(pa.precision, 0) >= PLACE_RANK.get(pb.precision, 0) else (pb, pa)
+    if PLACE_RANK.get(coarse.precision, 0) <= PLACE_RANK["country"]:
+        return True
+    if PLACE_RANK.get(coarse.precision, 0) <= PLACE_RANK["governorate"]:
+        return bool(fine.admin1) and fine.admin1 in (coarse.name, coarse.admin1)
+    return False  # two different towns
+
+
+def compatible_dates(a: Event, b: Event) -> bool:
+    """Two explicit days that differ are two happenings."""
+    da, db = a.date, b.date
+    if not (da and db and da.mention and db.mention and da.value and db.value):
+        return True
+    if "day" not in (da.precision, db.precision) or da.precision != db.precision:
+        return True
+    return da.value == db.value
+
+
+def compatible_actors(a: Event, b: Event) -> bool:
+    """Different doers are different acts, unless each names the other's side (a clash)."""
+    if a.actor1 is None or b.actor1 is None or _same_actor(a.actor1, b.actor1):
+        return _targets_agree(a, b)
+    return _same_actor(a.actor1, b.actor2) or _same_actor(b.actor1, a.actor2)
+
+
+def compatible_sub_events(a: Event, b: Event) -> bool:
+    """An air strike and a shelling are two events; a casualty report fits any of them."""
+    if a.acled_sub_event_type == b.acled_sub_event_type:
+        return True
+    return _generic(a) or _generic(b)
+
+
+SAME_INCIDENT_RULES: tuple[Callable[[Event, Event], bool], ...] = (
+    same_type, same_status, compatible_places, compatible_dates, compatible_actors, compatible_sub_events,
+)
+
+
+def same_incident(a: Event, b: Event) -> bool:
+    return all(rule(a, b) for rule in SAME_INCIDENT_RULES)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _same_place(a: Place, b: Place) -> bool:
+    if a.id and b.id:
+        return a.id == b.id
+    return (a.name or a.name_ar) == (b.name or b.name_ar)
+
+
+def _same_actor(a: ActorRef | None, b: ActorRef | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.id and b.id and a.id == b.id:
+        return True
+    return (a.country, a.sector) == (b.country, b.sector) and a.sector is not None
+
+
+def _targets_agree(a: Event, b: Event) -> bool:
+    if a.actor2 is None or b.actor2 is None or _same_actor(a.actor2, b.actor2):
+        return True
+    # a partner type names both sides in either order
+    return ontology().partner(a.plover_type) and _same_actor(a.actor2, b.actor1)
+
+
+def _generic(ev: Event) -> bool:
+    return ev.acled_sub_event_type in GENERIC_SUB_EVENTS or ev.plover_mode in GENERIC_MODES
+
+
+# ---------------------------------------------------------------- joining
+
+def _clarity(ev: Event) -> tuple:
+    """How clear a mention is: who, against whom, where, how many; the body over the headline."""
+    place = PLACE_RANK.get(ev.location.precision, 0) if ev.location else 0
+    return (2 * (ev.actor1 is not None) + (ev.actor2 is not None) + place / 2
+            + (ev.fatalities is not None) + 0.5 * (not _generic(ev)), ev.confidence)
+
+
+def _join(mentions: list[Event], roles: list[str]) -> Event:
+    main = max(mentions, key=_clarity)
+    others = [m for m in mentions if m is not main]
+    for field in ("actor1", "actor2", "date", "attribution", "attribution_span"):
+        if getattr(main, field) is None:
+            setattr(main, field, next((getattr(m, field) for m in others if getattr(m, field) is not None), None))
+    if main.actor1 is not None and main.actor2 is not None and _same_actor(main.actor1, main.actor2) \
+            and not ontology().partner(main.plover_type):
+        main.actor2 = None  # filled from a mention that had the sides the other way round
+    places = [m.location for m in mentions if m.location is not None]
+    if places:
+        main.location = max(places, key=lambda p: PLACE_RANK.get(p.precision, 0))
+    dated = [m.date for m in mentions if m.date is not None and m.date.mention]
+    if dated and not (main.date and main.date.mention):
+        main.date = min(dated, key=lambda d: ("day", "week", "month", "year").index(d.precision)
+                        if d.precision in ("day", "week", "month", "year") else 9)
+    # the report's final toll: the largest figure, which later updates give
+    tolls = [m.fatalities for m in mentions if m.fatalities is not None]
+    main.fatalities = max(tolls) if tolls else None
+    hurt = [m.injuries for m in mentions if m.injuries is not None]
+    main.injuries = max(hurt) if hurt else None
+    main.associated_actors = main.associated_actors or next(
+        (m.associated_actors for m in others if m.associated_actors), [])
+    main.confidence = max(m.confidence for m in mentions)
+    main.evidence = [Mention(m.span, m.sentence, role, m.trigger) for m, role in zip(mentions, roles)]
+    return main
+
+
+def _role(ev: Event, doc: Document, headline_end: int, lead: tuple[int, int] | None) -> str:
+    if ev.span[1] <= headline_end:
+        return "headline"
+    if lead is not None and ev.span[0] < lead[1] and lead[0] < ev.span[1]:
+        return "lead"
+    if ev.plover_mode == "kill":
+        return "toll"
+    return "detail"
+
+
+def merge_incidents(doc: Document) -> list[Event]:
+    """The document's events with the mentions of each incident joined, in text order."""
+    headline_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
+    body = [s for s in doc.sentences if s.start >= headline_end]
+    lead = (body[0].start, body[0].end) if body else None
+    incidents: list[list[Event]] = []
+    for ev in doc.events:
+        home = next((inc for inc in incidents if all(same_incident(m, ev) for m in inc)), None)
+        if home is None:
+            incidents.append([ev])
+        else:
+            home.append(ev)
+    joined = [_join(inc, [_role(m, doc, headline_end, lead) for m in inc]) for inc in incidents]
+    for n, ev in enumerate(joined, 1):
+        ev.id = f"e{n}"
+    return joined
+
+
+class IncidentMerger:
+    """Pipeline stage: one event per happening, every mention kept as evidence."""
+    name = "incidents"
+    requires = ("events", "sentences")
+    assigns = ("events",)
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+
+    def __call__(self, doc: Document) -> Document:
+        doc.events = merge_incidents(doc)
+        return doc

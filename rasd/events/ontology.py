@@ -1,0 +1,59 @@
+"""The event ontology: what each PLOVER type is and how it behaves.
+
+Read once from ``rasd/data/events/ontology.json`` (``types``): whether a type is violent,
+talks about other events (speech), takes a partner rather than a target, or is kinetic
+violence whose places and casualties define an incident. Code asks the ontology
+(``ontology().violent("PROTEST")``) instead of testing type names.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+__all__ = ["TypeInfo", "Ontology", "ontology"]
+
+
+@dataclass(frozen=True, slots=True)
+class TypeInfo:
+    name: str
+    violent: bool
+    speech: bool
+    partner: bool
+    kinetic: bool
+
+
+@dataclass(frozen=True)
+class Ontology:
+    types: dict[str, TypeInfo]
+    modes: dict[str, tuple[str, ...]]
+    acled: dict[str, tuple[str, ...]]
+
+    def info(self, plover: str) -> TypeInfo:
+        return self.types[plover]
+
+    def violent(self, plover: str) -> bool:
+        return plover in self.types and self.types[plover].violent
+
+    def speech(self, plover: str) -> bool:
+        return plover in self.types and self.types[plover].speech
+
+    def partner(self, plover: str) -> bool:
+        return plover in self.types and self.types[plover].partner
+
+    def kinetic(self, plover: str) -> bool:
+        return plover in self.types and self.types[plover].kinetic
+
+    def of_kind(self, kind: str) -> frozenset[str]:
+        """The types with one behaviour set (``"violent"``, ``"speech"``, …)."""
+        return frozenset(name for name, info in self.types.items() if getattr(info, kind))
+
+
+@lru_cache(maxsize=1)
+def ontology() -> Ontology:
+    data = json.loads(files("rasd.data").joinpath("events/ontology.json").read_text("utf-8"))
+    types = {name: TypeInfo(name, **{k: bool(v) for k, v in spec.items()})
+             for name, spec in data["types"].items()}
+    return Ontology(types, {k: tuple(v) for k, v in data["modes"].items()},
+                    {k: tuple(v) for k, v in data["acled"].items()})
