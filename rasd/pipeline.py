@@ -3,7 +3,7 @@
 Each stage is a callable ``stage(doc) -> doc`` with a ``name`` and declared
 ``requires``/``assigns`` (the Document fields it reads and writes). The default order:
 
-    text → entities → geo → actors → dates → events → incidents
+    text → entities → geo → actors → dates → events → status → incidents
 
 A stage can be swapped (``pipeline.replace("events", MyEvents())``), removed, or added.
 """
@@ -36,6 +36,7 @@ def default_stages(options: Options) -> list[Stage]:
     from rasd.entities import EntityRecognizer
     from rasd.events import EventExtractor
     from rasd.events.incidents import IncidentMerger
+    from rasd.events.status import EventStatus
     from rasd.geo import PlaceResolver
     from rasd.text import TextAnalyzer
 
@@ -46,6 +47,7 @@ def default_stages(options: Options) -> list[Stage]:
         ActorResolver(options),
         DateResolver(options),
         EventExtractor(options),
+        EventStatus(options),
         IncidentMerger(options),
     ]
 

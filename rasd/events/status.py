@@ -1,0 +1,295 @@
+"""Status before type: does the clause report that the event took place?
+
+Most violent words in news are not reports of a new event: a reference to an earlier
+attack, a generic statement, a metaphor, an accusation, a warning, a motive, a running
+total, a seized weapon, speculation. This stage gives each candidate event a ``status``
+and keeps only those that report a happening (``reported``; ``recalled`` ones carry
+``historical``).
+
+Two kinds of evidence decide, in this order:
+1. **rules** (:data:`STATUS_RULES`): small named functions over cue phrases of
+   ``rasd/data/events/status.tsv`` (users add their own with ``Options.status_files``);
+   each returns a status or ``None``;
+2. **a learned model** (:class:`StatusModel`, ``rasd/data/events/status_model.json``):
+   logistic regression over features of the candidate and its sentence, trained by
+   ``scripts/train_status.py`` on the project's labelled dev data. It is deterministic
+   and small; a user can retrain it or pass another through ``EventStatus(model=…)``.
+
+Only the types the ontology marks ``violent`` are screened: verbal events are reported
+by the very words that name them.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Callable
+
+from rasd.datafiles import read_tsv
+from rasd.doc import Document, Event, Token
+from rasd.events.ontology import ontology
+from rasd.options import Options
+from rasd.text.matcher import PhraseMatcher
+
+__all__ = ["StatusCue", "StatusModel", "EventStatus", "candidate_features", "STATUS_RULES",
+           "load_status_cues", "load_status_model", "KEPT_STATUSES"]
+
+KEPT_STATUSES = ("reported", "recalled")
+WINDOW = 4            # tokens each side of the trigger that describe it
+CUE_REACH = 6         # tokens from a `before` cue to the trigger it governs
+QUOTES = ("«", "“", '"')
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCue:
+    pattern: str
+    status: str     # the status a candidate takes when the cue governs it
+    scope: str      # before | after | sentence
+
+
+@dataclass(frozen=True)
+class StatusLexicon:
+    matcher: PhraseMatcher[StatusCue]
+
+
+def _status_sources(extra: tuple[Path, ...]) -> list[str | Path]:
+    return ["events/status.tsv"] + [Path(p) for p in extra]
+
+
+@lru_cache(maxsize=8)
+def load_status_cues(extra: tuple[Path, ...] = ()) -> StatusLexicon:
+    matcher: PhraseMatcher[StatusCue] = PhraseMatcher()
+    for source in _status_sources(extra):
+        for row in read_tsv(source, ("pattern", "status", "scope")):
+            for variant in row["pattern"].split("|"):
+                if variant.strip():
+                    matcher.add(variant, StatusCue(variant.strip(), row["status"], row["scope"]),
+                                verb=len(variant.strip()) >= 3)
+    return StatusLexicon(matcher)
+
+
+# ---------------------------------------------------------------- the candidate's surroundings
+
+@dataclass
+class Candidate:
+    """What the status rules and the model look at for one event."""
+    doc: Document
+    event: Event
+    tokens: list[Token]                     # the sentence's tokens
+    trigger_index: int                      # index in ``tokens`` of the trigger's first token
+    cues: list[tuple[int, StatusCue]] = field(default_factory=list)  # (token index, cue)
+
+    def cue_before(self, status: str, reach: int = CUE_REACH) -> bool:
+        return any(c.status == status and c.scope in ("before", "sentence")
+                   and (c.scope == "sentence" or 0 <= self.trigger_index - i <= reach)
+                   for i, c in self.cues)
+
+    def cue_after(self, status: str, reach: int = CUE_REACH) -> bool:
+        return any(c.status == status and c.scope in ("after", "sentence")
+                   and (c.scope == "sentence" or 0 < i - self.trigger_index <= reach)
+                   for i, c in self.cues)
+
+
+def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, StatusCue]],
+               token_starts: list[int]) -> Candidate:
+    lo = bisect.bisect_left(token_starts, event.span[0])
+    hi = bisect.bisect_left(token_starts, event.span[1])
+    tokens = doc.tokens[lo:hi]
+    trig = max(bisect.bisect_right(token_starts, event.trigger_span[0]) - 1 - lo, 0)
+    cues = [(bisect.bisect_right(token_starts, s) - 1 - lo, cue) for s, e, cue in cue_hits
+            if event.span[0] <= s and e <= event.span[1]
+            and not (s < event.trigger_span[1] and event.trigger_span[0] < e)]
+    return Candidate(doc, event, tokens, trig, cues)
+
+
+# ---------------------------------------------------------------- rules
+
+def aggregate_total(c: Candidate) -> str | None:
+    """``منذ بداية العام … قتيلاً``: a running total, not one incident."""
+    return "aggregate" if c.cue_before("aggregate", reach=12) or c.cue_after("aggregate", reach=8) else None
+
+
+def accusation(c: Candidate) -> str | None:
+    """``اتهمت المنظمة الأجهزة الأمنية بتعذيب المعتقلين``: a charge (ACCUSE), not the act."""
+    return "accusation" if c.cue_before("accusation", reach=8) else None
+
+
+def warning_or_threat(c: Candidate) -> str | None:
+    """``حذّر من هجمات محتملة``: a warning of an act that has not happened."""
+    return "warning" if c.cue_before("warning") or c.cue_after("warning", reach=2) else None
+
+
+def motive(c: Candidate) -> str | None:
+    """``انتقاماً لمقتل …``: the cause of another act, reported before."""
+    return "motive" if c.cue_before("motive", reach=2) else None
+
+
+def generic_statement(c: Candidate) -> str | None:
+    """``عند وقوع الانفجارات``, ``من حين لآخر``: violence in general, no happening."""
+    return "generic" if c.cue_before("generic", reach=3) or c.cue_after("generic", reach=3) else None
+
+
+def reference(c: Candidate) -> str | None:
+    """``منذ تفجيرات العام الماضي``, ``على خلفية اغتيال``: an earlier event named as a landmark."""
+    return "reference" if c.cue_before("reference", reach=2) else None
+
+
+def metaphor(c: Candidate) -> str | None:
+    """``اغتيال الحقيقة``, ``قصف إعلامي``: violence words used of ideas."""
+    return "metaphor" if c.cue_after("metaphor", reach=1) or c.cue_before("metaphor", reach=1) else None
+
+
+def seized_weapon(c: Candidate) -> str | None:
+    """``ضبط حزام ناسف``: a weapon found is no attack."""
+    return "seized" if c.cue_before("seized", reach=3) else None
+
+
+def speculation(c: Candidate) -> str | None:
+    """``يُرجَّح أن``, ``ربما``: a guess about what may happen or have happened."""
+    return "speculation" if c.cue_before("speculation", reach=8) else None
+
+
+STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
+    aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
+    metaphor, seized_weapon, speculation,
+)
+
+
+# ---------------------------------------------------------------- the learned model
+
+_DIGITS = re.compile(r"\d")
+
+
+def candidate_features(c: Candidate) -> list[str]:
+    """Sparse binary features of a candidate: its trigger, the words around it, its fields."""
+    ev = c.event
+    t = ev.plover_type
+    toks = c.tokens
+    i = c.trigger_index
+    trig = toks[i] if 0 <= i < len(toks) else None
+    feats = [f"type={t}", f"mode={t}:{ev.plover_mode}", f"sub={ev.acled_sub_event_type}"]
+    if trig is not None:
+        feats += [f"trig={t}:{trig.stem}", f"prefix={trig.prefix}", f"suffix={bool(trig.suffix)}"]
+    for k in range(max(0, i - WINDOW), min(len(toks), i + WINDOW + 1)):
+        if k == i:
+            continue
+        word = _DIGITS.sub("0", toks[k].stem)
+        side = "L" if k < i else "R"
+        feats.append(f"w{side}={word}")
+        if abs(k - i) == 1:
+            feats.append(f"w{side}1={word}")
+    feats += [f"s={_DIGITS.sub('0', tok.stem)}" for tok in toks]
+    feats += [f"cue={cue.status}" for _, cue in c.cues]
+    feats += [
+        f"actor1={ev.actor1 is not None}", f"actor2={ev.actor2 is not None}",
+        f"a1sector={ev.actor1.sector if ev.actor1 else None}",
+        f"place={ev.location.precision if ev.location else None}",
+        f"deaths={ev.fatalities is not None}", f"hurt={ev.injuries is not None}",
+        f"dated={bool(ev.date and ev.date.mention)}", f"attrib={ev.attribution is not None}",
+        f"position={min(i * 4 // max(len(toks), 1), 3)}", f"length={min(len(toks) // 10, 5)}",
+        f"quoted={any(q in ev.sentence for q in QUOTES)}",
+    ]
+    return feats
+
+
+@dataclass(frozen=True)
+class StatusModel:
+    """Logistic regression: P(reported) = σ(bias + Σ weights[f]); kept when ≥ threshold."""
+    weights: dict[str, float]
+    bias: float
+    thresholds: dict[str, float]
+    version: str = "0"
+
+    def probability(self, features: list[str]) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in set(features))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+    def reported(self, plover: str, features: list[str]) -> bool:
+        return self.probability(features) >= self.thresholds.get(plover, self.thresholds.get("*", 0.5))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "StatusModel":
+        return cls(dict(data["weights"]), float(data["bias"]), dict(data["thresholds"]), str(data.get("version", "0")))
+
+    def to_dict(self) -> dict:
+        return {"version": self.version, "bias": self.bias, "thresholds": self.thresholds,
+                "weights": self.weights}
+
+
+@lru_cache(maxsize=4)
+def load_status_model(path: Path | None = None) -> StatusModel | None:
+    """The bundled model, or the user's (``Options.status_model``); None when there is none."""
+    if path is not None:
+        return StatusModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    bundled = files("rasd.data").joinpath("events/status_model.json")
+    if not bundled.is_file():
+        return None
+    return StatusModel.from_dict(json.loads(bundled.read_text(encoding="utf-8")))
+
+
+# ---------------------------------------------------------------- the stage
+
+def rule_status(c: Candidate) -> str | None:
+    for rule in STATUS_RULES:
+        found = rule(c)
+        if found is not None:
+            return found
+    return None
+
+
+class EventStatus:
+    """Pipeline stage: sets ``event.status`` and keeps the events that report a happening.
+
+    Args:
+        options: ``status_files`` add cue rows; ``keep_unreported_events`` keeps every
+            candidate with its status (for error analysis).
+        model: a :class:`StatusModel` to use instead of the bundled one (``False``: rules only).
+    """
+    name = "status"
+    requires = ("events", "tokens")
+    assigns = ("events",)
+
+    def __init__(self, options: Options, model: StatusModel | None | bool = None) -> None:
+        self.options = options
+        self.cues = load_status_cues(tuple(map(Path, getattr(options, "status_files", ()))))
+        if model is None:
+            model = load_status_model(getattr(options, "status_model", None))
+        self.model: StatusModel | None = model or None
+        self.screened = ontology().of_kind("violent")
+
+    def candidates(self, doc: Document) -> list[Candidate]:
+        norm = doc.normalized
+        hits = []
+        for m in self.cues.matcher.iter_all(norm.text):
+            start, end = norm.original_span(m.nstart, m.nend)
+            hits.append((start, end, m.payload))
+        token_starts = [t.start for t in doc.tokens]
+        return [_candidate(doc, ev, hits, token_starts) for ev in doc.events]
+
+    def status_of(self, c: Candidate) -> str:
+        ev = c.event
+        if ev.plover_type not in self.screened:
+            return "recalled" if ev.historical else "reported"
+        found = rule_status(c)
+        if found is not None:
+            return found
+        if self.model is not None and not self.model.reported(ev.plover_type, candidate_features(c)):
+            return "mention"
+        return "recalled" if ev.historical else "reported"
+
+    def __call__(self, doc: Document) -> Document:
+        keep_all = getattr(self.options, "keep_unreported_events", False)
+        kept = []
+        for c in self.candidates(doc):
+            c.event.status = self.status_of(c)
+            if c.event.status == "aggregate":
+                c.event.aggregate = True
+            if keep_all or c.event.status in KEPT_STATUSES:
+                kept.append(c.event)
+        doc.events = kept
+        return doc
