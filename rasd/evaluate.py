@@ -46,7 +46,7 @@ __all__ = [
     "GsrReport", "DetectionReport", "ArticleResult", "ArticlesReport", "ErrorCase",
     "GOLD_KINDS", "DETECTION_LABELS", "gold_kind",
     "load_gsr", "load_detection", "load_predictions", "load_article_gold", "find_article_golds",
-    "load_documents", "article_document", "article_predictions",
+    "load_documents", "DocumentSet", "article_document", "article_predictions",
     "predict_gsr", "predict_article", "predict_document",
     "score_gsr", "score_detection", "fires", "candidates", "rank_candidates", "score_article", "score_articles", "classify_errors",
     "is_real", "is_asserted", "event_sentences", "place_keys", "location_match",
@@ -365,27 +365,41 @@ def is_article_gold(path: str | Path) -> bool:
     return path.is_dir() or path.name.endswith(".gold.json")
 
 
-def load_documents(path: str | Path, options: Any = None) -> dict[str, Any]:
+class DocumentSet(dict):
+    """Documents by id (a dict), with where they were read from and the records that could
+    not be read (reported only when an article that is needed is missing)."""
+
+    def __init__(self, path: Path, documents: Mapping[str, Any], failures: Sequence[InputError] = ()) -> None:
+        super().__init__(documents)
+        self.path = path
+        self.failures = list(failures)
+
+
+def load_documents(path: str | Path, wanted: Iterable[str] | None = None, options: Any = None) -> DocumentSet:
     """Articles by id from a JSON lines file (``{"id", "text", "date", …}`` per line, as
     ``tools/corpus.py --gold DIR`` writes), read as ``rasd extract FILE.jsonl`` reads them.
 
+    Args:
+        wanted: keep only these ids (the file may be a whole corpus); all when None.
+
     Raises:
-        InputError: the file is missing, or a record is bad or has no ``id`` (file:line).
+        InputError: the file is missing or not JSON lines. A bad record does not stop the
+            reading: it is kept in ``failures`` and named if the article it holds is needed.
     """
     from rasd.ingest import read_path
 
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", where=str(path), code="E107")
-    for n, rec in _read_jsonl(path):  # an article without an id could never be found
-        if rec.get("id") in (None, ""):
-            raise InputError("a document needs an 'id'", where=f"{path}:{n}:id", code="E105")
+    keep = None if wanted is None else set(wanted)
     out: dict[str, Any] = {}
+    failures: list[InputError] = []
     for item in read_path(path, input_format="jsonl", options=options):
         if item.error is not None:
-            raise item.error
-        out[item.document.id] = item.document
-    return out
+            failures.append(item.error)
+        elif keep is None or item.document.id in keep:
+            out[item.document.id] = item.document
+    return DocumentSet(path, out, failures)
 
 
 def article_document(gold: Mapping[str, Any], gold_path: str | Path,
@@ -411,7 +425,10 @@ def article_document(gold: Mapping[str, Any], gold_path: str | Path,
         doc_path = gold_path.resolve().parent.parent / doc_path
     if not doc_path.is_file():
         if documents is not None:
-            raise InputError(f"the article {ref!r} is neither among the documents given nor a file",
+            failures = getattr(documents, "failures", [])
+            source = getattr(documents, "path", "the documents given")
+            why = f" ({len(failures)} records could not be read, first: {failures[0]})" if failures else ""
+            raise InputError(f"the article {ref!r} is neither in {source}{why} nor a file",
                              where=f"{gold_path}:document", code="E107")
         raise InputError(f"the article {ref!r} is not a file; if it is a corpus id, pass the articles "
                          "with --documents FILE.jsonl (tools/corpus.py --gold DIR writes them)",

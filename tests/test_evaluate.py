@@ -376,15 +376,21 @@ def test_corpus_id_articles_come_from_documents(tmp_path):
         {"id": "snn-other-1", "date": "2015-07-01", "text": MEETING},
         {"id": "snn-test-7", "date": "2015-07-20", "text": "\n".join([HEADLINE, RAID + ".", DETAIL + "."])}])
     documents = ev.load_documents(docs)
+    assert sorted(documents) == ["snn-other-1", "snn-test-7"]
     doc = ev.article_document(gold, path, documents)
     assert doc.id == "snn-test-7" and str(doc.published) == "2015-07-20" and RAID in doc.text
+    assert list(ev.load_documents(docs, wanted=["snn-test-7"])) == ["snn-test-7"]
     with pytest.raises(InputError) as err:
         ev.article_document(dict(gold, document="snn-test-8"), path, documents)
-    assert "neither among the documents" in str(err.value)
-    nameless = _write_jsonl(tmp_path / "nameless.jsonl", [{"text": RAID}])
+    assert f"neither in {docs}" in str(err.value)
+    # a bad record does not stop the reading, and is named when an article is missing
+    broken = _write_jsonl(tmp_path / "broken.jsonl", [{"id": "snn-test-8", "date": "yesterday", "text": RAID},
+                                                       {"id": "snn-test-7", "text": RAID}])
+    documents = ev.load_documents(broken)
+    assert list(documents) == ["snn-test-7"] and ev.article_document(gold, path, documents).text == RAID
     with pytest.raises(InputError) as err:
-        ev.load_documents(nameless)
-    assert err.value.where == f"{nameless}:1:id"
+        ev.article_document(dict(gold, document="snn-test-8"), path, documents)
+    assert f"{broken}:1:date" in str(err.value)
 
 
 def test_saved_article_predictions_are_found_by_id(tmp_path):

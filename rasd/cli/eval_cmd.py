@@ -121,7 +121,10 @@ def _articles(gold_path: Path, pred_path: Optional[Path], documents_path: Option
         preds = ev.article_predictions(pred_path, golds)
     else:
         pipeline = default_pipeline()
-        documents = ev.load_documents(documents_path, pipeline.options) if documents_path else None
+        documents = None
+        if documents_path:
+            wanted = [str(gold["document"]) for _, gold in golds]
+            documents = ev.load_documents(documents_path, wanted, pipeline.options)
         preds = [ev.predict_document(ev.article_document(gold, path, documents, pipeline.options), pipeline)
                  for path, gold in golds]
     report = ev.score_articles([(path.name, p, gold) for (path, gold), p in zip(golds, preds)])
