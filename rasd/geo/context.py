@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rasd.doc import Document, Entity, Place
 
-__all__ = ["DocumentPlaces", "find_dateline", "main_country", "DATELINE_HEAD_CHARS"]
+__all__ = ["DocumentPlaces", "find_dateline", "stands_as_dateline", "main_country", "DATELINE_HEAD_CHARS"]
 
 DATELINE_HEAD_CHARS = 80  # a dateline stands within the first characters of the article
 DATELINE_MAX_WORDS_BEFORE = 4  # the outlet's name before it (عين اليوم –)
@@ -74,14 +74,28 @@ def _place(ent: Entity) -> Place | None:
     return place if isinstance(place, Place) else None
 
 
-def find_dateline(doc: Document) -> Place | None:
-    """The place of the article's dateline, or None.
+def stands_as_dateline(text: str, start: int, end: int, head: int = 0) -> bool:
+    """Does ``text[start:end]`` stand alone at the head of the article like a dateline?
 
-    A dateline is a resolved LOC entity within the first ``DATELINE_HEAD_CHARS``
-    characters (after the title when the text repeats it) that stands alone between the
-    start of the text (or a dash after the outlet's name) and a dash, a colon or the end
-    of the line (a source in parentheses may follow it).
+    Within ``DATELINE_HEAD_CHARS`` of the start of the text (``head``: after the title),
+    between the start (or a dash after at most ``DATELINE_MAX_WORDS_BEFORE`` words: the
+    outlet's name) and a dash or a colon (a source in parentheses may come between); after
+    the outlet's name the end of the line will do.
     """
+    lead_space = len(text[head:]) - len(text[head:].lstrip())
+    if start < head or start >= head + lead_space + DATELINE_HEAD_CHARS:
+        return False
+    before = text[head:start]
+    if _SENTENCE_END.search(before.strip()) or not _BEFORE.search(before):
+        return False
+    lead = before.strip().rstrip(_SEPARATOR).strip()
+    if len(lead.split()) > DATELINE_MAX_WORDS_BEFORE:
+        return False
+    return bool((_AFTER if lead else _AFTER_SEPARATOR).match(text, end))
+
+
+def find_dateline(doc: Document) -> Place | None:
+    """The place of the article's dateline (:func:`stands_as_dateline`), or None."""
     text = doc.text
     head = len(doc.title) if doc.title and text.startswith(doc.title) else 0
     limit = head + len(text[head:]) - len(text[head:].lstrip()) + DATELINE_HEAD_CHARS
@@ -91,19 +105,7 @@ def find_dateline(doc: Document) -> Place | None:
         if ent.start >= limit:
             break
         place = _place(ent)
-        if place is None:
-            continue
-        before = text[head:ent.start]
-        if _SENTENCE_END.search(before.strip()) or not _BEFORE.search(before):
-            continue
-        lead = before.strip().rstrip(_SEPARATOR).strip()
-        if len(lead.split()) > DATELINE_MAX_WORDS_BEFORE:
-            continue
-        # alone at the head it needs a dash or a colon after it; after the outlet's name
-        # (عين اليوم – جاكرتا) the end of the line will do
-        pattern = _AFTER if lead else _AFTER_SEPARATOR
-        if pattern.match(text, ent.end):
-            from dataclasses import replace
+        if place is not None and stands_as_dateline(text, ent.start, ent.end, head):
             return replace(place, mention=ent.text, span=(ent.start, ent.end))
     return None
 

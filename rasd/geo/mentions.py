@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from rasd.doc import Document
+from rasd.geo.context import stands_as_dateline
 from rasd.geo.gazetteer import Gazetteer, PlaceEntry, load_gazetteer, prior
 from rasd.geo.lexicon import ContextWord, load_lexicon
 from rasd.text.normalize import NormalizedText, normalize
@@ -70,7 +71,7 @@ class Mention:
     direction_before: bool = False  # شمال X (a direction before the name)
     country_hint: str | None = None  # طرابلس اللبنانية
     parts: bool = False  # a plural type noun before it (أحياء حلب)
-    governor: str | None = None  # type | countryside | direction | prep | clitic | coord
+    governor: str | None = None  # type | countryside | direction | prep | clitic | coord | dateline
     prep: str | None = None  # the preposition before the mention, folded
     start: int = 0  # original span
     end: int = 0
@@ -281,6 +282,8 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
     _coordination(an, mentions)
     kept = []
     for m in mentions:
+        if m.governor is None and m.prep is None and m.ws < 12 and stands_as_dateline(text, m.start, m.end):
+            m.governor = "dateline"  # عدن - «الشرق الأوسط»: the dateline makes it a place
         ok, rejected = [], []
         for e in m.entries:
             level = max(gaz.context_level(e, m.name), gaz.context_level(e, "ا" + m.name))
