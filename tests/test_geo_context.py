@@ -108,3 +108,41 @@ def test_user_place_files_are_honoured_through_the_pipeline(tmp_path):
     doc = Pipeline(OPTIONS.with_(place_files=(places,))).run(text)
     located = {e.location.name for e in doc.events if e.location}
     assert located == {"Qaryat al-Sawmaah"}
+
+
+def test_the_country_word_means_the_article_country_only_when_governed():
+    doc = read("قصفت الطائرات التركية مواقع في شمال العراق. وأوقفت الشرطة 250 شخصا في أنحاء "
+               "البلاد. وقال مسؤول في أنقرة إن تركيا ستواصل الحملة، وغادر ثلاثون أجنبيا البلاد.")
+    assert doc.geo_context.main_country == "TUR"
+    place = locate(doc, "وأوقفت")
+    assert (place.name, place.precision, place.mention) == ("Turkey", "country", "أنحاء البلاد")
+    # "left the country": no locative word, so the word is no place of the event
+    left = locate(doc, "وغادر")
+    assert left is not None and left.mention != "البلاد"
+
+
+def test_stands_as_dateline_forms():
+    from rasd.geo.context import stands_as_dateline
+    text = "بيروت (رويترز) - قتل ثلاثة"
+    assert stands_as_dateline(text, 0, 5)
+    text = "صحيفة الحياة - بغداد\nقال مسؤول"
+    assert stands_as_dateline(text, text.index("بغداد"), text.index("بغداد") + 5)
+    text = "قال مسؤول في بغداد - وهو غاضب - إن"
+    assert not stands_as_dateline(text, text.index("بغداد"), text.index("بغداد") + 5)
+    text = "بغداد تستعد للانتخابات"
+    assert not stands_as_dateline(text, 0, 5)
+
+
+def test_main_country_tie_is_settled_by_the_dateline_or_left_open():
+    from rasd.doc import Place
+    from rasd.geo.context import main_country
+    doc = read("التقى وفد من صنعاء وفدا من دمشق")
+    assert main_country(doc)[0] is None
+    dateline = Place(name="Damascus", country="SYR", precision="town")
+    assert main_country(doc, dateline)[0] == "SYR"
+
+
+def test_english_key_matches_geonames_spellings():
+    from rasd.geo.build import english_key
+    assert english_key("Şāmitah") == english_key("Samitah")
+    assert english_key("Al Līth") == english_key("Lith") == "lith"

@@ -44,6 +44,8 @@ class DocumentPlaces:
         main_country: ISO3 code of the country the article is about, or None.
         countries: resolved place mentions per country.
         sentence_places: one entry per ``Document.sentences`` item (None: no place).
+        country_place: the main country as a place (no span), for the words that mean
+            "the country" (``في أنحاء البلاد``).
         analysis: the geo analysis of the text (words, context words, mentions) made with
             the options' gazetteer, shared with the events stage; not serialised.
     """
@@ -51,6 +53,7 @@ class DocumentPlaces:
     main_country: str | None = None
     countries: dict[str, int] = field(default_factory=dict)
     sentence_places: list[Place | None] = field(default_factory=list)
+    country_place: Place | None = None
     analysis: Any = field(default=None, repr=False, compare=False)
 
     def place_before(self, index: int) -> Place | None:

@@ -239,6 +239,10 @@ class Gazetteer:
                 self._by_name.setdefault(name, []).append(e)
             if e.kind == "governorate" and e.admin1:
                 self._governorates.setdefault((e.country, e.admin1), e)
+        self._countries: dict[str, PlaceEntry] = {}
+        for e in sorted(self.entries.values(), key=prior, reverse=True):
+            if e.kind == "country" and e.country:
+                self._countries.setdefault(e.country, e)
         for name, group in self._by_name.items():
             group.sort(key=prior, reverse=True)
         for e in self.entries.values():
@@ -286,6 +290,10 @@ class Gazetteer:
         """0: the name is a place by itself; 1: needs a locative preposition or a type
         noun; 2: needs a type noun (``مدينة صور``)."""
         return self._context.get((entry.id, folded_name), 0)
+
+    def country(self, code: str | None) -> PlaceEntry | None:
+        """The country row of ISO3 ``code`` (the curated one when there are several)."""
+        return self._countries.get(code) if code else None
 
     def governorate(self, country: str | None, admin1: str | None) -> PlaceEntry | None:
         if not admin1:

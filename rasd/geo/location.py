@@ -20,12 +20,13 @@ from dataclasses import replace
 
 from rasd.doc import Document, Entity, Place
 from rasd.geo.context import DocumentPlaces, find_dateline, main_country
+from rasd.geo.gazetteer import Gazetteer
 from rasd.geo.lexicon import load_lexicon
 from rasd.geo.mentions import Analysis, Mention, analyze
 from rasd.text.normalize import fold
 
 __all__ = ["event_location", "place_roles", "sentence_place", "clause_place", "based_place",
-           "document_places", "sentence_index", "EXCLUDED_ROLES"]
+           "document_places", "sentence_index", "country_references", "EXCLUDED_ROLES"]
 
 _SPECIFICITY = {"point": 5, "town": 4, "district": 3, "region": 2.5, "governorate": 2,
                 "country": 1, "unknown": 0}
@@ -46,10 +47,9 @@ def _clause(doc: Document, sentence: tuple[int, int], offset: int) -> tuple[int,
 
 def _mention_for(an: Analysis, ent: Entity) -> Mention | None:
     best = None
-    for m in an.mentions:
-        if m.start < ent.end and ent.start < m.end:
-            if best is None or abs(m.start - ent.start) < abs(best.start - ent.start):
-                best = m
+    for m in an.mentions_overlapping(ent.start, ent.end):
+        if best is None or abs(m.start - ent.start) < abs(best.start - ent.start):
+            best = m
     return best
 
 
@@ -161,7 +161,7 @@ def event_location(doc: Document, sentence: tuple[int, int], trigger: tuple[int,
     """
     context = doc.geo_context if isinstance(doc.geo_context, DocumentPlaces) else None
     an = context.analysis if context is not None and context.analysis is not None else analyze(doc)
-    found = sentence_place(doc, an, sentence, trigger)
+    found = sentence_place(doc, an, sentence, trigger, context)
     if found is not None or context is None:
         return found
     index = sentence_index(doc, sentence)
@@ -170,15 +170,47 @@ def event_location(doc: Document, sentence: tuple[int, int], trigger: tuple[int,
 
 
 def sentence_place(doc: Document, an: Analysis, sentence: tuple[int, int],
-                   trigger: tuple[int, int]) -> Place | None:
+                   trigger: tuple[int, int], context: DocumentPlaces | None = None) -> Place | None:
     """The place of the event at ``trigger`` read from its own sentence only: a site of
-    the sentence, else a place it names through a locally based actor."""
+    the sentence (``في أنحاء البلاد`` standing for the article's country when ``context``
+    knows it), else a place it names through a locally based actor."""
     locs, names = _sentence_entities(doc, sentence)
-    if not locs:
+    refs = country_references(doc, an, sentence, context.country_place if context else None)
+    if not locs and not refs:
         return None
     clause = _clause(doc, sentence, trigger[0])
-    roles = [(ent, place_roles(doc, ent, trigger, an, names)) for ent in locs]
+    roles = [(ent, place_roles(doc, ent, trigger, an, names)) for ent in locs] + refs
     return clause_place(doc, an, roles, clause, trigger) or based_place(roles)
+
+
+_COUNTRY_PREPS = frozenset({"في", "فى", "داخل"})
+
+
+def country_references(doc: Document, an: Analysis, sentence: tuple[int, int],
+                       country: Place | None) -> list[tuple[Entity, set[str]]]:
+    """``في أنحاء البلاد``, ``داخل البلاد``: the words for "the country" governed by a
+    locative word, as places of the article's ``country`` (none when it is unknown)."""
+    if country is None or "بلاد" not in doc.text[sentence[0]:sentence[1]]:
+        return []
+    first, last = an.word_index_at(sentence[0]), an.word_index_at(max(sentence[1] - 1, sentence[0]))
+    if first is None or last is None:
+        return []
+    out = []
+    for wi in range(first, last + 1):
+        for h in an.starting_at(wi):
+            if h.role != "country_ref":
+                continue
+            governed = h.prefix.lstrip("وف") == "ب" or any(
+                p.word.pattern in _COUNTRY_PREPS and p.prefix in ("", "و", "ف")
+                for p in an.hits_before(h.ws, "prep"))
+            if not governed:
+                continue
+            start, end = an.words[h.ws].start, an.words[h.we].end
+            place = replace(country, mention=doc.text[start:end], span=(start, end))
+            out.append((Entity("LOC", start, end, doc.text[start:end], canonical=place.name,
+                               country=place.country, attrs={"place": place}), {"governed"}))
+            break
+    return out
 
 
 def sentence_index(doc: Document, sentence: tuple[int, int]) -> int | None:
@@ -260,11 +292,16 @@ def _at(ent: Entity) -> Place:
     return replace(ent.attrs["place"], mention=ent.text, span=(ent.start, ent.end))
 
 
-def document_places(doc: Document, an: Analysis) -> DocumentPlaces:
+def document_places(doc: Document, an: Analysis, gazetteer: Gazetteer | None = None) -> DocumentPlaces:
     """The article-wide reading of places (dateline, main country, sentence places) of
-    a document whose LOC entities are resolved; ``an`` is kept for the events stage."""
+    a document whose LOC entities are resolved; ``an`` is kept for the events stage, and
+    ``gazetteer`` (the one that made it) gives the main country's row."""
     dateline = find_dateline(doc)
     country, counts = main_country(doc, dateline)
+    entry = gazetteer.country(country) if gazetteer is not None else None
+    country_place = None if entry is None else Place(
+        name=entry.name_en, name_ar=entry.name_ar, country=entry.country, lat=entry.lat,
+        lon=entry.lon, geonameid=entry.geonameid, precision="country", id=entry.id)
     places: list[Place | None] = []
     by_sentence: dict[int, tuple[list[Entity], list[Entity]]] = {}
     starts = [s.start for s in doc.sentences]
@@ -286,7 +323,7 @@ def document_places(doc: Document, an: Analysis) -> DocumentPlaces:
         roles = [(ent, place_roles(doc, ent, end, an, names)) for ent in locs]
         places.append(clause_place(doc, an, roles, (s.start, s.end), end) or based_place(roles))
     return DocumentPlaces(dateline=dateline, main_country=country, countries=counts,
-                          sentence_places=places, analysis=an)
+                          sentence_places=places, country_place=country_place, analysis=an)
 
 
 def _specificity(place: Place) -> float:

@@ -11,6 +11,7 @@ context their level asks for; a name written with tanween (``درعاً``) is a 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from rasd.doc import Document
@@ -87,6 +88,21 @@ class Analysis:
     mentions: list[Mention]
     covered: set[int] = field(default_factory=set)  # words inside a multi-word phrase
     _single: dict[int, list[Hit]] = field(default_factory=dict)
+    _mention_starts: list[int] = field(default_factory=list)
+
+    def mentions_overlapping(self, start: int, end: int) -> list[Mention]:
+        """The mentions overlapping original span ``[start, end)`` (mentions do not overlap
+        one another and come in text order)."""
+        if len(self._mention_starts) != len(self.mentions):
+            self._mention_starts = [m.start for m in self.mentions]
+        i = max(bisect_right(self._mention_starts, start) - 1, 0)
+        out = []
+        for m in self.mentions[i:]:
+            if m.start >= end:
+                break
+            if m.end > start:
+                out.append(m)
+        return out
 
     def single(self, wi: int) -> list[Hit]:
         """One-word context words at word ``wi`` (looked up once, on demand)."""

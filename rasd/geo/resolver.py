@@ -193,7 +193,7 @@ class PlaceResolver:
                 again = resolve_mentions(doc, an, gaz, main_country=country)
                 if [p[1].id for p in again] != [p[1].id for p in places]:
                     self._attach(doc, an, again)
-        doc.geo_context = document_places(doc, an)
+        doc.geo_context = document_places(doc, an, gaz)
         return doc
 
     def _attach(self, doc: Document, an: Analysis, places: list[tuple[Place, PlaceEntry]]) -> bool:
