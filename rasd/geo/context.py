@@ -27,6 +27,7 @@ __all__ = ["DocumentPlaces", "find_dateline", "stands_as_dateline", "main_countr
 
 DATELINE_HEAD_CHARS = 80  # a dateline stands within the first characters of the article
 DATELINE_MAX_WORDS_BEFORE = 4  # the outlet's name before it (عين اليوم –)
+CARRY_SENTENCES = 5  # how far back (in sentences) an event with no place looks for the article's place
 _SEPARATOR = "-–—:\u0640"
 _SOURCE = r"(?:\([^()\n]{0,40}\)\s*)?"  # (رويترز)
 _AFTER = re.compile(rf"[ \t]*{_SOURCE}(?:[{_SEPARATOR}]|\n|$)")
@@ -56,9 +57,12 @@ class DocumentPlaces:
     country_place: Place | None = None
     analysis: Any = field(default=None, repr=False, compare=False)
 
-    def place_before(self, index: int) -> Place | None:
-        """The place of the nearest sentence before sentence ``index`` that names one."""
-        for i in range(min(index, len(self.sentence_places)) - 1, -1, -1):
+    def place_before(self, index: int, max_back: int | None = None) -> Place | None:
+        """The place of the nearest sentence before sentence ``index`` that names one,
+        looking back ``max_back`` sentences at most (``CARRY_SENTENCES`` by default)."""
+        max_back = CARRY_SENTENCES if max_back is None else max_back
+        stop = max(index - max_back, 0)
+        for i in range(min(index, len(self.sentence_places)) - 1, stop - 1, -1):
             if self.sentence_places[i] is not None:
                 return self.sentence_places[i]
         return None

@@ -319,9 +319,11 @@ def document_places(doc: Document, an: Analysis, gazetteer: Gazetteer | None = N
         if not locs:
             places.append(None)
             continue
-        end = (s.end, s.end)  # as for an event told at the end of the sentence
+        # roles as for an event told after the sentence's places; among the sites, the
+        # sentence's main place: governed, the most specific, the first named
+        end, start = (s.end, s.end), (s.start, s.start)
         roles = [(ent, place_roles(doc, ent, end, an, names)) for ent in locs]
-        places.append(clause_place(doc, an, roles, (s.start, s.end), end) or based_place(roles))
+        places.append(clause_place(doc, an, roles, (s.start, s.end), start) or based_place(roles))
     return DocumentPlaces(dateline=dateline, main_country=country, countries=counts,
                           sentence_places=places, country_place=country_place, analysis=an)
 
