@@ -146,3 +146,19 @@ def test_english_key_matches_geonames_spellings():
     from rasd.geo.build import english_key
     assert english_key("Şāmitah") == english_key("Samitah")
     assert english_key("Al Līth") == english_key("Lith") == "lith"
+
+
+def test_a_place_far_back_is_not_carried():
+    from rasd.geo.context import CARRY_SENTENCES
+    filler = " ".join("وقال المتحدث إن الوضع صعب." for _ in range(CARRY_SENTENCES))
+    doc = read(f"سقطت قذائف على مدينة درعا. {filler} وأصيب ثلاثة مدنيين")
+    assert locate(doc, "وأصيب") is None
+    near = read("سقطت قذائف على مدينة درعا. وقال المتحدث إن الوضع صعب. وأصيب ثلاثة مدنيين")
+    assert locate(near, "وأصيب").name == "Daraa"
+
+
+def test_the_carried_place_is_the_sentence_main_place():
+    doc = read("استهدف هجوم انتحاري بلدة القديح في محافظة القطيف تضامنا مع أهالي نجران. "
+               "وأسفر عن مقتل عشرين شخصا")
+    assert doc.geo_context.sentence_places[0].name == "Al-Qudaih"
+    assert locate(doc, "وأسفر").name == "Al-Qudaih"
