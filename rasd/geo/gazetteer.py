@@ -32,7 +32,7 @@ from rasd.errors import DataFileError
 from rasd.text.matcher import PhraseMatcher
 from rasd.text.normalize import fold
 
-__all__ = ["PlaceEntry", "Gazetteer", "load_gazetteer", "read_places", "user_gazetteer_dir",
+__all__ = ["PlaceEntry", "Gazetteer", "load_gazetteer", "load_neighbours", "read_places", "user_gazetteer_dir",
            "PRECISION_BY_KIND", "KINDS", "distance_km"]
 
 log = logging.getLogger(__name__)
@@ -208,6 +208,28 @@ def load_ambiguous() -> dict[str, str]:
         for name in cells[0].split("|"):
             if name.strip():
                 out[fold(name.strip())] = level
+    return out
+
+
+@lru_cache(maxsize=None)
+def load_neighbours() -> dict[str, frozenset[str]]:
+    """ISO3 → the ISO3 codes of the countries it borders (``geo/neighbours.tsv``)."""
+    resource = files("rasd.data").joinpath("geo/neighbours.tsv")
+    if not resource.is_file():
+        return {}
+    out: dict[str, frozenset[str]] = {}
+    header = True
+    for lineno, line in enumerate(resource.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if header:
+            header = False
+            continue
+        cells = line.split("\t")
+        if len(cells) != 2 or len(cells[0].strip()) != 3:
+            raise DataFileError("expected `ISO3<TAB>ISO3,ISO3…`", where=f"geo/neighbours.tsv:{lineno}",
+                                code="E201")
+        out[cells[0].strip()] = frozenset(c.strip() for c in cells[1].split(",") if c.strip())
     return out
 
 

@@ -20,13 +20,13 @@ from dataclasses import replace
 
 from rasd.doc import Document, Entity, Place
 from rasd.geo.context import main_country
-from rasd.geo.gazetteer import Gazetteer, PlaceEntry, distance_km, load_gazetteer, prior
+from rasd.geo.gazetteer import Gazetteer, PlaceEntry, distance_km, load_gazetteer, load_neighbours, prior
 from rasd.geo.location import document_places
 from rasd.geo.mentions import Analysis, Mention, analyze, kind_rank, score_entry
 from rasd.options import Options
 
 __all__ = ["PlaceResolver", "resolve_mentions", "parent_links", "find_place_mentions",
-           "MAIN_COUNTRY_BONUS"]
+           "MAIN_COUNTRY_BONUS", "NEIGHBOUR_BONUS"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ PARENT_REGION_KM = 120.0
 # a place of one name in several countries (عمان: Amman or Oman) is taken in the
 # country the article is about: worth more than a mention elsewhere in the text (+3)
 MAIN_COUNTRY_BONUS = 4.0
+NEIGHBOUR_BONUS = 3.0  # …or failing that in a country bordering it (طرابلس in news of Syria)
 
 
 def consistent(child: PlaceEntry, parent: PlaceEntry) -> bool:
@@ -112,6 +113,12 @@ def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer,
         if ent.type != "LOC" and ent.country:
             countries[ent.country] += 1
     links = parent_links(an)
+    near = load_neighbours().get(main_country, frozenset()) if main_country else frozenset()
+
+    def article_bonus(e: PlaceEntry) -> float:
+        if main_country and e.country == main_country:
+            return MAIN_COUNTRY_BONUS
+        return NEIGHBOUR_BONUS if e.country in near else 0.0
     chosen: list[tuple[Place, PlaceEntry] | None] = [None] * len(ms)
     for i in range(len(ms) - 1, -1, -1):
         m = ms[i]
@@ -121,7 +128,7 @@ def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer,
         if len({e.country for e in m.entries}) == 1 and m.entries[0].country:
             own[m.entries[0].country] -= 1
         best = max(m.entries, key=lambda e: score_entry(m, e, +own, parent_entry, consistent)
-                   + (MAIN_COUNTRY_BONUS if main_country and e.country == main_country else 0))
+                   + article_bonus(e))
         fits = parent_entry is not None and consistent(best, parent_entry)
         chosen[i] = (make_place(doc, m, best, parent[0] if parent and fits else None, gaz), best)
     return [c for c in chosen if c is not None]
