@@ -54,6 +54,8 @@ def _mention_for(an: Analysis, ent: Entity) -> Mention | None:
 
 
 def _is_meeting_word(text: str) -> bool:
+    if not text.strip():
+        return False
     lex = load_lexicon()
     folded = fold(text)
     if any(h.payload.role == "meeting" for h in lex.matcher.find(folded)):
