@@ -147,3 +147,13 @@ def test_governorate_inside_a_part_of_the_country():
     text = "اندلعت مظاهرة احتجاجية في محافظة شبوة شرق اليمن"
     place = locate(text, "مظاهرة")
     assert (place.name, place.precision) == ("Shabwah", "governorate")
+
+
+def test_town_of_the_clause_over_the_town_it_lies_near():
+    text = "استهدفت غارة جوية بلدة كفرنبل قرب مدينة معرة النعمان بريف إدلب"
+    assert locate(text, "غارة").name == "Kafr Nabl"
+
+
+def test_town_of_the_clause_over_a_region_named_nearer_the_trigger():
+    text = "قتل خمسة مدنيين، في ريف إدلب الجنوبي، بقصف مدفعي على مدينة سراقب"
+    assert locate(text, "بقصف").name == "Saraqib"
