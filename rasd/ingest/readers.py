@@ -477,7 +477,11 @@ def _jsonl_body(record: dict[str, Any], where: str) -> tuple[str, str | None]:
 def _read_feed(data: bytes, where: str, options: Options) -> Iterator[ReadItem]:
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as exc:  # noqa: BLE001 — feedparser fails in many ways on damaged XML
+        raise InputError(f"not a readable RSS/Atom feed ({type(exc).__name__}: {_one_line(exc)})",
+                         where=where, code="E105") from None
     if not parsed.entries:
         reason = f": {_one_line(parsed.bozo_exception)}" if parsed.get("bozo") else " (no entries)"
         raise InputError(f"not a readable RSS/Atom feed{reason}", where=where, code="E105")
