@@ -12,8 +12,10 @@ request that extracts takes one *slot* — a worker process of its own — for a
 - the event loop only awaits: the wait for a worker's answer runs in a thread.
 
 Workers are started on first use (``spawn``, so they share no state with the server's
-threads) and warm up before taking their first job; the time limit counts from the moment
-a job is handed over.
+threads) and warm up before taking their first job (about 1 s and 70 MB each on the
+development machine); the time limit counts from the moment a job is handed over. As with
+any ``spawn`` start, a script that builds and runs the app itself must do so under
+``if __name__ == "__main__":`` (``rasd serve`` and ``uvicorn --factory`` do).
 """
 from __future__ import annotations
 
