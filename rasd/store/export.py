@@ -441,7 +441,7 @@ def _reports(store: Any, events: list[dict[str, Any]]) -> dict[str, _Reports]:
         for i in range(0, len(ids), 500):
             rows = conn.execute(select(event_reports.c.cluster_id, event_reports.c.record_json)
                                 .where(event_reports.c.cluster_id.in_(ids[i:i + 500]))
-                                .order_by(event_reports.c.published, event_reports.c.document_id,
+                                .order_by(event_reports.c.published.nulls_last(), event_reports.c.document_id,
                                           event_reports.c.event_index))
             for cluster_id, record_json in rows:
                 _add_report(out[cluster_id], by_id[cluster_id], json.loads(record_json))
