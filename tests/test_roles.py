@@ -126,3 +126,12 @@ def test_an_air_strike_without_a_doer_takes_the_air_force_named_before(pipeline)
 def test_the_subject_of_a_verb_of_managing_is_the_doer(pipeline):
     ev = one(pipeline, "نجحت قوات الجيش العراقي في صد هجوم على مدينة حديثة.", "ASSAULT")
     assert code(ev.actor1) == ("IRQ", "MIL")
+
+
+def test_the_one_wounded_is_a_target_not_the_doer(pipeline):
+    ev = one(pipeline, "أصيب سفير بولندا في هجوم بعدة قنابل على قافلته وسط بغداد.", "ASSAULT")
+    assert code(ev.actor2) == ("POL", "GOV")
+    assert ev.actor1 is None or ev.actor1.country != "POL"
+    # an active killing verb keeps its subject as the doer
+    ev = one(pipeline, "قتلت قوات الأمن الباكستانية ستة مسلحين في غارة ليلية.", "ASSAULT")
+    assert code(ev.actor1) == ("PAK", "COP")

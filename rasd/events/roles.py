@@ -294,6 +294,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         if _undergoes(ctx, ent):
             patients.append((0, dist, ent))
             continue
+        if _after_casualty_verb(ctx, ent):
+            patients.append((1, dist, ent))  # أصيب سفير بولندا: the wounded, not the attacker
+            continue
         referred = _object_pronoun_refers(ctx, triggers, ent)
         if referred is not None:
             # خطفهم، لاغتياله: the pronoun is the victim; هجماتها: the pronoun is the doer
@@ -418,6 +421,18 @@ def _casualty_word_after(ctx: SentenceContext, ent: Entity, casualty_words: list
     الأقل`` may stand between) or before it (``أصيب 12 مجندا``)."""
     return any((c.start >= ent.end and ctx.distance(ent.end, c.start) <= 4)
                or (c.end <= ent.start and ctx.distance(c.end, ent.start) <= 2) for c in casualty_words)
+
+
+def _after_casualty_verb(ctx: SentenceContext, ent: Entity) -> bool:
+    """``أصيب سفير بولندا``, ``جرح ثلاثة جنود``: right after an injury word that is a verb
+    (no article, no preposition), an actor is the one hurt."""
+    for c in ctx.cues_of("injured"):  # قتل is also the active "killed": left to the verb rules
+        if c.end <= ent.start and ctx.distance(c.end, ent.start) <= 0 and "ال" not in c.prefix \
+                and not c.text.lstrip("وف").startswith("ال") \
+                and not c.prefix.endswith(("ب", "ل")) and not ent.attrs.get("instrument") \
+                and ent.sector not in ("UAF", "CRM"):
+            return True
+    return False
 
 
 def _subject_of_target_verb(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
