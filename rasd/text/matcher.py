@@ -67,7 +67,7 @@ class _WordRuns:
     looked up with a bisect), and no scan goes further than ``limit + 1`` characters from
     where it began, so a longer run is known to be too long without being read to its end.
     """
-    __slots__ = ("text", "lo", "hi", "limit", "starts", "ends", "long")
+    __slots__ = ("text", "lo", "hi", "limit", "starts", "ends", "long", "last")
 
     def __init__(self, text: str, lo: int, hi: int, limit: int) -> None:
         self.text = text
@@ -77,11 +77,16 @@ class _WordRuns:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.long: list[bool] = []  # the run goes on past what was scanned, or exceeds limit
+        self.last = 0
 
     def _run(self, pos: int) -> int:
         """Index of the remembered run that holds ``pos`` (a word character)."""
+        i = self.last  # matches come in text order: most often in the run seen last
+        if i < len(self.starts) and self.starts[i] <= pos < self.ends[i]:
+            return i
         i = bisect.bisect_right(self.starts, pos)
         if i and pos < self.ends[i - 1]:
+            self.last = i - 1
             return i - 1
         text, word = self.text, _is_word_char
         floor = max(self.lo, pos - self.limit - 1, self.ends[i - 1] if i else 0)
@@ -96,6 +101,7 @@ class _WordRuns:
         self.starts.insert(i, a)
         self.ends.insert(i, b)
         self.long.insert(i, too_long)
+        self.last = i
         return i
 
     def word(self, cs: int, ce: int) -> tuple[int, int] | None:
