@@ -134,3 +134,12 @@ def test_descriptions_file_errors_name_the_column(tmp_path, monkeypatch, bad, co
     finally:
         monkeypatch.undo()
         load_descriptions.cache_clear()
+
+
+def test_a_bare_air_force_is_the_air_force_of_its_family_named_before():
+    doc = resolved("شنت طائرات التحالف العربي غارات على مواقع في صعدة.\nواستهدف الطيران مخازن أسلحة.",
+                   places={"صعدة": "YEM"})
+    assert at(doc, "الطيران").country == "SAU"
+    # without a named air force the noun keeps no country of its own
+    doc = resolved("واستهدف الطيران مخازن أسلحة في صعدة.", places={"صعدة": "YEM"})
+    assert at(doc, "الطيران").country is None

@@ -135,3 +135,18 @@ def test_the_one_wounded_is_a_target_not_the_doer(pipeline):
     # an active killing verb keeps its subject as the doer
     ev = one(pipeline, "قتلت قوات الأمن الباكستانية ستة مسلحين في غارة ليلية.", "ASSAULT")
     assert code(ev.actor1) == ("PAK", "COP")
+
+
+def test_the_subject_before_a_comma_calls_the_one_after(pipeline):
+    ev = one(pipeline, "وكان رئيس الوزراء العراقي حيدر العبادي، دعا أمس الحكومة التركية "
+                       "إلى وقف القصف على إقليم كردستان.", "REQUEST")
+    assert ev.actor1 is not None and ev.actor1.mention == "حيدر العبادي"
+    assert ev.actor2 is not None and ev.actor2.mention == "الحكومة التركية"
+
+
+def test_an_attack_ascribed_to_a_group(pipeline):
+    text = ("وقع انفجار قرب مركز للشرطة في ماردين.\n"
+            "ونسب إلى حزب العمال الكردستاني، أدى إلى مقتل شرطي وجرح آخر.")
+    ev = [e for e in events(pipeline, text) if e.plover_type == "ASSAULT" and "نسب" in e.sentence]
+    assert ev and ev[0].actor1 is not None and ev[0].actor1.id == "pkk"
+    assert ev[0].actor1.country == "TUR"

@@ -38,7 +38,7 @@ from rasd.text.matcher import PhraseMatcher, longest_first
 from rasd.text.normalize import fold
 
 __all__ = ["ActorMemory", "Description", "Named", "ImplicitDoer", "load_descriptions",
-           "load_implied_countries", "load_implicit_doers", "VICTIM_SECTORS", "PAIR_ID"]
+           "load_implied_countries", "load_implicit_doers", "load_families", "VICTIM_SECTORS", "PAIR_ID"]
 
 # Sectors of the usual victims: never the antecedent of a description or a pair.
 VICTIM_SECTORS = frozenset({"CVL", "REF", "MED", "HLH", "EDU", "LAB", "REL", "BUS"})
@@ -92,6 +92,17 @@ def load_descriptions() -> tuple[PhraseMatcher[Description], int]:
         for variant in variants(row["pattern"]):
             matcher.add(variant, desc)
     return matcher, len(rows)
+
+
+@lru_cache(maxsize=4)
+def load_families() -> dict[str, frozenset[str]]:
+    """``families.tsv``: for each actor id, the ids of its family (itself included)."""
+    out: dict[str, frozenset[str]] = {}
+    for row in read_tsv("actors/memory/families.tsv", ("family", "ids")):
+        ids = frozenset(i.strip() for i in row["ids"].split("|") if i.strip())
+        for i in ids:
+            out[i] = out.get(i, frozenset()) | ids
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -195,12 +206,14 @@ class ActorMemory:
                          and n.entity.sector not in VICTIM_SECTORS and n.entity.end <= offset)
 
     def same_kind(self, entity: Entity) -> Entity | None:
-        """The last earlier actor of the same dictionary entry that had a country."""
+        """The last earlier actor of the same dictionary entry, or of its family
+        (``families.tsv``: ``الطيران`` after ``طائرات التحالف العربي``), that had a country."""
         base = entity.attrs.get("base")
         if base is None:
             return None
-        return self.last(entity.start, lambda n: n.entity is not entity and n.entity.attrs.get("base") == base
-                         and n.entity.country is not None)
+        family = load_families().get(base, frozenset({base}))
+        return self.last(entity.start, lambda n: n.entity is not entity and n.entity.country is not None and (
+            n.entity.attrs.get("base") in family or (n.entity.id or "").split("@")[0] in family))
 
     def last_of_ids(self, offset: int, ids: frozenset[str]) -> Entity | None:
         """The last actor before ``offset`` with a country whose id or base id is in ``ids``."""

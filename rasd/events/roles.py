@@ -44,6 +44,7 @@ class Roles:
     actor1: Entity | None = None
     actor2: Entity | None = None
     associated: list[Entity] | None = None
+    strength: int | None = None  # the priority of actor1's evidence (lower is surer)
 
 
 def _cue_right_before(ctx: SentenceContext, ent: Entity, kinds: tuple[str, ...], gap: int = 1,
@@ -55,7 +56,9 @@ def _cue_right_before(ctx: SentenceContext, ent: Entity, kinds: tuple[str, ...],
     """
     for cue in ctx.cues_of(*kinds):
         if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= gap - 1:
-            if triggers is None or _governing_trigger(ctx, cue.start) in triggers:
+            governing = _governing_trigger(ctx, cue.start)
+            # no trigger before the cue in the sentence (ونسب إلى X، أدى إلى مقتل …): it is this event's
+            if triggers is None or governing is None or governing in triggers:
                 return True
     return False
 
@@ -137,6 +140,9 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
             wide = _assign(ctx, triggers, rest, excluded, strongest=2)
             if roles.actor1 is None and wide.actor1 is not None and wide.actor1 is not roles.actor2:
                 roles.actor1 = wide.actor1
+            elif _subject_across_comma(ctx, triggers, wide, roles):
+                # زعيم الحزب X، دعا أمس الحكومة …: the subject before the comma calls, the one after is called
+                roles.actor1, roles.actor2 = wide.actor1, roles.actor2 or roles.actor1
             if roles.actor2 is None and wide.actor2 is not None and wide.actor2 is not roles.actor1:
                 roles.actor2 = wide.actor2
     reporter = _reporting_subject(ctx, triggers)
@@ -150,6 +156,14 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
         if roles.actor1 is None:
             roles.actor1 = implicit_doer(ctx, triggers, memory)
     return roles
+
+
+def _subject_across_comma(ctx: SentenceContext, triggers: list[Hit], wide: Roles, roles: Roles) -> bool:
+    """The clause's doer is only the word after a verb, while the actor right before the
+    verb (across a comma) is its subject."""
+    if wide.actor1 is None or roles.actor1 is None or roles.strength is None or roles.strength < 2:
+        return False
+    return any(_subject_before(ctx, t, wide.actor1) for t in triggers)
 
 
 def _expand_pairs(roles: Roles, memory: ActorMemory) -> None:
@@ -369,7 +383,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
                   and a[2] is not actor2]
     if plover in PARTNER_TYPES and actor2 is None and associated:
         actor2 = associated.pop(0)  # وقعت الحكومة وجماعة الحوثي اتفاقا: the second party
-    return Roles(actor1, actor2, associated)
+    return Roles(actor1, actor2, associated, agents[0][0] if agents and agents[0][2] is actor1 else None)
 
 
 def _carrier_subject(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
