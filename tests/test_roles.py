@@ -156,3 +156,9 @@ def test_a_chained_verb_shares_the_subject_before_it(pipeline):
     ev = one(pipeline, "اقتحم مسلحون ملثمون منزل رئيس البلدية في نابلس، وخطفوا نجله قبل أن يلوذوا بالفرار.",
              "ASSAULT", "خطفوا")
     assert ev.actor1 is not None and ev.actor1.sector == "UAF" and ev.actor1.mention.startswith("مسلحون")
+
+
+def test_the_organisers_lead_a_protest(pipeline):
+    ev = one(pipeline, "وكانت خمسة أحزاب سياسية نظمت أمس مسيرات منددة بالانقلاب، وفرقت الشرطة الحشود بالقوة.",
+             "PROTEST")
+    assert ev.actor1 is not None and ev.actor1.sector == "PTY"

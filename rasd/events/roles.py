@@ -315,7 +315,8 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             patients.append((1, dist, ent))  # انفجرت عبوة بدورية للشرطة: what the blast hit
             continue
         if _carrier_subject(ctx, ent, triggers):
-            agents.append((1, dist, ent))  # شنت الطائرات غارات، نجحت قوات X في تدمير، أحزاب نظمت مسيرات
+            # شنت الطائرات غارات، نجحت قوات X في تدمير; أحزاب نظمت مسيرات: the organisers lead the protest
+            agents.append((-1 if plover == "PROTEST" else 1, dist, ent))
             continue
         if _overlaps_hits(ent, triggers):
             # the trigger names the participants itself: متظاهرين، قتلى مدنيين
