@@ -143,3 +143,12 @@ def test_a_bare_air_force_is_the_air_force_of_its_family_named_before():
     # without a named air force the noun keeps no country of its own
     doc = resolved("واستهدف الطيران مخازن أسلحة في صعدة.", places={"صعدة": "YEM"})
     assert at(doc, "الطيران").country is None
+
+
+def test_a_mediator_is_not_one_of_the_two_sides():
+    doc = resolved("التقى وفد الحكومة اليمنية وفد جماعة الحوثي برعاية الأمم المتحدة، واتفق الطرفان على هدنة.")
+    pair = at(doc, "الطرفان")
+    memory = ActorMemory(doc)
+    sides = [memory.at(s, e) for s, e in pair.attrs["refers_to"]]
+    assert [s.sector for s in sides] != [] and all(s.sector != "IGO" for s in sides)
+    assert sides[1].id == "houthis"
