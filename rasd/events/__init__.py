@@ -185,12 +185,12 @@ class EventExtractor:
                 actor1 = _as_military(actor1)
         confidence = trig.weight * (0.55 + 0.2 * (actor1 is not None) + 0.1 * (actor2 is not None)
                                     + 0.1 * (location is not None) + 0.05 * (fatalities is not None))
-        sentence = ctx.sentence
+        start, end = ctx.whole or (ctx.sentence.start, ctx.sentence.end)
         return Event(
             id=f"e{number}", plover_type=trig.plover, plover_mode=trig.mode,
             acled_event_type=acled_type, acled_sub_event_type=acled_sub, cameo=trig.cameo,
             trigger=main.text, trigger_span=(main.start, main.end),
-            sentence=doc.text[sentence.start:sentence.end], span=(sentence.start, sentence.end),
+            sentence=doc.text[start:end], span=(start, end),
             actor1=actor1, actor2=actor2,
             associated_actors=[a for a in (_actor(e, country) for e in roles.associated or []) if a],
             location=location, date=event_date, fatalities=fatalities, injuries=injuries,

@@ -36,7 +36,7 @@ from rasd.events.ontology import ontology
 from rasd.options import Options
 from rasd.text.matcher import PhraseMatcher
 
-__all__ = ["StatusCue", "StatusModel", "EventStatus", "candidate_features", "STATUS_RULES",
+__all__ = ["StatusCue", "StatusModel", "EventStatus", "candidate_features", "STATUS_RULES", "GENERAL_RULES",
            "load_status_cues", "load_status_model", "KEPT_STATUSES"]
 
 KEPT_STATUSES = ("reported", "recalled")
@@ -154,6 +154,27 @@ def speculation(c: Candidate) -> str | None:
     return "speculation" if c.cue_before("speculation", reach=8) else None
 
 
+PURPOSE_PREFIXES = ("ل", "لل", "ول", "ولل", "فل", "فلل")
+
+
+def purpose(c: Candidate) -> str | None:
+    """``للإفراج عن``, ``لتحقيق``, ``ليقتل``: an act named as an aim has not happened."""
+    toks, i = c.tokens, c.trigger_index
+    if not (0 <= i < len(toks)) or toks[i].prefix not in PURPOSE_PREFIXES:
+        return None
+    return None if c.cue_before("undergo", reach=2) else "purpose"
+
+
+def relative_clause(c: Candidate) -> str | None:
+    """``الميليشيات التي ترفض واشنطن التنسيق معها``: a description, not a report."""
+    toks, i = c.tokens, c.trigger_index
+    if 0 <= i < len(toks) and toks[i].prefix in ("", "و") and c.cue_before("relative", reach=1):
+        return "description"
+    return None
+
+
+# rules for every type, then those for the violent types the ontology names
+GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     metaphor, seized_weapon, speculation,
@@ -194,7 +215,9 @@ def candidate_features(c: Candidate) -> list[str]:
         f"position={min(i * 4 // max(len(toks), 1), 3)}", f"length={min(len(toks) // 10, 5)}",
         f"quoted={any(q in ev.sentence for q in QUOTES)}",
     ]
-    return feats
+    # each feature also as a feature of the type: a context word can mean one thing for a
+    # protest and another for an attack
+    return feats + [f"{t}|{f}" for f in feats]
 
 
 @dataclass(frozen=True)
@@ -234,8 +257,8 @@ def load_status_model(path: Path | None = None) -> StatusModel | None:
 
 # ---------------------------------------------------------------- the stage
 
-def rule_status(c: Candidate) -> str | None:
-    for rule in STATUS_RULES:
+def rule_status(c: Candidate, violent: bool = True) -> str | None:
+    for rule in GENERAL_RULES + (STATUS_RULES if violent else ()):
         found = rule(c)
         if found is not None:
             return found
@@ -273,11 +296,10 @@ class EventStatus:
 
     def status_of(self, c: Candidate) -> str:
         ev = c.event
-        if ev.plover_type not in self.screened:
-            return "recalled" if ev.historical else "reported"
-        found = rule_status(c)
-        if found is not None:
-            return found
+        violent = ev.plover_type in self.screened
+        found = rule_status(c, violent)
+        if found is not None or not violent:
+            return found or ("recalled" if ev.historical else "reported")
         if self.model is not None and not self.model.reported(ev.plover_type, candidate_features(c)):
             return "mention"
         return "recalled" if ev.historical else "reported"
