@@ -242,6 +242,9 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # the geo stage's reading of the article as a whole (rasd.geo.DocumentPlaces): its
+    # dateline, its country, the place each sentence is about
+    geo_context: Any = None
 
     def __post_init__(self) -> None:
         if self.id is None:

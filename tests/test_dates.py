@@ -189,3 +189,43 @@ def test_event_date_skips_a_long_attribution():
 ])
 def test_impossible_dates_are_unknown(text, mention):
     assert dates(text) == [(mention, None, "unknown")]
+
+
+@pytest.mark.parametrize("text, mention, value, precision", [
+    ("أطلق مسلحون النار على دورية بتاريخ 19/6/1436", "19/6/1436", "2015-04-08", "day"),
+    ("وقع الحادث بتاريخ 19/6/1436هـ في الرياض", "19/6/1436هـ", "2015-04-08", "day"),
+    ("صدر القرار وتاريخ 4 - 7 - 1432هـ", "4 - 7 - 1432هـ", "2011-06-06", "day"),
+    ("هاجم مسلحون الحاجز في 15 رمضان 1436 هـ وقتلوا جنديين", "15 رمضان 1436 هـ", "2015-07-02", "day"),
+    ("وانتهى الحصار في شعبان 1436هـ", "شعبان 1436هـ", "2015-05-19", "month"),
+    ("ولد في مدينة الرياض عام 1396هـ", "عام 1396هـ", "1976-01-02", "year"),
+    # no Hijri year: the publication's (Rabi al-Awwal 1441), or the year before when it would be
+    # far ahead
+    ("اقتحم مسلحون القرية في العاشر من محرم", "العاشر من محرم", "2019-09-09", "day"),
+    ("وقع الهجوم في 15 رمضان", "15 رمضان", "2019-05-20", "day"),
+    ("قتل خلال شهر ذي الحجة", "شهر ذي الحجة", "2019-08-02", "month"),
+])
+def test_hijri_dates_resolve_to_gregorian(text, mention, value, precision):
+    assert (mention, value, precision) in dates(text)
+
+
+def test_hijri_year_outside_the_table_resolves_to_its_gregorian_year():
+    # 626 AH began in late 1228 and runs mostly through 1229
+    assert dates("توفي الحموي عام 626هـ") == [("عام 626هـ", "1229-01-01", "year")]
+
+
+def test_hijri_month_names_need_a_day_a_year_or_shahr():
+    assert dates("قال رمضان إن الوضع هادئ في الحي") == []
+
+
+def test_the_hijri_era_mark_does_not_glue_to_the_next_word():
+    doc = analyse("هاجم مسلحون الحاجز في 15 رمضان 1436 هـ وقتلوا جنديين")
+    assert "وقتلوا" in [t.norm for t in doc.tokens]
+
+
+@pytest.mark.parametrize("text, mention, value", [
+    ("سقطت قذائف على الحي مساء أمس", "مساء أمس", "2019-11-13"),
+    ("وقتل شاب فجر أمس برصاص قناص", "فجر أمس", "2019-11-13"),
+    ("اعتقلت الشرطة الناشط صباح اليوم", "صباح اليوم", "2019-11-14"),
+])
+def test_times_of_yesterday_and_today_are_recent_days(text, mention, value):
+    assert dates(text) == [(mention, value, "day")]

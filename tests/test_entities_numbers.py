@@ -5,7 +5,7 @@ import pytest
 
 from rasd.doc import Document
 from rasd.entities import EntityRecognizer
-from rasd.entities.numbers import parse_number_words
+from rasd.entities.numbers import dual_noun, parse_number_words
 from rasd.options import Options
 from rasd.text import TextAnalyzer, fold
 
@@ -86,3 +86,23 @@ def test_parse_number_words():
     assert parse_number_words(fold("سبعة")) == 7
     assert parse_number_words(fold("عشرات")) == 12
     assert parse_number_words(fold("قتلى")) is None
+
+
+def test_decimal_comma_before_a_multiplier_is_a_fraction_of_it():
+    found = numbers("وأدى القتال إلى نزوح 1,5 مليون شخص وتشريد 12,500 آخرين")
+    assert [(t, a["value"]) for t, a in found] == [("1,5 مليون", 1500000), ("12,500", 12500)]
+
+
+def test_digits_joined_by_a_slash_are_never_counts():
+    # a date the dates stage cannot read (day 40) and a fraction
+    assert numbers("وقع الحادث بتاريخ 40/6/1436 وأتلف 3/4 المحصول") == []
+
+
+def test_a_hijri_date_is_a_date_not_three_numbers():
+    assert numbers("هاجم مسلحون دورية بتاريخ 19/6/1436هـ وقتلوا جنديا") == []
+
+
+def test_dual_noun_reads_clitics_and_rejects_plurals():
+    assert dual_noun(fold("وجنديين")) == "جندي"
+    assert dual_noun(fold("القتيلين")) == "قتيل"
+    assert dual_noun(fold("جنود")) is None

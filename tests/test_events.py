@@ -261,5 +261,5 @@ def test_each_number_counts_for_its_nearest_casualty_word():
                              "استهدفت دورية للشرطة في بغداد.", published="2019-05-20"))
     assert len(ev) == 1  # the deaths and their cause are one happening
     assert ev[0].acled_sub_event_type == "Remote explosive/landmine/IED"
-    assert ev[0].fatalities is None and ev[0].injuries == 3
+    assert ev[0].fatalities == 2 and ev[0].injuries == 3  # شرطيان: two dead, the three wounded
     assert ev[0].actor2.sector == "COP"

@@ -1,17 +1,23 @@
-"""Exports: ACLED CSV (ACLED's columns and codes), PLOVER JSON lines (POLECAT's fields),
-GeoJSON, Parquet; event ids stay stable when a cluster grows."""
+"""Exports: ACLED CSV (ACLED's columns with ACLED's meaning, read back by pandas and the
+`acled` package), PLOVER JSON lines (POLECAT's fields, PLOVER codebook modes), GeoJSON,
+Parquet; event ids stay stable when a cluster grows."""
 from __future__ import annotations
 
 import builtins
 import csv
 import io
 import json
+import re
 
 import pytest
 
-from rasd.errors import StoreError
+from rasd.errors import DataFileError, StoreError
 from rasd.store import EventQuery
-from rasd.store.export import ACLED_COLUMNS, export_events, interaction
+from rasd.store.export import (
+    ACLED_COLUMNS, RASD_ACLED_COLUMNS, acled_actor, acled_event_id, acled_notes, civilian_targeting,
+    codebook, contexts, export_events, fatality_tags, interaction, interaction_label, load_sources,
+    plover_mode, source_scale, state_name, time_precision,
+)
 
 TEXT_1 = ("قال المرصد السوري لحقوق الإنسان إن طائرات حربية روسية شنت غارات على مدينة معرة النعمان "
           "في ريف إدلب الجنوبي أمس، ما أدى إلى مقتل سبعة مدنيين بينهم امرأتان.")
@@ -19,25 +25,32 @@ SENT_1 = "طائرات حربية روسية شنت غارات على مدينة
 TEXT_2 = ("أعلنت مديرية الدفاع المدني أن ستة مدنيين لقوا حتفهم في غارات جوية روسية استهدفت أحياء "
           "سكنية في معرة النعمان، وأن فرق الإنقاذ ما زالت تبحث عن مفقودين.")
 SENT_2 = "ستة مدنيين لقوا حتفهم في غارات جوية روسية استهدفت أحياء سكنية في معرة النعمان"
-TEXT_3 = ("تظاهر مئات الطلاب أمام مبنى البرلمان في بيروت احتجاجا على رفع رسوم الجامعة اللبنانية، "
-          "ورفعوا لافتات تطالب بإصلاح التعليم العام.")
-SENT_3 = "تظاهر مئات الطلاب أمام مبنى البرلمان في بيروت"
+TEXT_3 = ("تظاهر مئات الطلاب أمام مبنى البرلمان في بيروت الأسبوع الماضي احتجاجا على رفع رسوم الجامعة "
+          "اللبنانية، ورفعوا لافتات تطالب بإصلاح التعليم العام.")
+SENT_3 = "تظاهر مئات الطلاب أمام مبنى البرلمان في بيروت الأسبوع الماضي"
 TEXT_4 = "وأكد المتحدث باسم الحكومة أن الوزير سيلتقي نظيره التركي الأسبوع المقبل لبحث ملف المعابر."
 SENT_4 = "الوزير سيلتقي نظيره التركي الأسبوع المقبل"
+TEXT_5 = "قتل مسلحون مجهولون ثلاثة أشخاص في هجوم على حاجز في محافظة ديالى، بحسب مصدر أمني."
+SENT_5 = "قتل مسلحون مجهولون ثلاثة أشخاص في هجوم على حاجز في محافظة ديالى"
+TEXT_6 = "أفادت مصادر بوقوع اشتباكات عنيفة في سوريا دون أن تحدد مكانها."
+SENT_6 = "وقوع اشتباكات عنيفة في سوريا"
 
 RUSSIA = {"name": "Military Forces of Russia", "id": "rus-mil", "country": "RUS", "sector": "MIL"}
-CIVILIANS = {"name": "Civilians", "country": "SYR", "sector": "CVL"}
+CIVILIANS = {"name": "Civilians", "id": "civilians", "country": "SYR", "sector": "CVL"}
 MAARRA = {"name": "Maarrat al-Nu'man", "name_ar": "معرة النعمان", "admin1": "Idlib",
           "admin2": "Maarrat al-Nu'man", "country": "SYR", "lat": 35.6441, "lon": 36.6722,
           "precision": "town"}
+DIYALA = {"name": "Diyala", "name_ar": "ديالى", "admin1": "Diyala", "country": "IRQ",
+          "lat": 33.75, "lon": 45.0, "precision": "governorate"}
 
 
-def airstrike(sentence, fatalities, day="2019-12-24"):
+def airstrike(sentence, fatalities, day="2019-12-24", mention="أمس"):
     return {"plover": {"type": "ASSAULT", "mode": "aerial"},
             "acled": {"event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike"},
             "actor1": RUSSIA, "actor2": CIVILIANS, "location": MAARRA,
-            "associated_actors": [{"name": "Military Forces of Syria", "country": "SYR", "sector": "MIL"}],
-            "date": {"value": day, "precision": "day"}, "fatalities": fatalities,
+            "associated_actors": [{"name": "Syria Military", "id": "army@syr", "country": "SYR", "sector": "MIL"},
+                                  {"name": "قوات النمر", "name_ar": "قوات النمر", "country": "SYR", "sector": "MIL"}],
+            "date": {"value": day, "precision": "day", "mention": mention}, "fatalities": fatalities,
             "trigger": "غارات", "sentence": sentence}
 
 
@@ -47,109 +60,369 @@ def exported_store(store, make_record):
                                  source="SOHR"))
     protest = {"plover": {"type": "PROTEST", "mode": "demonstrate"},
                "acled": {"event_type": "Protests", "sub_event_type": "Peaceful protest"},
-               "actor1": {"name": "Students", "country": "LBN", "sector": "EDU"},
+               "actor1": {"name": "Students and teachers", "id": "students", "country": "LBN", "sector": "EDU"},
                "location": {"name": "Beirut", "admin1": "Beirut", "country": "LBN", "lat": 33.8938,
                             "lon": 35.5018, "precision": "city"},
-               "date": {"value": "2019-11-04", "precision": "week"},
+               "date": {"value": "2019-11-04", "precision": "week", "mention": "الأسبوع الماضي"},
                "trigger": "تظاهر", "sentence": SENT_3}
-    store.add_record(make_record("nna-9", TEXT_3, [protest], published="2019-11-05", source="NNA"))
-    meeting = {"plover": {"type": "CONSULT", "mode": None}, "acled": {"event_type": None, "sub_event_type": None},
+    store.add_record(make_record("nna-9", TEXT_3, [protest], published="2019-11-09", source="nna"))
+    meeting = {"plover": {"type": "CONSULT", "mode": "visit"}, "acled": {"event_type": None, "sub_event_type": None},
                "actor1": {"name": "Government of Syria", "country": "SYR", "sector": "GOV"},
                "location": None, "date": None, "trigger": "سيلتقي", "sentence": SENT_4,
                "hypothetical": True}
     store.add_record(make_record("sana-4", TEXT_4, [meeting], published="2019-12-01"))
+    gunmen = {"plover": {"type": "ASSAULT", "mode": "kill"},
+              "acled": {"event_type": "Violence against civilians", "sub_event_type": "Attack"},
+              "actor1": {"name": "Unidentified armed group", "id": "gunmen", "country": "IRQ", "sector": "UAF"},
+              "location": DIYALA, "date": {"value": "2019-12-10", "precision": "day", "mention": None},
+              "fatalities": 3, "trigger": "قتل", "sentence": SENT_5}
+    store.add_record(make_record("alsumaria-3", TEXT_5, [gunmen], published="2019-12-10", source="aawsat"))
+    nowhere = {"plover": {"type": "ASSAULT", "mode": "clash"},
+               "acled": {"event_type": "Battles", "sub_event_type": "Armed clash"},
+               "location": {"name": "Syria", "country": "SYR", "lat": 35.0, "lon": 38.5, "precision": "country"},
+               "date": None, "trigger": "اشتباكات", "sentence": SENT_6}
+    store.add_record(make_record("src-6", TEXT_6, [nowhere], published="2019-12-12", source="okaz"))
     return store
 
 
-def _acled(store) -> list[dict]:
+def _export(store, **kwargs) -> tuple[str, object]:
     buf = io.StringIO()
-    export_events(store, "acled-csv", buf)
-    return list(csv.DictReader(io.StringIO(buf.getvalue())))
+    n = export_events(store, "acled-csv", buf, **kwargs)
+    return buf.getvalue(), n
+
+
+def _acled(store, **kwargs) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(_export(store, **kwargs)[0])))
 
 
 def test_acled_csv_columns_and_codes(exported_store):
-    buf = io.StringIO()
-    n = export_events(exported_store, "acled-csv", buf)
-    header = buf.getvalue().splitlines()[0].split(",")
-    assert header == list(ACLED_COLUMNS)
-    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
-    assert n == len(rows) == 2          # the hypothetical, uncoded meeting is left out
-    protest, strike = rows              # oldest first
+    text, n = _export(exported_store)
+    header = text.splitlines()[0].split(",")
+    assert header == [*ACLED_COLUMNS, *RASD_ACLED_COLUMNS]
+    rows = list(csv.DictReader(io.StringIO(text)))
+    # the hypothetical, uncoded meeting and the clash placed only in "Syria" are left out
+    assert n == len(rows) == 3
+    assert n.skipped == {"no_acled_type": 0, "no_place": 1}  # the meeting is flagged: not queried
+    protest, gunmen, strike = rows              # oldest first
     assert strike["event_date"] == "2019-12-24" and strike["year"] == "2019"
-    assert strike["time_precision"] == "1" and protest["time_precision"] == "2"
     assert strike["disorder_type"] == "Political violence"
     assert (strike["event_type"], strike["sub_event_type"]) == ("Explosions/Remote violence", "Air/drone strike")
     # Russian forces in Syria are external forces (8); civilians 7
+    assert (strike["actor1"], strike["actor2"]) == ("Military Forces of Russia", "Civilians (Syria)")
     assert (strike["inter1"], strike["inter2"], strike["interaction"]) == ("8", "7", "78")
     assert strike["civilian_targeting"] == "Civilian targeting"
-    assert strike["assoc_actor_1"] == "Military Forces of Syria"
+    assert strike["assoc_actor_1"] == "Military Forces of Syria (2000-2024)"
+    assert strike["rasd_assoc_actors_ar"] == "قوات النمر"
     assert (strike["iso"], strike["country"], strike["region"]) == ("760", "Syria", "Middle East")
     assert (strike["admin1"], strike["location"]) == ("Idlib", "Maarrat al-Nu'man")
     assert (strike["latitude"], strike["longitude"], strike["geo_precision"]) == ("35.6441", "36.6722", "1")
-    assert strike["fatalities"] == "7" and strike["source"] == "SOHR" and strike["notes"] == SENT_1
+    assert strike["fatalities"] == "7" and strike["notes"] == SENT_1
+    assert (strike["source"], strike["source_scale"]) == ("Syrian Observatory for Human Rights", "National")
     assert int(strike["timestamp"]) > 1_500_000_000
-    # students protesting: protesters (6) alone
+    # students protesting: protesters (6) alone, the students as the associated actor
+    assert (protest["actor1"], protest["assoc_actor_1"]) == ("Protesters (Lebanon)", "Students and teachers (Lebanon)")
     assert (protest["disorder_type"], protest["inter1"], protest["inter2"], protest["interaction"]) == \
         ("Demonstrations", "6", "0", "60")
-    assert (protest["iso"], protest["country"]) == ("422", "Lebanon")
-    assert protest["civilian_targeting"] == ""
+    assert (protest["iso"], protest["country"], protest["civilian_targeting"]) == ("422", "Lebanon", "")
+    assert protest["source"] == "National News Agency (Lebanon)"
+    # gunmen killing people at a checkpoint: an unidentified armed group, civilians as victims
+    assert (gunmen["actor1"], gunmen["inter1"], gunmen["actor2"], gunmen["inter2"]) == \
+        ("Unidentified Armed Group (Iraq)", "3", "Civilians (Iraq)", "7")
+    assert (gunmen["geo_precision"], gunmen["region"], gunmen["location"]) == ("3", "Middle East", "Diyala")
+    assert gunmen["civilian_targeting"] == "Civilian targeting"
+    assert (gunmen["source"], gunmen["source_scale"]) == ("Asharq Al-Awsat", "Regional")
 
+
+def test_time_precision_is_one_only_for_a_stated_day(exported_store):
+    rows = {r["event_type"]: r for r in _acled(exported_store)}
+    assert rows["Explosions/Remote violence"]["time_precision"] == "1"    # أمس
+    assert rows["Protests"]["time_precision"] == "2"                      # الأسبوع الماضي
+    assert rows["Violence against civilians"]["time_precision"] == "3"    # no date in the text
+    assert rows["Violence against civilians"]["rasd_date_precision"] == "day"
+
+
+@pytest.mark.parametrize("precision, code", [("day", 1), ("week", 2), ("month", 3), ("year", 3), (None, 3)])
+def test_time_precision_codes(precision, code):
+    assert time_precision(precision) == code
+
+
+def test_no_acled_column_holds_arabic(exported_store):
+    arabic = re.compile(r"[\u0600-\u06FF]")
+    for row in _acled(exported_store):
+        for column in ACLED_COLUMNS:
+            if column != "notes":
+                assert not arabic.search(row[column]), (column, row[column])
+
+
+def test_pandas_reads_typed_columns(exported_store):
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_csv(io.StringIO(_export(exported_store)[0]))
+    for column in ("interaction", "iso", "geo_precision", "inter1", "inter2", "time_precision",
+                   "fatalities", "year", "timestamp"):
+        assert pd.api.types.is_integer_dtype(frame[column]), (column, frame[column].dtype)
+    assert pd.api.types.is_float_dtype(frame["latitude"]) and frame["latitude"].notna().all()
+    assert frame["event_id_cnty"].str.fullmatch(r"[A-Z]{3}\d+").all()
+
+
+def test_acled_package_parses_every_row(exported_store):
+    module = pytest.importorskip("acled.clients.acled_data_client")
+    client = module.AcledDataClient.__new__(module.AcledDataClient)  # the parser needs no credentials
+    rows = _acled(exported_store)
+    parsed = [client._parse_event(dict(row)) for row in rows]
+    assert len(parsed) == len(rows) == 3
+    assert all(isinstance(p["latitude"], float) and isinstance(p["time_precision"], int) for p in parsed)
+
+
+def test_text_labels(exported_store):
+    rows = {r["event_type"]: r for r in _acled(exported_store, acled_labels="text")}
+    strike, protest = rows["Explosions/Remote violence"], rows["Protests"]
+    assert (strike["inter1"], strike["inter2"]) == ("External/Other forces", "Civilians")
+    assert strike["interaction"] == "Civilians-External/Other forces"
+    assert (protest["inter1"], protest["inter2"], protest["interaction"]) == ("Protesters", "", "Protesters only")
+    with pytest.raises(ValueError):
+        export_events(exported_store, "acled-csv", io.StringIO(), acled_labels="words")
+
+
+def test_event_id_stays_when_cluster_grows(exported_store, make_record):
+    before = {r["event_type"]: r for r in _acled(exported_store)}
+    strike_id = before["Explosions/Remote violence"]["event_id_cnty"]
+    assert re.fullmatch(r"SYR\d+", strike_id)
+    assert before["Protests"]["event_id_cnty"].startswith("LBN")
+    assert len({r["event_id_cnty"] for r in before.values()}) == len(before)
+    exported_store.add_record(make_record("civdef-2", TEXT_2, [airstrike(SENT_2, 6, mention="اليوم")],
+                                          published="2019-12-24", source="Civil Defence"))
+    after = {r["event_type"]: r for r in _acled(exported_store)}
+    grown = after["Explosions/Remote violence"]
+    assert grown["event_id_cnty"] == strike_id
+    assert grown["fatalities"] == "6"                   # the lowest report
+    assert grown["rasd_report_fatalities"] == "6; 7"    # each report's own figure, oldest first
+    assert grown["source"] == "Syrian Observatory for Human Rights; Civil Defence"
+    assert grown["source_scale"] == "National"          # the unknown outlet has no scale
+    assert len(after) == len(before)
+
+
+def test_event_id_is_the_cluster_number():
+    assert acled_event_id("ev00000000000000ff", "syr") == "SYR255"
+    assert acled_event_id("ev0c43a1b2c3d4e5f6", "IRQ") == f"IRQ{int('0c43a1b2c3d4e5f6', 16)}"
+    assert acled_event_id("custom-id", "YEM") == acled_event_id("custom-id", "YEM")
+
+
+def test_a_toll_above_the_threshold_is_tagged(store, make_record):
+    text = "أعلنت السلطات مقتل مئتين وخمسين شخصا في تفجير سوق مدينة الصدر."
+    sentence = "مقتل مئتين وخمسين شخصا في تفجير سوق مدينة الصدر"
+    bomb = {"plover": {"type": "ASSAULT", "mode": "explosives"},
+            "acled": {"event_type": "Explosions/Remote violence", "sub_event_type": "Remote explosive/landmine/IED"},
+            "location": {"name": "Sadr City", "admin1": "Baghdad", "country": "IRQ", "lat": 33.38,
+                         "lon": 44.46, "precision": "district"},
+            "fatalities": 250, "sentence": sentence, "trigger": "تفجير"}
+    store.add_record(make_record("b-1", text, [bomb], published="2016-07-03", source="alriyadh"))
+    [row] = _acled(store)
+    assert row["fatalities"] == "250" and "fatalities above 100" in row["tags"]
+    assert row["geo_precision"] == "2" and row["time_precision"] == "3"
+    assert row["event_date"] == "2016-07-03"            # only the publication day is known
+    assert fatality_tags(100) == [] and fatality_tags(12, threshold=10)
+    assert codebook()["fatality_review_threshold"] == 100
+
+
+# --- the rules, one by one ----------------------------------------------------------------
 
 @pytest.mark.parametrize("a, b, code", [(1, 7, "17"), (7, 1, "17"), (2, 0, "20"), (0, 0, ""), (3, 3, "33")])
 def test_interaction_codes(a, b, code):
     assert interaction(a, b) == code
 
 
-def test_event_id_stays_when_cluster_grows(exported_store, make_record):
-    before = {r["event_type"]: r for r in _acled(exported_store)}
-    strike_id = before["Explosions/Remote violence"]["event_id_cnty"]
-    exported_store.add_record(make_record("civdef-2", TEXT_2, [airstrike(SENT_2, 6, day="2019-12-24")],
-                                          published="2019-12-24", source="Civil Defence"))
-    after = {r["event_type"]: r for r in _acled(exported_store)}
-    grown = after["Explosions/Remote violence"]
-    assert grown["event_id_cnty"] == strike_id
-    assert grown["fatalities"] == "6"                   # the lowest report
-    assert grown["source"] == "SOHR; Civil Defence"
-    assert len(after) == len(before)
+def test_interaction_labels():
+    assert interaction_label(1, 7) == "State forces-Civilians"
+    assert interaction_label(0, 6) == "Protesters only"
 
+
+@pytest.mark.parametrize("actor, slot, event_type, country, name, inter", [
+    ({"name": "Syria Military", "id": "army@syr", "country": "SYR", "sector": "MIL"}, 1,
+     "Battles", "SYR", "Military Forces of Syria (2000-2024)", 1),
+    ({"name": "Turkey Police", "id": "police@tur", "country": "TUR", "sector": "COP"}, 1,
+     "Strategic developments", "TUR", "Police Forces of Turkey", 1),
+    ({"name": "Russia", "id": "rus", "country": "RUS", "sector": "GOV"}, 1,
+     "Explosions/Remote violence", "SYR", "Military Forces of Russia", 8),
+    ({"name": "Hayat Tahrir al-Sham", "id": "hts", "country": "SYR", "sector": "REB"}, 1,
+     "Battles", "SYR", "Hayat Tahrir al-Sham", 2),
+    ({"name": "Unidentified armed group", "id": "gunmen", "sector": "UAF"}, 1,
+     "Battles", "YEM", "Unidentified Armed Group (Yemen)", 3),
+    ({"name": "Suicide bomber", "id": "suicide-bomber", "country": "IRQ", "sector": "CRM"}, 1,
+     "Explosions/Remote violence", "IRQ", "Unidentified Armed Group (Iraq)", 3),
+    ({"name": "Civilians", "id": "civilians", "country": "YEM", "sector": "CVL"}, 2,
+     "Explosions/Remote violence", "YEM", "Civilians (Yemen)", 7),
+    ({"name": "Workers and unions", "id": "labour", "sector": "LAB"}, 1, "Riots", "IRQ", "Rioters (Iraq)", 5),
+    (None, 1, "Protests", "IRQ", "Protesters (Iraq)", 6),
+    (None, 1, "Explosions/Remote violence", "SYR", "Unidentified Armed Group (Syria)", 3),
+    ({"name": "مجموعة مسلحة"}, 1, "Battles", "LBY", "Unidentified Armed Group (Libya)", 3),
+])
+def test_acled_actor_names(actor, slot, event_type, country, name, inter):
+    got = acled_actor(actor, slot, event_type, country, "2019-06-01")
+    assert (got.name, got.inter) == (name, inter)
+    assert not re.search(r"[\u0600-\u06FF]", got.name + "".join(got.assoc))
+
+
+def test_a_named_party_protesting_is_associated():
+    got = acled_actor({"name": "Students and teachers", "id": "students", "country": "IRQ", "sector": "EDU"},
+                      1, "Protests", "IRQ", "2020-01-01")
+    assert (got.name, got.assoc) == ("Protesters (Iraq)", ["Students and teachers (Iraq)"])
+    assert acled_actor(None, 2, "Battles", "SYR", None) is None
+
+
+def test_state_forces_years_follow_the_event_date():
+    assert state_name("SYR", "2019-12-24") == "Syria (2000-2024)"
+    assert state_name("SYR", "2025-03-01") == "Syria (2024-)"
+    assert state_name("FRA", "2019-12-24") == "France"
+
+
+@pytest.mark.parametrize("event_type, sub, inter2, expected", [
+    ("Battles", "Armed clash", 7, ""),
+    ("Violence against civilians", "Attack", 0, "Civilian targeting"),
+    ("Explosions/Remote violence", "Air/drone strike", 7, "Civilian targeting"),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack", 1, ""),
+    ("Protests", "Excessive force against protesters", 6, "Civilian targeting"),
+    ("Protests", "Peaceful protest", 0, ""),
+])
+def test_civilian_targeting(event_type, sub, inter2, expected):
+    assert civilian_targeting(event_type, sub, inter2) == expected
+
+
+def test_notes_are_nfc_without_presentation_forms():
+    assert acled_notes("\ufed7\ufe8e\ufedd  المتحدث") == "قال المتحدث"     # ﻗﺎﻝ
+    assert acled_notes("\ufefb \u0627\u0653") == "لا آ"                  # lam-alef ligature; alef + madda composes
+    assert acled_notes("الفقرة ①") == "الفقرة ①"                          # other compatibility characters stay
+
+
+def test_sources_table(tmp_path):
+    table = load_sources()
+    assert table["aawsat"].name == "Asharq Al-Awsat" and table["aawsat"].scale == "Regional"
+    for slug in ("alriyadh", "okaz", "aljazirah", "alwatan", "almadina", "alyaum", "alweeam", "3alyoum",
+                 "aleqtisadiya", "arreyadi", "arriyadiyah", "sabq", "was"):
+        assert table[slug].scale, slug
+    assert source_scale([table["okaz"], table["aawsat"], table["reuters"]]) == "National-International"
+    mine = tmp_path / "outlets.tsv"
+    mine.write_text("source\tname\tscale\nokaz\tOkaz daily\tnational\nbaladi-news\tBaladi News\tlocal\n", "utf-8")
+    extended = load_sources((mine,))
+    assert (extended["okaz"].name, extended["baladi-news"].scale) == ("Okaz daily", "Local")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("source\tname\tscale\nx\tX\tplanetary\n", "utf-8")
+    with pytest.raises(DataFileError) as info:
+        load_sources((bad,))
+    assert "bad.tsv:2:scale" in info.value.where
+
+
+def test_user_sources_file_in_export(exported_store, tmp_path):
+    mine = tmp_path / "outlets.tsv"
+    mine.write_text("source\tname\tscale\nSOHR\tSOHR (UK)\tInternational\n", "utf-8")
+    rows = {r["event_type"]: r for r in _acled(exported_store, sources_files=(mine,))}
+    assert rows["Explosions/Remote violence"]["source_scale"] == "International"
+
+
+def test_country_table_covers_every_country():
+    import pycountry
+    from rasd.store.countries import countries, country
+    table = countries()
+    assert {c.alpha_3 for c in pycountry.countries} <= set(table)
+    assert country("AFG").region == "Caucasus and Central Asia"
+    assert (country("NLD").name, country("NLD").iso_numeric) == ("Netherlands", 528)
+    assert (country("CHN").region, country("BEL").region, country("ITA").region) == ("East Asia", "Europe", "Europe")
+    assert (country("TUR").name, country("PSE").name, country("SYR").iso_numeric) == ("Turkey", "Palestine", 760)
+    # pycountry's formal names ("Iran, Islamic Republic of") are not ACLED's
+    assert not [c.name for c in table.values() if re.search(r", (The )?(\w+ )*(Republic|State|Province)\b", c.name)]
+
+
+# --- PLOVER / POLECAT ------------------------------------------------------------------
 
 def test_plover_jsonl_follows_polecat_fields(exported_store):
     buf = io.StringIO()
     n = export_events(exported_store, "plover-jsonl", buf, EventQuery(order="date_asc", include_flagged=True))
     rows = [json.loads(line) for line in buf.getvalue().splitlines()]
-    assert n == len(rows) == 3
-    strike = next(r for r in rows if r["event_type"] == "ASSAULT")
-    assert (strike["event_mode"], strike["quad_code"]) == ("aerial", "Material Conflict")
+    assert n == len(rows) == 5
+    strike = next(r for r in rows if r["acled_sub_event_type"] == "Air/drone strike")
+    assert (strike["event_mode"], strike["rasd_mode"], strike["quad_code"]) == ("aerial", "aerial", "Material Conflict")
+    assert strike["event_date_precision"] == "day"
+    assert strike["contexts"] == ["military"]          # طائرات حربية
     assert (strike["actor_name"], strike["actor_country"], strike["actor_sectors"]) == \
         ("Military Forces of Russia", "RUS", ["MIL"])
     assert (strike["recipient_country"], strike["recipient_sectors"]) == ("SYR", ["CVL"])
     assert (strike["placename"], strike["province"], strike["country"]) == ("Maarrat al-Nu'man", "Idlib", "SYR")
     assert strike["story_ids"] == ["sohr-1"] and strike["event_text"] == SENT_1
+    gunmen = next(r for r in rows if r["acled_event_type"] == "Violence against civilians")
+    assert (gunmen["event_mode"], gunmen["rasd_mode"]) == (None, "kill")   # no PLOVER mode says "kill"
+    assert gunmen["event_date_precision"] == "publication"                # the text states no day
+    protest = next(r for r in rows if r["event_type"] == "PROTEST")
+    assert (protest["event_mode"], protest["event_date_precision"]) == ("demo", "week")
     meeting = next(r for r in rows if r["event_type"] == "CONSULT")
     assert meeting["hypothetical"] is True and meeting["event_date"] == "2019-12-01"
-    assert meeting["event_date_precision"] == "publication"
+    assert (meeting["event_date_precision"], meeting["event_mode"]) == ("publication", "visit")
+    assert meeting["quad_code"] == "Verbal Cooperation"
+
+
+@pytest.mark.parametrize("ptype, mode, expected", [
+    ("ASSAULT", "shelling", "heavy-weapons"), ("ASSAULT", "clash", "firearms"), ("ASSAULT", "kill", None),
+    ("PROTEST", "demonstrate", "demo"), ("PROTEST", "sit-in", "demo"), ("COERCE", "arrest", "arrest"),
+    ("ACCUSE", "denounce", "disapprove"), ("SUPPORT", "praise", None), ("CONCEDE", "release", None),
+    ("RETREAT", "release", "release"), ("ASSAULT", "drone", "drone"), ("ASSAULT", "demo", None),
+    ("PROTEST", None, None),
+])
+def test_plover_modes(ptype, mode, expected):
+    assert plover_mode(ptype, mode) == expected
+
+
+def test_every_lexicon_mode_is_mapped_or_a_plover_mode():
+    """A mode added to the trigger lexicon must be mapped to PLOVER's on purpose."""
+    from rasd.datafiles import read_tsv
+    from rasd.store.export import _plover_modes
+    allowed = codebook()["plover_modes_by_type"]
+    table = _plover_modes()
+    missing = sorted({(r["plover"], r["mode"]) for r in read_tsv("events/triggers.tsv", ("pattern", "plover"))
+                      if r.cells.get("mode") and (r["plover"], r["mode"]) not in table
+                      and r["mode"] not in allowed.get(r["plover"], ())})
+    assert missing == []
+    assert all(v is None or v in allowed[t] for (t, _m), v in table.items())
+
+
+def test_quad_codes_follow_the_plover_manual():
+    quads = codebook()["polecat_quad_by_plover"]
+    assert quads["CONCEDE"] == "Verbal Cooperation" and quads["REQUEST"] == "Verbal Conflict"
+    assert {t for t, q in quads.items() if q == "Material Cooperation"} == {"COOPERATE", "AID", "RETREAT"}
+    assert len(quads) == 16
+
+
+def test_contexts_from_cue_words():
+    assert contexts("فجر انتحاري نفسه قرب مركز للاقتراع خلال الانتخابات البلدية") == ["terrorism", "election"]
+    assert contexts("وثقت منظمات حقوق الإنسان اعتقال عشرات اللاجئين") == ["human_rights", "migration"]
+    assert contexts("التقى الوزير نظيره في العاصمة") == []
 
 
 def test_geojson_is_a_feature_collection_of_located_events(exported_store):
     buf = io.StringIO()
     n = export_events(exported_store, "geojson", buf, EventQuery(order="date_asc", include_flagged=True))
     data = json.loads(buf.getvalue())
-    assert data["type"] == "FeatureCollection" and n == len(data["features"]) == 2
-    strike = next(f for f in data["features"] if f["properties"]["plover_type"] == "ASSAULT")
+    assert data["type"] == "FeatureCollection" and n == len(data["features"]) == 4
+    strike = next(f for f in data["features"] if f["properties"]["acled_sub_event_type"] == "Air/drone strike")
     assert strike["geometry"] == {"type": "Point", "coordinates": [36.6722, 35.6441]}
     assert strike["id"] == strike["properties"]["id"]
 
 
 def test_parquet_round_trip(exported_store, tmp_path):
-    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    import datetime as dt
+
+    import pyarrow.parquet as pq
     out = tmp_path / "events.parquet"
-    assert export_events(exported_store, "parquet", out) == 2
+    assert export_events(exported_store, "parquet", out) == 4
     table = pq.read_table(out)
+    assert table.schema.field("date").type == pa.date32()
+    assert table.schema.field("published").type == pa.date32()
+    assert pa.types.is_timestamp(table.schema.field("created_at").type)
     rows = table.to_pylist()
-    assert {r["plover_type"] for r in rows} == {"ASSAULT", "PROTEST"}
-    strike = next(r for r in rows if r["plover_type"] == "ASSAULT")
+    strike = next(r for r in rows if r["acled_sub_event_type"] == "Air/drone strike")
     assert strike["document_ids"] == ["sohr-1"] and strike["lat"] == pytest.approx(35.6441)
     assert strike["fatalities"] == 7 and strike["negated"] is False
+    assert strike["date"] == dt.date(2019, 12, 24) and strike["created_at"].year >= 2024
+    nowhere = next(r for r in rows if r["acled_event_type"] == "Battles")
+    assert nowhere["date"] is None and nowhere["published"] == dt.date(2019, 12, 12)
 
 
 def test_parquet_without_pyarrow_says_what_to_install(exported_store, tmp_path, monkeypatch):

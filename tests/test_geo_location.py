@@ -47,8 +47,16 @@ def test_most_specific_place_when_nested():
 def test_place_naming_an_actor_is_ignored():
     text = "أعلن محافظ نينوى أن انفجارا وقع في سوق شعبي بمدينة الموصل"
     assert locate(text, "انفجارا").name == "Mosul"
+    text = "قال سفير العراق إن مسلحين هاجموا حاجزا للجيش"
+    assert locate(text, "هاجموا") is None
+
+
+def test_base_of_a_local_actor_when_the_sentence_names_no_other_place():
     text = "اعتقلت شرطة بغداد ثلاثة مطلوبين"
-    assert locate(text, "اعتقلت") is None
+    place = locate(text, "اعتقلت")
+    assert (place.name, place.mention) == ("Baghdad", "بغداد")
+    # a place naming an agreement is no base
+    assert locate("خرقت الفصائل اتفاق أستانة", "خرقت") is None
 
 
 def test_place_inside_an_organisation_name_is_ignored():
@@ -67,7 +75,9 @@ def test_dateline_is_not_the_location():
     text = "بيروت - قتل جنديان في انفجار عبوة ناسفة بمدينة صيدا"
     assert locate(text, "انفجار").name == "Sidon"
     text = "دمشق (رويترز) - قتل خمسة أشخاص في انفجار سيارة مفخخة"
-    assert locate(text, "انفجار") is None
+    # with no other place the dateline is where it happened: the span is the dateline's
+    place = locate(text, "انفجار")
+    assert (place.name, place.span) == ("Damascus", (0, 4))
 
 
 def test_source_abroad_only_gives_none():
@@ -84,8 +94,23 @@ def test_nearest_place_in_the_same_clause():
 
 def test_no_place_in_the_sentence():
     text = "قتل ثلاثة مدنيين. وأصيب آخرون في قصف على مدينة درعا"
-    assert locate(text, "قتل") is None
+    assert locate(text, "قتل") is None  # a later sentence's place is not carried back
     assert locate(text, "قصف").name == "Daraa"
+
+
+def test_place_carried_over_from_earlier_sentences():
+    text = ("سقطت قذائف على مدينة درعا صباح اليوم. وقال ناشطون إن القصف تواصل. "
+            "وأصيب ثلاثة مدنيين بجروح")
+    place = locate(text, "القصف")
+    assert place.name == "Daraa" and text[place.span[0]:place.span[1]] == "مدينة درعا"
+    assert locate(text, "وأصيب").name == "Daraa"  # the place the article was last at
+    text = "سقطت قذائف على مدينة درعا. واعتقلت قوات الأمن عشرة أشخاص في مدينة حمص. وأصيب آخرون"
+    assert locate(text, "وأصيب").name == "Homs"
+
+
+def test_carried_place_skips_sources_and_venues():
+    text = "قتل جنديان في انفجار بمدينة صيدا. وقال مصدر أمني في بيروت إن التحقيق جار. وأصيب ثلاثة"
+    assert locate(text, "وأصيب").name == "Sidon"
 
 
 def test_destination_of_a_visit_is_not_the_location():
@@ -122,3 +147,13 @@ def test_governorate_inside_a_part_of_the_country():
     text = "اندلعت مظاهرة احتجاجية في محافظة شبوة شرق اليمن"
     place = locate(text, "مظاهرة")
     assert (place.name, place.precision) == ("Shabwah", "governorate")
+
+
+def test_town_of_the_clause_over_the_town_it_lies_near():
+    text = "استهدفت غارة جوية بلدة كفرنبل قرب مدينة معرة النعمان بريف إدلب"
+    assert locate(text, "غارة").name == "Kafr Nabl"
+
+
+def test_town_of_the_clause_over_a_region_named_nearer_the_trigger():
+    text = "قتل خمسة مدنيين، في ريف إدلب الجنوبي، بقصف مدفعي على مدينة سراقب"
+    assert locate(text, "بقصف").name == "Saraqib"

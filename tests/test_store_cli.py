@@ -94,3 +94,31 @@ def test_export_to_file(ingested, tmp_path):
 def test_ingest_option_checks(runner, tmp_path):
     result = runner.invoke(app, ["ingest", str(tmp_path), "--db", str(tmp_path / "x.sqlite"), "--workers", "2"])
     assert result.exit_code == 1 and "--engine dask" in result.output
+
+
+def test_ingest_of_a_missing_path_fails_naming_it(runner, tmp_path):
+    missing = tmp_path / "nosuchfile.jsonl"
+    good = tmp_path / "good.jsonl"
+    _jsonl(good, range(0, 2))
+    result = runner.invoke(app, ["ingest", str(missing), str(good), "--db", str(tmp_path / "x.sqlite"),
+                                 "--no-progress"])
+    assert result.exit_code == 2, result.output
+    assert f"failed: {missing}: E107 not found" in result.output
+    assert f"no document read from {missing}" in result.output
+    assert "new 2" in result.output  # the other path was still ingested
+
+
+def test_ingest_and_extract_of_an_empty_folder_say_so(runner, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["ingest", str(empty), "--db", str(tmp_path / "x.sqlite"), "--no-progress"])
+    assert result.exit_code == 2 and "no input files in this folder" in result.output
+    result = runner.invoke(app, ["extract", str(empty)])
+    assert result.exit_code == 2 and f"{empty}: no input files in this folder" in result.output
+
+
+def test_extract_escapes_control_characters_in_file_names(runner, tmp_path):
+    (tmp_path / "bad\nname.txt").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path}/bad\\nname.txt: empty input" in result.output

@@ -38,8 +38,11 @@ class Failure:
     reason: str
 
     def line(self) -> str:
-        reason = " ".join(self.reason.split())
-        return f"{self.where}\t{self.code}\t{reason}"
+        """``where<TAB>code<TAB>reason`` on one line: control characters in a file name
+        (a newline, a tab) are escaped, the reason's whitespace squeezed."""
+        from rasd.ingest.readers import escape_controls
+        reason = " ".join(escape_controls(self.reason).split())
+        return f"{escape_controls(self.where)}\t{self.code}\t{reason}"
 
 
 @dataclass
@@ -54,6 +57,7 @@ class IngestSummary:
     elapsed: float = 0.0
     failures: list[Failure] = field(default_factory=list)
     error: StoreError | None = None   # set when the store stopped the run (disk full, …)
+    unread_paths: list[str] = field(default_factory=list)  # given paths that gave no document
 
     @property
     def docs_per_second(self) -> float:
@@ -64,7 +68,8 @@ class IngestSummary:
                 "failed": self.failed, "near_duplicates": self.near_duplicates,
                 "events": self.events, "elapsed_s": round(self.elapsed, 3),
                 "docs_per_second": round(self.docs_per_second, 1),
-                "error": str(self.error) if self.error else None}
+                "error": str(self.error) if self.error else None,
+                "unread_paths": list(self.unread_paths)}
 
 
 def extract_one(pipeline: Any, doc: Any, where: str = "record") -> Any:
@@ -81,19 +86,24 @@ def extract_one(pipeline: Any, doc: Any, where: str = "record") -> Any:
 
 
 def _read(paths: Sequence[str | Path], input_format: str | None, options: Any,
-          reader: Callable[..., Iterable[Any]] | None) -> Iterator[Any]:
+          reader: Callable[..., Iterable[Any]] | None, unread: list[str]) -> Iterator[Any]:
+    """The items of every path in turn; a path that gives no document is added to ``unread``."""
+    from rasd.errors import InputError
+    from rasd.ingest import ReadItem
     if reader is None:
         from rasd.ingest import read_path as reader
     for path in paths:
+        documents = 0
         try:
-            yield from reader(path, input_format=input_format, options=options)
+            for item in reader(path, input_format=input_format, options=options):
+                documents += item.error is None
+                yield item
         except RasdError as exc:  # a path that cannot be read at all (not found, bad format)
-            from rasd.ingest import ReadItem
             yield ReadItem(None, exc, exc.where or str(path))
         except OSError as exc:
-            from rasd.errors import InputError
-            from rasd.ingest import ReadItem
             yield ReadItem(None, InputError(exc.strerror or str(exc), where=str(path), code="E107"), str(path))
+        if documents == 0:
+            unread.append(str(path))
 
 
 def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -227,7 +237,7 @@ def run_ingest(paths: Sequence[str | Path], store: Any, *, engine: str = "local"
     if options is None and pipeline is not None:
         options = getattr(pipeline, "options", None)
     run = _Run(store, progress, failure_log)
-    items = _read(paths, input_format, options, reader)
+    items = _read(paths, input_format, options, reader, run.summary.unread_paths)
     try:
         if engine == "dask":
             from rasd.batch.dask_runner import run_dask

@@ -43,6 +43,7 @@ def extract(
     from rasd import default_pipeline
     from rasd.errors import InputError
     from rasd.ingest import read_path
+    from rasd.ingest.readers import escape_controls
     from rasd.pipeline import _as_date
 
     if sample:
@@ -63,7 +64,7 @@ def extract(
                               options=pipeline.options):
             if item.error is not None:
                 failed += 1
-                typer.echo(f"rasd: {item.error}", err=True)
+                typer.echo(f"rasd: {escape_controls(str(item.error))}", err=True)
                 continue
             doc = item.document
             if published_date is not None:
@@ -87,6 +88,8 @@ def extract(
         if out:
             stream.close()
     if read == 0:
+        if not failed:
+            typer.echo(f"rasd: error: no document in {escape_controls(path)}", err=True)
         raise typer.Exit(code=2 if failed else 1)
 
 

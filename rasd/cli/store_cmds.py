@@ -119,6 +119,13 @@ def ingest(
     _print_summary(summary, log_path, output_json)
     if summary.error is not None:
         _fail(f"stopped: {summary.error} [{summary.error.code}]")
+    if summary.unread_paths:
+        # a path that gave nothing (not found, unreadable, empty) is an error, not a detail
+        from rasd.ingest.readers import escape_controls
+        names = ", ".join(escape_controls(p) for p in summary.unread_paths[:5])
+        more = len(summary.unread_paths) - 5
+        _fail(f"no document read from {names}{f' and {more:,} more' if more > 0 else ''} "
+              "(see the failures above)", code=2)
 
 
 class _Null:
@@ -166,7 +173,8 @@ def _print_summary(summary: Any, log_path: Path, as_json: bool) -> None:
     if summary.failures:
         shown = summary.failures[:20]
         for failure in shown:
-            typer.echo(f"  failed: {failure.where}: {failure.code} {' '.join(failure.reason.split())}", err=True)
+            where, code, reason = failure.line().split("\t", 2)
+            typer.echo(f"  failed: {where}: {code} {reason}", err=True)
         more = len(summary.failures) - len(shown)
         typer.echo(f"  {'… and ' + format(more, ',') + ' more; ' if more else ''}failure log: {log_path}", err=True)
 

@@ -35,6 +35,8 @@ class DateExpr:
         precision: day | week | month | year | unknown, once resolved.
         part: start | middle | end of the month/period (مطلع, منتصف, أواخر).
         tod: time of day (dawn, morning, noon, afternoon, evening, night).
+        calendar: ``hijri`` when year, month and day are Hijri (resolved to Gregorian with
+            hijridate); None for the Gregorian calendar.
     """
     kind: str
     precision: str
@@ -47,6 +49,7 @@ class DateExpr:
     offset: int | None = None
     part: str | None = None
     tod: str | None = None
+    calendar: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -62,6 +65,7 @@ class DateMention:
 @dataclass(frozen=True)
 class DateLexicon:
     months: dict[str, tuple[int, bool]]  # folded name → (month, usable alone)
+    hijri_months: dict[str, int]  # folded Hijri month name → month
     weekdays: dict[str, tuple[int, bool]]
     rel: dict[str, str]  # الماضي → last
     parts: dict[str, str]
@@ -79,9 +83,13 @@ _WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
 @lru_cache(maxsize=None)
 def load_dates() -> DateLexicon:
     months: dict[str, tuple[int, bool]] = {}
+    hijri_months: dict[str, int] = {}
     for row in read_tsv("dates/months.tsv", ("pattern", "month", "bare")):
         for key in variants(row["pattern"]):
-            months[key] = (row.int("month"), row["bare"] == "1")
+            if row.cells.get("calendar") == "hijri":
+                hijri_months[key] = row.int("month")
+            else:
+                months[key] = (row.int("month"), row["bare"] == "1")
     weekdays: dict[str, tuple[int, bool]] = {}
     for row in read_tsv("dates/weekdays.tsv", ("pattern", "weekday", "bare")):
         for key in variants(row["pattern"]):
@@ -92,6 +100,7 @@ def load_dates() -> DateLexicon:
     year_words: list[str] = []
     ago_words: list[str] = []
     cancel: list[str] = []
+    eras: list[str] = []
     for row in read_tsv("dates/modifiers.tsv", ("pattern", "kind")):
         table = {"rel": rel, "part": parts, "tod": tods}.get(row["kind"])
         for key in variants(row["pattern"]):
@@ -103,6 +112,8 @@ def load_dates() -> DateLexicon:
                 ago_words.append(key)
             elif row["kind"] == "cancel":
                 cancel.append(key)
+            elif row["kind"] == "era" and row["value"] == "hijri":
+                eras.append(key)
     relative: dict[str, tuple[str, int, str, bool]] = {}
     for row in read_tsv("dates/relative.tsv", ("pattern", "unit", "offset", "precision")):
         for key in variants(row["pattern"]):
@@ -131,13 +142,34 @@ def load_dates() -> DateLexicon:
     # قبل نحو أسبوعين: the before-number qualifiers of entities/qualifiers.tsv
     approx = alternation([k for k, (_, pos) in numbers.qualifiers.items() if pos == "before"])
     not_cancelled = rf"(?!\s+(?:{alternation(cancel)})(?!\w))"
+    # Hijri: the era word after a year (1436هـ, 1436 هـ, للهجرة); a year of 1300-1599 with
+    # a Hijri month or in a numeric date is Hijri even without it (no Gregorian news date
+    # falls there); any year with the era word is Hijri (626هـ).
+    era = rf"(?:\s*(?P<era>{alternation(eras)})(?!\w))"
+    hmon = rf"(?P<hmon>{alternation(hijri_months)})(?!\w)"
+    hyear = rf"(?P<y>1[345]\d\d|\d{{1,4}}(?=\s*(?:{alternation(eras)})(?!\w)))(?!\d){era}?"
+    hyear_tail = rf"(?:\s*,?\s*(?:من\s+)?(?:{year_word}\s+)?{hyear})"
+    gregorian_after = r"(?!\s*م(?!\w))"
 
     def first(*tables: Any) -> frozenset[str]:
         return frozenset(k.split(" ")[0] for table in tables for k in table)
     digit = frozenset({_DIGIT_KEY})
     day_lead = first(tods, weekdays, ["يوم"])
     # (regex, handler, the words it may begin with; _DIGIT_KEY for a number)
+    hijri_lead = first(hijri_months, ["شهر"])
     lex_patterns = (
+        (rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>1[345]\d\d)(?!\d){era}?",
+         _hijri_numeric, digit),
+        (rf"(?P<y>1[345]\d\d)\s*(?P<sep>[/-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<d>\d{{1,2}})(?!\d){era}?",
+         _hijri_numeric, digit),
+        (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*(?:الموافق\s+)?)?(?P<d>\d{{1,2}})(?!\d)\s*(?:-\s*)?(?:من\s+)?(?:شهر\s+)?"
+         rf"{hmon}{hyear_tail}?", _hijri_date, day_lead | digit),
+        (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*)?(?P<ord>{alternation(ordinals)})\s+من\s+(?:شهر\s+)?{hmon}{hyear_tail}?",
+         _hijri_date, day_lead | first(ordinals)),
+        (rf"(?P<shahr>شهر\s+)?{hmon}{hyear_tail}", _hijri_date, hijri_lead),
+        (rf"(?P<shahr>شهر\s+){hmon}", _hijri_date, hijri_lead),
+        (rf"(?:(?:{year_word})\s+)?(?P<y>\d{{1,4}})(?!\d){era}", _hijri_year, digit | first(year_words)),
+        (rf"(?:{year_word})\s+(?P<y>1[34]\d\d)(?!\d){gregorian_after}", _hijri_year, first(year_words)),
         (rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>(?:1[89]|20)\d\d)(?!\d)", _numeric, digit),
         (rf"(?P<y>(?:1[89]|20)\d\d)(?P<sep>[/-])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)", _numeric, digit),
         (rf"(?:{tod}?(?:يوم\s+)?{wd}\s*,?\s*(?:الموافق\s+)?)?(?P<d>\d{{1,2}})(?!\d)\s*(?:من\s+)?(?:شهر\s+)?"
@@ -161,7 +193,7 @@ def load_dates() -> DateLexicon:
         for word in starts:
             by_word.setdefault(word, []).append((compiled, handler))
     anchors = {word: tuple(entries) for word, entries in by_word.items()}
-    return DateLexicon(months, weekdays, rel, parts, tods, relative, units, ordinals, anchors)
+    return DateLexicon(months, hijri_months, weekdays, rel, parts, tods, relative, units, ordinals, anchors)
 
 
 def find_dates(text: str, words: Iterable[tuple[int, str]] | None = None) -> list[DateMention]:
@@ -251,6 +283,31 @@ def _numeric(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return DateExpr("calendar", "day", year=year, month=month, day=day)
+
+
+def _hijri_numeric(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    """``19/6/1436``, ``1436/6/19 هـ``: a Hijri day (the year alone says so)."""
+    day, month, year = int(m.group("d")), int(m.group("m")), int(m.group("y"))
+    if not (1 <= month <= 12 and 1 <= day <= 30):
+        return None
+    return DateExpr("calendar", "day", year=year, month=month, day=day, calendar="hijri")
+
+
+def _hijri_date(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    """``15 رمضان 1436 هـ``, ``العاشر من محرم``, ``شعبان 1436``, ``شهر رمضان``."""
+    month = lex.hijri_months[_space(m.group("hmon"))]
+    year = int(m.group("y")) if _g(m, "y") else None
+    if _g(m, "d") or _g(m, "ord"):
+        day = _day(m, lex)
+        if not 1 <= day <= 30:
+            return None
+        return DateExpr("calendar", "day", year=year, month=month, day=day, calendar="hijri")
+    return DateExpr("calendar", "month", year=year, month=month, calendar="hijri")
+
+
+def _hijri_year(m: re.Match[str], lex: DateLexicon) -> DateExpr | None:
+    """``عام 1436هـ``, ``1396 هـ``, ``عام 1436``: a Hijri year."""
+    return DateExpr("calendar", "year", year=int(m.group("y")), calendar="hijri")
 
 
 def _day(m: re.Match[str], lex: DateLexicon) -> int:

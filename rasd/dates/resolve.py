@@ -10,11 +10,17 @@ Conventions (documented in ``rasd/data/dates/README.md``):
 * a day and month without a year take the publication year, or the year before when the
   date would fall more than two months after publication;
 * relative expressions without a publication date stay unresolved (value None) with the
-  precision they would have; calendar dates with a year always resolve.
+  precision they would have; calendar dates with a year always resolve;
+* Hijri dates (``calendar == "hijri"``) are converted with hijridate (Umm al-Qura, years
+  1343–1500); a Hijri month or day without a year takes the publication's Hijri year by
+  the same rules; a year outside the table resolves to the Gregorian year it mostly
+  overlaps (arithmetic), with year precision.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+from hijridate import Gregorian, Hijri
 
 from rasd.dates.mentions import DateExpr
 
@@ -27,6 +33,8 @@ _FUTURE_SLACK = timedelta(days=62)
 
 def resolve(expr: DateExpr, published: date | None) -> tuple[date | None, str]:
     """The date and precision ``expr`` denotes when published on ``published``."""
+    if expr.kind == "calendar" and expr.calendar == "hijri":
+        return _hijri(expr, published)
     if expr.kind == "calendar":
         value = _calendar(expr, published)
         if value is None and (expr.year is not None or published is not None):
@@ -118,3 +126,44 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+# The Hijri year is 354.367 days: 0.970224 Gregorian years; 1 AH began in July 622.
+_HIJRI_YEAR_IN_GREGORIAN = 0.970224
+_HIJRI_EPOCH = 621.5643
+
+
+def _hijri(expr: DateExpr, published: date | None) -> tuple[date | None, str]:
+    month, day = expr.month, expr.day
+    year = expr.year
+    if year is None:
+        if published is None or month is None:
+            return None, expr.precision
+        year = _hijri_year_of(month, day, published)
+        if year is None:
+            return None, "unknown"
+    try:
+        value = Hijri(year, month or 1, day or 1).to_gregorian()
+    except OverflowError:  # outside the Umm al-Qura table (626هـ): the year it mostly overlaps
+        return date(int(year * _HIJRI_YEAR_IN_GREGORIAN + _HIJRI_EPOCH) + 1, 1, 1), "year"
+    except ValueError:  # no such day (30 of a 29-day month)
+        return None, "unknown"
+    return date(value.year, value.month, value.day), expr.precision
+
+
+def _hijri_year_of(month: int, day: int | None, published: date) -> int | None:
+    """The Hijri year of a month (and day) named without one: the most recent one not after
+    publication, or the coming one when a day falls within the usual slack ahead."""
+    try:
+        now = Gregorian(published.year, published.month, published.day).to_hijri()
+    except OverflowError:
+        return None
+    if day is None:
+        return now.year if month <= now.month else now.year - 1
+    try:
+        candidate = Hijri(now.year, month, day).to_gregorian()
+    except (ValueError, OverflowError):
+        return now.year
+    if date(candidate.year, candidate.month, candidate.day) - published > _FUTURE_SLACK:
+        return now.year - 1
+    return now.year

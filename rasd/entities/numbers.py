@@ -14,7 +14,7 @@ from typing import Iterable
 
 from rasd.datafiles import alternation, read_tsv, variants
 
-__all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words"]
+__all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words", "dual_noun"]
 
 
 @dataclass(slots=True)
@@ -65,13 +65,15 @@ def load_numbers() -> NumberLexicon:
         for key in variants(row["pattern"]):
             qualifiers[key] = (row["qualifier"], row["position"])
     word_alt = alternation(set(words) | set(approx))
+    multipliers = alternation([k for k, (_, kind) in words.items() if kind.startswith("multiplier")])
     before = [k for k, (_, pos) in qualifiers.items() if pos == "before"]
     after = [k for k, (_, pos) in qualifiers.items() if pos == "after"]
     return NumberLexicon(
         words=words, approx=approx, duals=duals, qualifiers=qualifiers, word_alt=word_alt,
         digits_re=re.compile(
-            r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d)"
-            rf"(?:\s*({alternation([k for k, (_, kind) in words.items() if kind.startswith('multiplier')])})(?!\w))?"),
+            # 1,5 مليون: a decimal comma, only before a multiplier (12,500 is twelve thousand five hundred)
+            rf"(\d+[,٫]\d{{1,2}}(?=\s*(?:{multipliers})(?!\w))|\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?!\d)"
+            rf"(?:\s*({multipliers})(?!\w))?"),
         vocabulary=frozenset(words) | frozenset(w for k in approx for w in k.split(" ")),
         before_re=re.compile(rf"(?<!\w)(?:و|ف)?({alternation(before)})\s+$"),
         after_re=re.compile(rf"\s+(?:[^\s\d]+\s+)?({alternation(after)})(?!\w)"),
@@ -100,9 +102,14 @@ def find_numbers(text: str, words: Iterable[tuple[int, str]] | None = None) -> l
     lex = load_numbers()
     found: list[NumberMention] = []
     for m in lex.digits_re.finditer(text):
-        if m.start() and text[m.start() - 1] in ".,":
+        if m.start() and text[m.start() - 1] in ".,٫":
             continue  # the tail of a decimal or of a list such as 1,2
-        raw = m.group(1).replace(",", "")
+        if _in_date_or_fraction(text, m.start(), m.end(1)):
+            continue
+        raw = m.group(1)
+        if "," in raw and len(raw.rsplit(",", 1)[1]) != 3 or "٫" in raw:
+            raw = raw.replace(",", ".").replace("٫", ".")  # the decimal comma of 1,5 مليون
+        raw = raw.replace(",", "")
         value = float(raw) if "." in raw else int(raw)
         if m.group(2):
             value *= lex.words[m.group(2)][0]
@@ -131,6 +138,31 @@ def find_numbers(text: str, words: Iterable[tuple[int, str]] | None = None) -> l
 
 
 _AND = re.compile(r"\s*و\s*")
+_SLASH_AFTER = re.compile(r"\s*/\s*\d")
+_SLASH_BEFORE = re.compile(r"\d\s*/\s*$")
+
+
+def _in_date_or_fraction(text: str, start: int, end: int) -> bool:
+    """Digits joined to others by a slash (``19/6/1436``, ``3/4``) are a date or a fraction
+    the dates stage did not read, never a count."""
+    return bool(_SLASH_AFTER.match(text, end) or _SLASH_BEFORE.search(text[max(0, start - 4):start]))
+
+
+def dual_noun(word: str) -> str | None:
+    """The singular noun of a dual written as one folded word, clitics allowed
+    (``وجنديين`` → ``جندي``), or None."""
+    found = _dual_cut(word, load_numbers().duals)
+    return found[1] if found else None
+
+
+def _dual_cut(word: str, duals: dict[str, str]) -> tuple[int, str] | None:
+    """(length of the clitic before the dual, its singular noun), or None."""
+    if len(word) <= 4 or word[-1] not in "نا":  # duals end in ين / ان
+        return None
+    for cut in (0, 1, 2, 3):
+        if word[cut:] in duals and (cut == 0 or word[:cut] in _DUAL_CLITICS):
+            return cut, duals[word[cut:]]
+    return None
 
 
 def _qualify(text: str, num: NumberMention, lex: NumberLexicon) -> None:
@@ -161,11 +193,9 @@ def _word_runs(text: str, words: Iterable[tuple[int, str]], lex: NumberLexicon
     for start, word in words:
         if word not in vocabulary and not (len(word) > 2 and word[0] in "وفبل" and (word[1:] in vocabulary or (
                 word[:2] in _TWO_LETTER_CLITICS and word[2:] in vocabulary))):
-            if word[-1] in "نا" and len(word) > 4:  # duals end in ين / ان
-                for cut in (0, 1, 2, 3):
-                    if word[cut:] in dual_forms and (cut == 0 or word[:cut] in _DUAL_CLITICS):
-                        duals.append((start + cut, start + len(word), dual_forms[word[cut:]]))
-                        break
+            found = _dual_cut(word, dual_forms)
+            if found:
+                duals.append((start + found[0], start + len(word), found[1]))
             continue
         end = start + len(word)
         if runs and text[runs[-1][1]:start].isspace():

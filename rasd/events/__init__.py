@@ -154,7 +154,7 @@ class EventExtractor:
         # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise
         location = _location(ctx, main) or inherited
         event_date = _date(ctx, main)
-        fatalities, injuries = casualties(ctx, spans)
+        fatalities, injuries = casualties(ctx, spans, trigger=(main.start, main.end))
         date_value = event_date.value if event_date and event_date.mention else None
         flags = flags_for(ctx, main, clause, date_value, doc.published)
         for other in group[1:]:

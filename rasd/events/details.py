@@ -1,12 +1,14 @@
-"""Attribution (according to whom) and casualty counts of an event."""
+"""Attribution (according to whom) and casualty counts of an event.
+
+The casualty rules live in :mod:`rasd.events.casualties`; :func:`casualties` is
+re-exported here for the events stage.
+"""
 from __future__ import annotations
 
-from rasd.doc import Entity
-from rasd.events.context import Hit, SentenceContext
+from rasd.events.casualties import Casualties, casualties
+from rasd.events.context import SentenceContext
 
-__all__ = ["attribution", "casualties"]
-
-COUNT_REACH = 4  # tokens between a casualty word and its number
+__all__ = ["attribution", "casualties", "Casualties", "speaker_span"]
 
 
 COMPLEMENTISERS = ("ان", "انه", "انها", "انهم", "بان", "بانه", "بانها")
@@ -54,45 +56,3 @@ def attribution(ctx: SentenceContext) -> tuple[str, tuple[int, int]] | None:
             offset = text.index(phrase, start)
             return phrase, (offset, offset + len(phrase))
     return None
-
-
-def casualties(ctx: SentenceContext, spans: list[tuple[int, int]]) -> tuple[int | None, int | None]:
-    """Fatalities and injuries stated next to casualty words inside ``spans``.
-
-    Each number goes to the casualty word nearest to it: in ``قتل شرطيان وأصيب ثلاثة``
-    the three are wounded, not killed.
-    """
-    numbers = [e for e in ctx.entities if e.type == "NUM" and isinstance(e.attrs.get("value"), int)]
-    cues = [c for c in ctx.cues_of("killed", "injured") if any(s <= c.start < e for s, e in spans)]
-    # every (distance, cue, number) pairing within reach, nearest first
-    pairs = []
-    for cue in ctx.cues_of("killed", "injured"):
-        for num in numbers:
-            d = _distance(ctx, cue, num)
-            if d is not None:
-                pairs.append((d, cue.start, cue, num))
-    pairs.sort(key=lambda p: (p[0], p[1]))
-    taken_numbers: set[int] = set()
-    result: dict[str, int | None] = {"killed": None, "injured": None}
-    for d, _, cue, num in pairs:
-        if id(num) in taken_numbers:
-            continue
-        taken_numbers.add(id(num))
-        if cue in cues:
-            kind = cue.cue.cue
-            result[kind] = max(result[kind] or 0, num.attrs["value"])
-    return result["killed"], result["injured"]
-
-
-def _distance(ctx: SentenceContext, cue: Hit, num: Entity) -> int | None:
-    """Tokens from a casualty word to a number it may count, or None when out of reach."""
-    if num.start < cue.end and cue.start < num.end:
-        return 0  # a dual or a number inside the casualty word itself
-    if num.start >= cue.end:
-        d = ctx.distance(cue.end, num.start)
-    elif num.end <= cue.start:
-        d = ctx.distance(num.end, cue.start) + 1  # "3 قتلى" is as good as "قتل 3", a bit less
-    else:
-        return None
-    reach = 1 if num.attrs.get("noun") else COUNT_REACH  # a dual counts its own noun: منزلين is not victims
-    return d if d <= reach else None

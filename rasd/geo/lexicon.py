@@ -16,7 +16,7 @@ from rasd.text.tokenize import load_clitics
 __all__ = ["ContextWord", "GeoLexicon", "load_lexicon", "ROLES"]
 
 ROLES = frozenset({"type", "parts", "countryside", "direction", "direction_adj", "prep", "link",
-                   "actor_head", "source", "meeting", "demonym"})
+                   "actor_head", "source", "meeting", "demonym", "country_ref"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,20 +11,21 @@ context their level asks for; a name written with tanween (``درعاً``) is a 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from rasd.doc import Document, Entity
+from rasd.doc import Document
+from rasd.geo.context import stands_as_dateline
 from rasd.geo.gazetteer import Gazetteer, PlaceEntry, load_gazetteer, prior
 from rasd.geo.lexicon import ContextWord, load_lexicon
 from rasd.text.normalize import NormalizedText, normalize
 
-__all__ = ["Word", "Hit", "Mention", "Analysis", "analyze", "find_place_mentions"]
+__all__ = ["Word", "Hit", "Mention", "Analysis", "analyze"]
 
 _WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
 _TANWEEN = re.compile("[\u064b\u064c\u064d]")
 _B_CLITICS = frozenset({"ب", "وب", "فب", "بال", "وبال", "فبال"})
 _FREE_PREFIXES = frozenset({"", "ال"})
-META_KEY = "_rasd_geo_analysis"
 
 
 @dataclass(slots=True)
@@ -71,7 +72,7 @@ class Mention:
     direction_before: bool = False  # شمال X (a direction before the name)
     country_hint: str | None = None  # طرابلس اللبنانية
     parts: bool = False  # a plural type noun before it (أحياء حلب)
-    governor: str | None = None  # type | countryside | direction | prep | clitic | coord
+    governor: str | None = None  # type | countryside | direction | prep | clitic | coord | dateline
     prep: str | None = None  # the preposition before the mention, folded
     start: int = 0  # original span
     end: int = 0
@@ -87,6 +88,21 @@ class Analysis:
     mentions: list[Mention]
     covered: set[int] = field(default_factory=set)  # words inside a multi-word phrase
     _single: dict[int, list[Hit]] = field(default_factory=dict)
+    _mention_starts: list[int] = field(default_factory=list)
+
+    def mentions_overlapping(self, start: int, end: int) -> list[Mention]:
+        """The mentions overlapping original span ``[start, end)`` (mentions do not overlap
+        one another and come in text order)."""
+        if len(self._mention_starts) != len(self.mentions):
+            self._mention_starts = [m.start for m in self.mentions]
+        i = max(bisect_right(self._mention_starts, start) - 1, 0)
+        out = []
+        for m in self.mentions[i:]:
+            if m.start >= end:
+                break
+            if m.end > start:
+                out.append(m)
+        return out
 
     def single(self, wi: int) -> list[Hit]:
         """One-word context words at word ``wi`` (looked up once, on demand)."""
@@ -178,14 +194,34 @@ def _compass(values: list[str]) -> str | None:
     return _COMPASS.get(frozenset(values)) if values else None
 
 
+class _LastAnalysis:
+    """The analysis of the last text analysed, with the gazetteer that made it: the
+    entities and geo stages read the same document one after the other, so they share
+    it. One entry, checked by identity (the same normalised text, the same gazetteer)."""
+    __slots__ = ("norm", "gazetteer", "analysis")
+
+    def __init__(self) -> None:
+        self.norm = self.gazetteer = self.analysis = None
+
+    def get(self, norm: NormalizedText, gazetteer: Gazetteer) -> Analysis | None:
+        entry = (self.norm, self.gazetteer, self.analysis)  # read once: another thread may write
+        return entry[2] if entry[0] is norm and entry[1] is gazetteer else None
+
+    def put(self, norm: NormalizedText, gazetteer: Gazetteer, analysis: Analysis) -> None:
+        self.norm, self.gazetteer, self.analysis = norm, gazetteer, analysis
+
+
+_LAST = _LastAnalysis()
+
+
 def analyze(doc: Document, gazetteer: Gazetteer | None = None) -> Analysis:
-    """The words, context hits and place mentions of ``doc`` (cached on the document;
-    without ``gazetteer``, the cached analysis is reused whatever gazetteer made it)."""
+    """The words, context hits and place mentions of ``doc`` found with ``gazetteer``
+    (the bundled one when None)."""
     norm = doc.normalized if doc.normalized is not None else normalize(doc.text)
-    cached = doc.meta.get(META_KEY)  # (id of the gazetteer, analysis): no big object kept
-    if cached is not None and cached[1].norm is norm and (gazetteer is None or cached[0] == id(gazetteer)):
-        return cached[1]
     gaz = gazetteer or load_gazetteer()
+    found = _LAST.get(norm, gaz)
+    if found is not None:
+        return found
     words, by_start, by_end = _words(doc, norm)
     hits_by_end: dict[int, list[Hit]] = {}
     hits_by_start: dict[int, list[Hit]] = {}
@@ -201,7 +237,7 @@ def analyze(doc: Document, gazetteer: Gazetteer | None = None) -> Analysis:
         for h in hits:
             an.covered.update(range(h.ws, h.we + 1))
     an.mentions = _mentions(an, gaz, by_start, by_end)
-    doc.meta[META_KEY] = (id(gaz), an)
+    _LAST.put(norm, gaz, an)
     return an
 
 
@@ -262,6 +298,8 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
     _coordination(an, mentions)
     kept = []
     for m in mentions:
+        if m.governor is None and m.prep is None and m.ws < 12 and stands_as_dateline(text, m.start, m.end):
+            m.governor = "dateline"  # عدن - «الشرق الأوسط»: the dateline makes it a place
         ok, rejected = [], []
         for e in m.entries:
             level = max(gaz.context_level(e, m.name), gaz.context_level(e, "ا" + m.name))
@@ -440,27 +478,3 @@ def score_entry(m: Mention, e: PlaceEntry, countries: dict[str, int],
 
 def preliminary_entry(m: Mention) -> PlaceEntry:
     return max(m.entries, key=lambda e: score_entry(m, e, {}, None, lambda a, b: False))
-
-
-def find_place_mentions(doc: Document, gazetteer: Gazetteer | None = None) -> list[Entity]:
-    """LOC entities for the gazetteer places named in ``doc``, in text order.
-
-    Each entity spans the mention in ``doc.text`` (type noun, ``ريف`` and direction words
-    included), with ``canonical``/``id``/``country`` of the most likely place; when the
-    name fits several places, ``attrs["candidates"]`` lists their ids, most likely first.
-    :class:`rasd.geo.PlaceResolver` then chooses with the whole document in view.
-    """
-    from rasd.geo.resolver import resolve_mentions
-
-    gaz = gazetteer or load_gazetteer()
-    an = analyze(doc, gaz)
-    places = resolve_mentions(doc, an, gaz)
-    out = []
-    for m, (place, entry) in zip(an.mentions, places):
-        ent = Entity("LOC", m.start, m.end, doc.text[m.start:m.end],
-                     canonical=place.name, id=entry.id, country=entry.country)
-        if len(m.entries) > 1:
-            ranked = sorted(m.entries, key=lambda e: (e.id != entry.id, -prior(e)))
-            ent.attrs["candidates"] = [e.id for e in ranked]
-        out.append(ent)
-    return out

@@ -16,12 +16,17 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from dataclasses import replace
+
 from rasd.doc import Document, Entity, Place
-from rasd.geo.gazetteer import Gazetteer, PlaceEntry, distance_km, load_gazetteer
+from rasd.geo.context import main_country
+from rasd.geo.gazetteer import Gazetteer, PlaceEntry, distance_km, load_gazetteer, load_neighbours, prior
+from rasd.geo.location import document_places
 from rasd.geo.mentions import Analysis, Mention, analyze, kind_rank, score_entry
 from rasd.options import Options
 
-__all__ = ["PlaceResolver", "resolve_mentions", "parent_links"]
+__all__ = ["PlaceResolver", "resolve_mentions", "parent_links", "find_place_mentions",
+           "MAIN_COUNTRY_BONUS", "NEIGHBOUR_BONUS"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +40,10 @@ _OF = {"north": "North", "south": "South", "east": "East", "west": "West",
 _PARENT_PREPS = frozenset({"في", "فى", "ب", "قرب", "بالقرب من", "داخل", "وسط"})
 PARENT_CITY_KM = 30.0
 PARENT_REGION_KM = 120.0
+# a place of one name in several countries (عمان: Amman or Oman) is taken in the
+# country the article is about: worth more than a mention elsewhere in the text (+3)
+MAIN_COUNTRY_BONUS = 4.0
+NEIGHBOUR_BONUS = 3.0  # …or failing that in a country bordering it (طرابلس in news of Syria)
 
 
 def consistent(child: PlaceEntry, parent: PlaceEntry) -> bool:
@@ -88,8 +97,13 @@ def parent_links(an: Analysis) -> dict[int, int]:
     return links
 
 
-def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer) -> list[tuple[Place, PlaceEntry]]:
-    """The place chosen for each mention of ``an``, with the entry it came from."""
+def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer,
+                     main_country: str | None = None) -> list[tuple[Place, PlaceEntry]]:
+    """The place chosen for each mention of ``an``, with the entry it came from.
+
+    ``main_country``: the country the article is about (a first pass's answer), which
+    settles names shared by places of several countries.
+    """
     ms = an.mentions
     countries: Counter[str] = Counter()
     for m in ms:
@@ -99,6 +113,12 @@ def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer) -> list[tuple[
         if ent.type != "LOC" and ent.country:
             countries[ent.country] += 1
     links = parent_links(an)
+    near = load_neighbours().get(main_country, frozenset()) if main_country else frozenset()
+
+    def article_bonus(e: PlaceEntry) -> float:
+        if main_country and e.country == main_country:
+            return MAIN_COUNTRY_BONUS
+        return NEIGHBOUR_BONUS if e.country in near else 0.0
     chosen: list[tuple[Place, PlaceEntry] | None] = [None] * len(ms)
     for i in range(len(ms) - 1, -1, -1):
         m = ms[i]
@@ -107,7 +127,8 @@ def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer) -> list[tuple[
         own = Counter({c: n for c, n in countries.items()})
         if len({e.country for e in m.entries}) == 1 and m.entries[0].country:
             own[m.entries[0].country] -= 1
-        best = max(m.entries, key=lambda e: score_entry(m, e, +own, parent_entry, consistent))
+        best = max(m.entries, key=lambda e: score_entry(m, e, +own, parent_entry, consistent)
+                   + article_bonus(e))
         fits = parent_entry is not None and consistent(best, parent_entry)
         chosen[i] = (make_place(doc, m, best, parent[0] if parent and fits else None, gaz), best)
     return [c for c in chosen if c is not None]
@@ -142,14 +163,15 @@ def make_place(doc: Document, m: Mention, e: PlaceEntry, parent: Place | None, g
 
 class PlaceResolver:
     """Pipeline stage ``geo``: sets ``entity.attrs["place"]`` on every LOC entity it can
-    resolve, and ``canonical``/``id``/``country`` to the chosen place.
+    resolve, and ``canonical``/``id``/``country`` to the chosen place; then reads the
+    article as a whole into ``doc.geo_context`` (a :class:`rasd.geo.DocumentPlaces`).
 
     LOC mentions of gazetteer places that no entity covers yet are added, so the stage
     works after any entity recogniser.
     """
     name = "geo"
     requires = ("normalized", "entities")
-    assigns = ("entities",)
+    assigns = ("entities", "geo_context")
 
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -165,6 +187,25 @@ class PlaceResolver:
         gaz = self.gazetteer
         an = analyze(doc, gaz)
         places = resolve_mentions(doc, an, gaz)
+        added = self._attach(doc, an, places)
+        for ent in doc.entities:
+            if ent.type == "LOC" and "place" not in ent.attrs:
+                self._fallback(doc, ent, gaz)
+        if added:
+            doc.entities.sort(key=lambda e: (e.start, -e.end))
+        if any(len({e.country for e in m.entries}) > 1 for m in an.mentions):
+            # names of places in several countries: read again knowing the article's country
+            country, _ = main_country(doc)
+            if country is not None:
+                again = resolve_mentions(doc, an, gaz, main_country=country)
+                if [p[1].id for p in again] != [p[1].id for p in places]:
+                    self._attach(doc, an, again)
+        doc.geo_context = document_places(doc, an, gaz)
+        return doc
+
+    def _attach(self, doc: Document, an: Analysis, places: list[tuple[Place, PlaceEntry]]) -> bool:
+        """Set the chosen place on the LOC entities of each mention (adding the missing
+        ones); True when entities were added."""
         added = False
         for m, (place, entry) in zip(an.mentions, places):
             ents = [e for e in doc.entities if e.start < m.end and m.start < e.end]
@@ -180,17 +221,11 @@ class PlaceResolver:
                 added = True
             for ent in locs:
                 self._set(ent, m, place, entry)
-        for ent in doc.entities:
-            if ent.type == "LOC" and "place" not in ent.attrs:
-                self._fallback(doc, ent, gaz)
-        if added:
-            doc.entities.sort(key=lambda e: (e.start, -e.end))
-        return doc
+        return added
 
     @staticmethod
     def _set(ent: Entity, m: Mention, place: Place, entry: PlaceEntry) -> None:
         if (ent.start, ent.end) != (m.start, m.end):
-            from dataclasses import replace
             place = replace(place, mention=ent.text, span=(ent.start, ent.end))
         ent.attrs["place"] = place
         ent.canonical, ent.id, ent.country = place.name, entry.id, place.country
@@ -213,3 +248,25 @@ class PlaceResolver:
                                    geonameid=e.geonameid, precision=e.precision,
                                    span=(ent.start, ent.end), id=e.id)
         ent.canonical, ent.id, ent.country = e.name_en, e.id, e.country
+
+
+def find_place_mentions(doc: Document, gazetteer: Gazetteer | None = None) -> list[Entity]:
+    """LOC entities for the gazetteer places named in ``doc``, in text order.
+
+    Each entity spans the mention in ``doc.text`` (type noun, ``ريف`` and direction words
+    included), with ``canonical``/``id``/``country`` of the most likely place; when the
+    name fits several places, ``attrs["candidates"]`` lists their ids, most likely first.
+    :class:`rasd.geo.PlaceResolver` then chooses with the whole document in view.
+    """
+    gaz = gazetteer or load_gazetteer()
+    an = analyze(doc, gaz)
+    places = resolve_mentions(doc, an, gaz)
+    out = []
+    for m, (place, entry) in zip(an.mentions, places):
+        ent = Entity("LOC", m.start, m.end, doc.text[m.start:m.end],
+                     canonical=place.name, id=entry.id, country=entry.country)
+        if len(m.entries) > 1:
+            ranked = sorted(m.entries, key=lambda e: (e.id != entry.id, -prior(e)))
+            ent.attrs["candidates"] = [e.id for e in ranked]
+        out.append(ent)
+    return out

@@ -8,27 +8,30 @@ and the line (or entry), and reading goes on with the next one.
 """
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import logging
 import os
 import re
+import stat
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from rasd.doc import Document
+from rasd.doc import Document, content_id
 from rasd.errors import InputError
 from rasd.ingest.decode import check_size
 from rasd.ingest.document import build_document, parse_date, url_id
 from rasd.options import DEFAULT_OPTIONS, Options
 
-__all__ = ["InputFormat", "ReadItem", "read_path", "read_stream", "detect_format"]
+__all__ = ["InputFormat", "ReadItem", "read_path", "read_stream", "detect_format", "load_json",
+           "escape_controls", "MAX_JSON_DEPTH"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,10 @@ _SNIFF = 8192
 _GZIP_MAGIC = b"\x1f\x8b"
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF|channel)\b", re.I)
 _JSONL_KNOWN = ("id", "text", "html", "date", "published", "title", "url", "source")
+# deeper JSON is refused before parsing: article records are flat, and the standard
+# parser recurses once per level (100,000 levels would overflow the stack)
+MAX_JSON_DEPTH = 100
+KNOWN_KINDS = ".txt, .html, .jsonl, .xml/.rss/.atom, .warc, result.json (each also .gz)"
 
 
 class InputFormat(str, Enum):
@@ -112,22 +119,87 @@ def read_path(path: str | Path, *, input_format: str | InputFormat | None = None
         yield from read_stream(sys.stdin.buffer, where="<stdin>", input_format=fmt, options=options)
         return
     path = Path(path)
-    if path.is_dir():
-        for file in _walk(path):
-            if fmt is None and _format_from_name(file) is None:
-                log.debug("%s: skipped (unknown kind of file)", file)
-                continue
-            yield from _read_file(file, fmt, options)
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError as exc:
+        yield _error(str(path), _os_reason(exc), "E107")
         return
-    yield from _read_file(path, fmt, options)
+    if not is_dir:
+        # a pipe or device named on the command line is read: the user asked for it
+        # (``<(zcat a.gz)``); inside folders only regular files are
+        yield from _read_file(path, fmt, options)
+        return
+    files = unknown = 0
+    for found in _walk(path):
+        if isinstance(found, ReadItem):
+            yield found
+            continue
+        if fmt is None and _format_from_name(found) is None:
+            unknown += 1
+            log.debug("%s: skipped (unknown kind of file)", found)
+            continue
+        files += 1
+        yield from _read_file(found, fmt, options)
+    if files == 0:
+        skipped = f" ({unknown:,} files of other kinds skipped)" if unknown else ""
+        yield _error(str(path), f"no input files in this folder{skipped}; rasd reads "
+                     f"{KNOWN_KINDS}; hidden files are skipped", "E101")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if not name.startswith("."):
-                yield Path(root) / name
+def _walk(folder: Path) -> Iterator[Path | ReadItem]:
+    """Regular files under ``folder``, depth first in sorted order, hidden names skipped;
+    a folder that cannot be listed and a FIFO, socket or device become error items (a
+    FIFO would block the reader for ever)."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            yield _error(str(current), f"cannot list folder: {_os_reason(exc)}", "E107")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            entry_path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry_path)
+                    continue
+                mode = entry.stat().st_mode  # follows a symbolic link to its target
+            except OSError as exc:
+                yield _error(str(entry_path), _os_reason(exc), "E107")
+                continue
+            if stat.S_ISREG(mode):
+                yield entry_path
+            elif not stat.S_ISDIR(mode):  # a link to a folder is not followed, as os.walk
+                yield _error(str(entry_path), f"skipped: not a regular file ({_file_kind(mode)})",
+                             "E107")
+        stack.extend(reversed(subfolders))
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "not found"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def _error(where: str, reason: str, code: str) -> ReadItem:
+    return ReadItem(None, InputError(reason, where=where, code=code), where)
 
 
 def _format_from_name(path: Path) -> InputFormat | None:
@@ -147,11 +219,11 @@ def _read_file(path: Path, fmt: InputFormat | None, options: Options) -> Iterato
     where = str(path)
     try:
         stream = open(path, "rb")
-        size = os.fstat(stream.fileno()).st_size
+        info = os.fstat(stream.fileno())
     except OSError as exc:
-        yield ReadItem(None, InputError(f"cannot read: {exc.strerror or exc}", where=where,
-                                        code="E107"), where)
+        yield _error(where, f"cannot read: {_os_reason(exc)}", "E107")
         return
+    size = info.st_size if stat.S_ISREG(info.st_mode) else None
     with stream:
         yield from read_stream(stream, where=where, input_format=fmt or _format_from_name(path),
                                options=options, size=size)
@@ -177,34 +249,53 @@ def read_stream(stream: IO[bytes], *, where: str, input_format: str | InputForma
     """
     options = options or DEFAULT_OPTIONS
     fmt = _as_format(input_format)
-    head, stream = _sniff(stream)
+    try:
+        head, stream = _sniff(stream)
+    except OSError as exc:
+        yield _error(where, f"cannot read: {_os_reason(exc)}", "E107")
+        return
+    gz: _GzipReader | None = None
     if head.startswith(_GZIP_MAGIC):
-        # decompress here; warcio reads plain WARC as well as gzipped
-        try:
-            # no seeking back in a gzip stream: its source may be a pipe
-            head, stream = _sniff(gzip.GzipFile(fileobj=stream, mode="rb"), seek=False)
-        except (OSError, EOFError) as exc:
-            yield ReadItem(None, InputError(f"broken gzip file: {_one_line(exc)}", where=where, code="E103"), where)
+        # decompress here; warcio reads plain WARC as well as gzipped. No seeking back in
+        # a gzip stream: its source may be a pipe
+        gz = _GzipReader(stream)
+        head, stream = _sniff(io.BufferedReader(gz), seek=False)
+        if gz.broken and not head:
+            yield _error(where, f"broken gzip file: {gz.broken}", "E103")
             return
         size = None
     fmt = fmt or detect_format(head)
+    count = _Counter()
     try:
         if fmt is InputFormat.JSONL:
-            yield from _read_jsonl(stream, where, options)
+            yield from count(_read_jsonl(stream, where, options, gz))
         elif fmt is InputFormat.WARC:
-            yield from _read_warc(stream, where, options)
-        elif fmt is InputFormat.RSS:
-            yield from _read_feed(_read_whole(stream, where, options, size), where, options)
-        elif fmt is InputFormat.TELEGRAM:
-            yield from _read_telegram(_read_whole(stream, where, options, size), where, options)
+            yield from count(_read_warc(stream, where, options))
         else:
-            content_type = "html" if fmt is InputFormat.HTML else None
-            raw = _read_whole(stream, where, options, size)
-            yield _item(where, lambda: build_document(raw, options=options, where=where,
-                                                      content_type=content_type,
-                                                      meta={"origin": where, "input_format": fmt.value}))
+            data = _read_whole(stream, where, options, size)
+            if gz is not None and gz.broken:
+                raise InputError(f"{gz.broken} after {gz.produced:,} bytes: the document is "
+                                 "incomplete", where=where, code="E103")
+            if fmt is InputFormat.RSS:
+                yield from count(_read_feed(data, where, options))
+            elif fmt is InputFormat.TELEGRAM:
+                yield from count(_read_telegram(data, where, options))
+            else:
+                content_type = "html" if fmt is InputFormat.HTML else None
+                yield _item(where, lambda: build_document(data, options=options, where=where,
+                                                          content_type=content_type,
+                                                          meta={"origin": where, "input_format": fmt.value}))
+                return
     except InputError as exc:
         yield ReadItem(None, exc, where)
+        return
+    except (OSError, EOFError, zlib.error) as exc:  # a read error in the middle of a file
+        yield _error(where, f"read error after {count.items:,} documents: {_one_line(exc)}; "
+                     "the documents before it were kept", "E107")
+        return
+    if gz is not None and gz.broken:
+        yield _error(gz.cut_at or where, f"{gz.broken} after {gz.produced:,} bytes of data; "
+                     f"the {count.items:,} documents read before the cut were kept", "E103")
 
 
 def detect_format(head: bytes) -> InputFormat:
@@ -228,10 +319,64 @@ def detect_format(head: bytes) -> InputFormat:
     if text.startswith(b"{"):
         first = text.split(b"\n", 1)[0]
         try:
-            return InputFormat.JSONL if isinstance(json.loads(first), dict) else InputFormat.TELEGRAM
-        except ValueError:
-            return InputFormat.TELEGRAM
+            return InputFormat.JSONL if isinstance(load_json(first, "head"), dict) else InputFormat.TELEGRAM
+        except (ValueError, InputError):
+            # a first line cut by the sniff window, or a pretty-printed document; a first
+            # line that opens and closes an object on its own is a JSON lines record
+            return InputFormat.JSONL if first.rstrip().endswith(b"}") else InputFormat.TELEGRAM
     return InputFormat.TXT
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_depth(data: bytes, limit: int = MAX_JSON_DEPTH) -> int:
+    """The nesting depth of the JSON text ``data``, counted exactly only when it may pass
+    ``limit`` (otherwise a number at most ``limit``). Linear: brackets inside strings are
+    taken out with one regular expression, the rest is a running sum in numpy."""
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return min(limit, data.count(b"[") + data.count(b"{"))
+    import numpy as np
+
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    steps = np.frombuffer(brackets, dtype=np.uint8)
+    deepest, level = 0, 0
+    for start in range(0, len(steps), 1 << 20):  # bounded memory on a 20 MB line
+        chunk = steps[start:start + (1 << 20)]
+        running = np.cumsum(np.where((chunk == 0x5B) | (chunk == 0x7B), 1, -1).astype(np.int32)) + level
+        deepest = max(deepest, int(running.max()))
+        level = int(running[-1])
+    return deepest
+
+
+def load_json(data: bytes, where: str, limit: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` with a nesting limit.
+
+    Args:
+        data: UTF-8 JSON text.
+        where: file:line for error messages.
+        limit: the deepest nesting accepted.
+
+    Returns:
+        The parsed value.
+
+    Raises:
+        InputError: E105 for bad JSON or nesting deeper than ``limit``, E103 when
+            ``data`` is not UTF-8.
+    """
+    if json_depth(data, limit) > limit:
+        raise InputError(f"JSON nested deeper than {limit} levels", where=where, code="E105")
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"undecodable JSON (must be UTF-8): {exc.reason}", where=where,
+                         code="E103") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"bad JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+                         where=where, code="E105") from None
+    except RecursionError:  # a stack smaller than the limit assumes
+        raise InputError("JSON nested too deeply", where=where, code="E105") from None
 
 
 def _item(where: str, make: Any) -> ReadItem:
@@ -255,7 +400,8 @@ def _read_whole(stream: IO[bytes], where: str, options: Options, size: int | Non
 
 # --- JSON lines -------------------------------------------------------------------------
 
-def _read_jsonl(stream: IO[bytes], where: str, options: Options) -> Iterator[ReadItem]:
+def _read_jsonl(stream: IO[bytes], where: str, options: Options,
+                gz: "_GzipReader | None" = None) -> Iterator[ReadItem]:
     limit = options.max_input_bytes
     number = 0
     while True:
@@ -264,6 +410,9 @@ def _read_jsonl(stream: IO[bytes], where: str, options: Options) -> Iterator[Rea
             return
         number += 1
         line_where = f"{where}:{number}"
+        if gz is not None and gz.broken and not line.endswith(b"\n"):
+            gz.cut_at = line_where  # a record cut in two: the caller reports it
+            return
         if len(line) > limit and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):  # skip the rest of the long line
                 line = stream.readline(1 << 20)
@@ -280,13 +429,9 @@ def _read_jsonl(stream: IO[bytes], where: str, options: Options) -> Iterator[Rea
 
 def _jsonl_item(line: bytes, where: str, options: Options) -> ReadItem:
     try:
-        record = json.loads(line.rstrip(b"\r\n"))
-    except UnicodeDecodeError as exc:
-        return ReadItem(None, InputError(f"undecodable line (JSON lines must be UTF-8): {exc.reason}",
-                                         where=where, code="E103"), where)
-    except json.JSONDecodeError as exc:
-        return ReadItem(None, InputError(f"bad JSON: {exc.msg} (column {exc.colno})",
-                                         where=where, code="E105"), where)
+        record = load_json(line.rstrip(b"\r\n"), where)
+    except InputError as exc:
+        return ReadItem(None, exc, where)
     return _record_item(record, where, options, InputFormat.JSONL)
 
 
@@ -372,39 +517,68 @@ _WARC_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain
 
 def _read_warc(stream: IO[bytes], where: str, options: Options) -> Iterator[ReadItem]:
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     limit = options.max_input_bytes
+    records = ArchiveIterator(stream)
+    records.loader = _tolerant_loader_class()(verify_http=False, arc2warc=False)
     number = 0
-    try:
-        for record in ArchiveIterator(stream):
-            number += 1
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            if record.http_headers.get_statuscode() != "200":
-                continue
-            content_type = record.http_headers.get_header("Content-Type") or ""
-            mime, _, params = content_type.partition(";")
-            kind = _WARC_TYPES.get(mime.strip().lower())
-            if kind is None:
-                continue
-            record_where = f"{where}#{number}"
-            url = record.rec_headers.get_header("WARC-Target-URI")
+    while True:
+        try:
+            record = next(records, None)
+        except Exception as exc:  # noqa: BLE001 — warcio raises many kinds on a damaged file
+            yield _error(f"{where}#{number + 1}", f"not a readable WARC record "
+                         f"({type(exc).__name__}: {_one_line(exc)}); reading stopped there, "
+                         f"the {number:,} records before it were kept", "E105")
+            return
+        if record is None:
+            return
+        number += 1
+        if record.rec_type != "response" or record.http_headers is None:
+            continue
+        if record.http_headers.get_statuscode() != "200":
+            continue
+        content_type = record.http_headers.get_header("Content-Type") or ""
+        mime, _, params = content_type.partition(";")
+        kind = _WARC_TYPES.get(mime.strip().lower())
+        if kind is None:
+            continue
+        record_where = f"{where}#{number}"
+        # no WARC-Target-URI: the document id falls back to a hash of the text
+        url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip() or None
+        try:
             body = record.content_stream().read(limit + 1)
-            if len(body) > limit:
-                yield ReadItem(None, InputError(f"record too large (more than {limit:,} bytes, "
-                                                "see Options.max_input_bytes)",
-                                                where=record_where, code="E104"), record_where)
-                continue
-            charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.I)
-            captured = _warc_date(record.rec_headers.get_header("WARC-Date"))
-            yield _item(record_where, lambda: build_document(
-                body, url=url, options=options, where=record_where, content_type=kind,
-                charset=charset.group(1) if charset else None, fallback_published=captured,
-                meta={"origin": record_where, "input_format": InputFormat.WARC.value}))
-    except ArchiveLoadFailed as exc:
-        yield ReadItem(None, InputError(f"not a readable WARC file: {_one_line(exc)}",
-                                        where=f"{where}#{number + 1}", code="E105"), where)
+        except Exception as exc:  # noqa: BLE001 — a broken chunked or compressed body
+            yield _error(record_where, f"unreadable record body ({type(exc).__name__}: "
+                         f"{_one_line(exc)})", "E105")
+            continue
+        if len(body) > limit:
+            yield _error(record_where, f"record too large (more than {limit:,} bytes, "
+                         "see Options.max_input_bytes)", "E104")
+            continue
+        if getattr(record.raw_stream, "limit", 0) and not record.raw_stream.read(1):
+            # the file ends before the record's Content-Length
+            yield _error(record_where, "record cut by the end of the file (truncated WARC)", "E103")
+            continue
+        charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.I)
+        captured = _warc_date(record.rec_headers.get_header("WARC-Date"))
+        yield _item(record_where, lambda: build_document(
+            body, url=url, options=options, where=record_where, content_type=kind,
+            charset=charset.group(1) if charset else None, fallback_published=captured,
+            meta={"origin": record_where, "input_format": InputFormat.WARC.value}))
+
+
+@lru_cache(maxsize=1)
+def _tolerant_loader_class() -> type:
+    from warcio.recordloader import ArcWarcRecordLoader
+
+    class TolerantWarcLoader(ArcWarcRecordLoader):
+        """warcio's record loader, reading the HTTP head of a record without a
+        WARC-Target-URI (warcio decides from the URI's scheme and fails on None)."""
+
+        def load_http_headers(self, rec_type: str, uri: str | None, stream: Any, length: Any) -> Any:
+            return super().load_http_headers(rec_type, uri if uri else "http:", stream, length)
+
+    return TolerantWarcLoader
 
 
 def _warc_date(value: str | None) -> date | None:
@@ -417,14 +591,7 @@ def _warc_date(value: str | None) -> date | None:
 # --- Telegram Desktop export --------------------------------------------------------------
 
 def _read_telegram(data: bytes, where: str, options: Options) -> Iterator[ReadItem]:
-    try:
-        export = json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"undecodable JSON (must be UTF-8): {exc.reason}", where=where,
-                         code="E103") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"bad JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-                         where=f"{where}:{exc.lineno}", code="E105") from exc
+    export = load_json(data, where)
     if isinstance(export, list):  # a JSON array of article records, as in JSON lines
         for number, record in enumerate(export, 1):
             yield _record_item(record, f"{where}#{number}", options, InputFormat.JSONL)
@@ -436,18 +603,24 @@ def _read_telegram(data: bytes, where: str, options: Options) -> Iterator[ReadIt
     channel = export.get("name")
     channel_key = export.get("id") or channel or "channel"
     username = (export.get("username") or "").lstrip("@") or None
-    for message in export["messages"]:
+    for position, message in enumerate(export["messages"], 1):
         if not isinstance(message, dict) or message.get("type") != "message":
             continue
         text = _telegram_text(message.get("text"))
         if not text.strip():
             continue
         message_id = message.get("id")
-        message_where = f"{where}#{message_id}"
+        if isinstance(message_id, (str, int)) and not isinstance(message_id, bool) and str(message_id).strip():
+            message_where = f"{where}#{message_id}"
+            doc_id = f"tg-{channel_key}-{message_id}"
+            url = f"https://t.me/{username}/{message_id}" if username else None
+        else:  # no usable id: the message's date and text name it
+            message_where = f"{where}#message-{position}"
+            doc_id = f"tg-{channel_key}-h{content_id(str(message.get('date')) + chr(31) + text)}"
+            url = None
         yield _item(message_where, lambda: build_document(
             text, published=parse_date(message.get("date"), f"{message_where}:date"),
-            source=channel, id=f"tg-{channel_key}-{message_id}",
-            url=f"https://t.me/{username}/{message_id}" if username else None,
+            source=channel, id=doc_id, url=url,
             options=options, where=message_where, content_type="text",
             meta={"origin": message_where, "input_format": InputFormat.TELEGRAM.value}))
 
@@ -469,6 +642,99 @@ def _one_line(exc: object, limit: int = 200) -> str:
     """A library's error text, on one line and not too long."""
     text = " ".join(str(exc).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control characters, line separators and backslashes escaped
+    (``\\n``, ``\\t``, ``\\x1b``, ``\\u2028``), so a file name stays on one line of a log."""
+    return _CONTROLS.sub(_escape_one, text)
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
+_NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\"}
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    char = match.group()
+    return _NAMED_ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+class _Counter:
+    """Passes items through, counting the documents (for "N were kept" messages)."""
+
+    def __init__(self) -> None:
+        self.items = 0
+
+    def __call__(self, items: Iterator[ReadItem]) -> Iterator[ReadItem]:
+        for item in items:
+            self.items += item.error is None
+            yield item
+
+
+class _GzipReader(io.RawIOBase):
+    """Gzip decompression that hands out every byte before a cut or a damaged block.
+
+    ``gzip.GzipFile`` raises EOFError on a truncated file and the data it had decoded is
+    lost with it; here the stream just ends, and ``broken`` says why (the reader reports
+    it after the records it could read). Concatenated members are read one after another.
+    """
+    CHUNK = 1 << 16
+    STEP = 1 << 12
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self._source = source
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._pending = b""
+        self._done = False
+        self.broken: str | None = None
+        self.produced = 0  # decompressed bytes handed out
+        self.cut_at: str | None = None  # the record the cut fell in, when a reader knows
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending and not self._done:
+            self._fill()
+        chunk, self._pending = self._pending[:len(buffer)], self._pending[len(buffer):]
+        buffer[:len(chunk)] = chunk
+        self.produced += len(chunk)
+        return len(chunk)
+
+    def _fill(self) -> None:
+        try:
+            data = self._source.read(self.CHUNK)
+        except OSError as exc:
+            self._stop(f"read error ({exc.strerror or exc})")
+            return
+        if not data:
+            if not self._inflate.eof:
+                self._stop("compressed data ends early (truncated file)")
+            else:
+                self._done = True
+            return
+        while data:
+            if self._inflate.eof:  # the next member of a concatenated gzip file
+                if not data.startswith(_GZIP_MAGIC):
+                    if data.strip(b"\x00"):  # zero padding after the last member is common
+                        self._stop("data after the end of the gzip stream is not gzip")
+                    else:
+                        self._done = True
+                    return
+                self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            # small steps: what was decoded before a damaged block is kept
+            piece, data = data[:self.STEP], data[self.STEP:]
+            try:
+                self._pending += self._inflate.decompress(piece)
+            except zlib.error as exc:
+                self._stop(f"damaged compressed data ({exc})")
+                return
+            if self._inflate.eof:
+                data = self._inflate.unused_data + data
+
+    def _stop(self, reason: str) -> None:
+        self.broken = reason
+        self._done = True
 
 
 def _sniff(stream: IO[bytes], *, seek: bool = True) -> tuple[bytes, IO[bytes]]:

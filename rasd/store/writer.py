@@ -213,6 +213,14 @@ class ClusterCache:
 
     def __init__(self) -> None:
         self.clear()
+        self.last_founded = 0.0
+
+    def founding_time(self, now: float) -> float:
+        """A cluster's ``created_at``: the wall clock, made strictly increasing, so that
+        clusters founded in one batch are as ordered as clusters founded in two (ties in
+        :meth:`best_match` go to the first founded, whatever the batch size)."""
+        self.last_founded = max(now, self.last_founded + 1e-6)
+        return self.last_founded
 
     def clear(self) -> None:
         self.buckets: dict[tuple[str, str, int], dict[Any, list[ClusterState]]] = {}
@@ -431,7 +439,7 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
         for report in doc.reports:
             target = None if report.flagged else cache.best_match(report, doc.id)
             if target is None:
-                target = ClusterState.found(report, doc, origin, now)
+                target = ClusterState.found(report, doc, origin, cache.founding_time(now))
                 if not report.flagged:
                     cache.add(target)
             else:

@@ -137,7 +137,9 @@ def _obfuscation_drops(text: str, cmap: CharMap) -> set[int]:
             # a space splits a word only where tatweel stretches both ends, or one end of
             # a short fragment: قـ ـصف
             join = (left_tatweel and right_tatweel) or (
-                (left_tatweel or right_tatweel) and min(len(left_frag), len(right_frag)) <= 2)
+                (left_tatweel or right_tatweel) and min(len(left_frag), len(right_frag)) <= 2
+                # 1436هـ وقتل: the Hijri era mark هـ (an abbreviation) before a space ends its word
+                and not (left_tatweel and len(left_frag) == 1 and left_frag in cmap.abbreviations))
         elif left_tatweel or right_tatweel:
             join = True
         elif has_sep and not has_space:
