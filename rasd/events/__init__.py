@@ -154,14 +154,18 @@ class EventExtractor:
         # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise
         location = _location(ctx, main) or inherited
         event_date = _date(ctx, main)
-        fatalities, injuries = casualties(ctx, spans, trigger=(main.start, main.end))
+        counted = casualties(ctx, spans, trigger=(main.start, main.end))
+        fatalities, injuries = counted
         date_value = event_date.value if event_date and event_date.mention else None
-        flags = flags_for(ctx, main, clause, date_value, doc.published)
+        date_span = event_date.span if event_date and event_date.mention else None
+        date_precision = event_date.precision if event_date else None
+        flags = flags_for(ctx, main, clause, date_value, doc.published, date_span, date_precision)
         for other in group[1:]:
             if not (flags.negated or flags.hypothetical or flags.historical):
                 break
             # ``فجر انتحاري نفسه … من دون أن يقتله``: the bombing happened even if the killing did not
-            other_flags = flags_for(ctx, other, ctx.clause_of(other.start), date_value, doc.published)
+            other_flags = flags_for(ctx, other, ctx.clause_of(other.start), date_value, doc.published,
+                                    date_span, date_precision)
             if not (other_flags.negated or other_flags.hypothetical or other_flags.historical):
                 flags = other_flags
                 break
@@ -194,6 +198,8 @@ class EventExtractor:
             actor1=actor1, actor2=actor2,
             associated_actors=[a for a in (_actor(e, country) for e in roles.associated or []) if a],
             location=location, date=event_date, fatalities=fatalities, injuries=injuries,
+            earlier_toll=counted.earlier_toll,
+            aggregate=counted.aggregate and counted.fatalities is None,
             attribution=attrib[0] if attrib else None, attribution_span=attrib[1] if attrib else None,
             negated=flags.negated, hypothetical=flags.hypothetical, historical=flags.historical,
             confidence=min(confidence, 0.99),

@@ -113,6 +113,11 @@ def _targets_agree(a: Event, b: Event) -> bool:
     return ontology().partner(a.plover_type) and _same_actor(a.actor2, b.actor1)
 
 
+def _own_place(ev: Event) -> bool:
+    span = ev.location.span if ev.location else None
+    return span is not None and ev.span[0] <= span[0] < ev.span[1]
+
+
 def _generic(ev: Event) -> bool:
     return ev.acled_sub_event_type in GENERIC_SUB_EVENTS or ev.plover_mode in GENERIC_MODES
 
@@ -135,16 +140,21 @@ def _join(mentions: list[Event], roles: list[str]) -> Event:
     if main.actor1 is not None and main.actor2 is not None and _same_actor(main.actor1, main.actor2) \
             and not ontology().partner(main.plover_type):
         main.actor2 = None  # filled from a mention that had the sides the other way round
-    places = [m.location for m in mentions if m.location is not None]
+    # a mention's own place (named in its sentence) over one carried from elsewhere
+    places = [m.location for m in mentions if m.location is not None and _own_place(m)] or \
+        [m.location for m in mentions if m.location is not None]
     if places:
         main.location = max(places, key=lambda p: PLACE_RANK.get(p.precision, 0))
     dated = [m.date for m in mentions if m.date is not None and m.date.mention]
     if dated and not (main.date and main.date.mention):
         main.date = min(dated, key=lambda d: ("day", "week", "month", "year").index(d.precision)
                         if d.precision in ("day", "week", "month", "year") else 9)
-    # the report's final toll: the largest figure, which later updates give
-    tolls = [m.fatalities for m in mentions if m.fatalities is not None]
+    # the report's final toll: the largest figure, which later updates give; a figure the
+    # report calls earlier (حصيلة سابقة) only when no other is given
+    tolls = [m.fatalities for m in mentions if m.fatalities is not None and not m.earlier_toll]
+    tolls = tolls or [m.fatalities for m in mentions if m.fatalities is not None]
     main.fatalities = max(tolls) if tolls else None
+    main.earlier_toll = all(m.earlier_toll for m in mentions if m.fatalities is not None) and bool(tolls)
     hurt = [m.injuries for m in mentions if m.injuries is not None]
     main.injuries = max(hurt) if hurt else None
     main.associated_actors = main.associated_actors or next(

@@ -111,6 +111,8 @@ def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, Statu
 
 def aggregate_total(c: Candidate) -> str | None:
     """``منذ بداية العام … قتيلاً``: a running total, not one incident."""
+    if c.event.aggregate:
+        return "aggregate"  # the casualty step found the count to be a total
     return "aggregate" if c.cue_before("aggregate", reach=12) or c.cue_after("aggregate", reach=8) else None
 
 
