@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rasd.doc import Document  # noqa: E402
+from rasd.ingest import document_from_string  # noqa: E402
 from rasd.events.status import EventStatus, StatusModel, candidate_features, rule_status  # noqa: E402
 from rasd.ingest.document import parse_date  # noqa: E402
 from rasd.pipeline import Pipeline  # noqa: E402
@@ -104,8 +105,9 @@ def collect(shared: Path) -> list[dict]:
     for line in out.splitlines():
         row = json.loads(line)
         gold = golds[row["id"]]
-        doc = Document(text=row["text"], id=row["id"], title=row.get("title"),
-                       published=parse_date(row.get("date"), "date"))
+        # read as `rasd extract` reads a JSON line (boilerplate removal included)
+        doc = document_from_string(row["text"], published=parse_date(row.get("date"), "date"),
+                                   title=row.get("title"), id=row["id"], options=pipeline.options)
         for plover, feats, start, end in run(doc):
             sentence = doc.text[start:end]
             hit = any(g["plover"] == plover and any(_overlaps(x, sentence)
