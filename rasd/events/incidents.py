@@ -34,6 +34,12 @@ def same_type(a: Event, b: Event) -> bool:
     return a.plover_type == b.plover_type
 
 
+def different_sentences(a: Event, b: Event) -> bool:
+    """Two events the events stage read apart in one sentence are two happenings: it
+    already joins the words of one happening within a sentence."""
+    return a.span != b.span
+
+
 def same_status(a: Event, b: Event) -> bool:
     """A denied or planned attack is not the attack that happened; an aggregate is no incident."""
     return (a.negated, a.hypothetical, a.historical) == (b.negated, b.hypothetical, b.historical) \
@@ -68,10 +74,11 @@ def compatible_dates(a: Event, b: Event) -> bool:
 
 
 def compatible_actors(a: Event, b: Event) -> bool:
-    """Different doers are different acts, unless each names the other's side (a clash)."""
+    """Different doers are different acts, unless the two mentions name the same two sides
+    the other way round (a clash: ``اشتباكات بين X وY`` / ``هاجم Y مواقع X``)."""
     if a.actor1 is None or b.actor1 is None or _same_actor(a.actor1, b.actor1):
         return _targets_agree(a, b)
-    return _same_actor(a.actor1, b.actor2) or _same_actor(b.actor1, a.actor2)
+    return _same_actor(a.actor1, b.actor2) and _same_actor(b.actor1, a.actor2)
 
 
 def compatible_sub_events(a: Event, b: Event) -> bool:
@@ -82,7 +89,7 @@ def compatible_sub_events(a: Event, b: Event) -> bool:
 
 
 SAME_INCIDENT_RULES: tuple[Callable[[Event, Event], bool], ...] = (
-    same_type, same_status, compatible_places, compatible_dates, compatible_actors, compatible_sub_events,
+    same_type, different_sentences, same_status, compatible_places, compatible_dates, compatible_actors, compatible_sub_events,
 )
 
 
