@@ -65,9 +65,7 @@ class EventExtractor:
         violent_doc = any(_violence_word(ctx, hit) for ctx in contexts for hit in ctx.triggers) or any(
             e.sector in ARMED_SECTORS - {"GOV"} for e in doc.entities if e.type in ("ORG", "PERSON"))
         main_country = _main_country(doc)
-        headline_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
         events: list[Event] = []
-        headline: list[Event] = []
         previous_place: Place | None = None
         for ctx in contexts:
             place_here: Place | None = None
@@ -79,9 +77,6 @@ class EventExtractor:
                 if event.actor1 is None and not violent_doc and all(_casualty_only(ctx, h) for h in group):
                     continue  # deaths with no attacker and no violence anywhere: drowning, accidents, disease
                 place_here = place_here or event.location
-                if ctx.sentence.end <= headline_end:
-                    headline.append(event)  # the title restates the body: kept only if the body lacks it
-                    continue
                 if self._refers_back(event, group[0], events):
                     continue
                 if not self.options.keep_flagged_events and (event.negated or event.hypothetical or event.historical):
@@ -91,8 +86,6 @@ class EventExtractor:
                 events.append(event)
             previous_place = place_here
         events = _fold_force_against_protesters(events)
-        body_types = {e.plover_type for e in events}
-        events[:0] = [e for e in headline if e.plover_type not in body_types]
         for n, event in enumerate(events, 1):
             event.id = f"e{n}"
         doc.events = events

@@ -193,7 +193,11 @@ def merge_incidents(doc: Document) -> list[Event]:
             incidents.append([ev])
         else:
             home.append(ev)
-    joined = [_join(inc, [_role(m, doc, headline_end, lead) for m in inc]) for inc in incidents]
+    roles = [[_role(m, doc, headline_end, lead) for m in inc] for inc in incidents]
+    body_types = {inc[0].plover_type for inc, r in zip(incidents, roles) if set(r) != {"headline"}}
+    # a headline that joins no report of the body restates it in other words: the body's count
+    joined = [_join(inc, r) for inc, r in zip(incidents, roles)
+              if set(r) != {"headline"} or inc[0].plover_type not in body_types]
     for n, ev in enumerate(joined, 1):
         ev.id = f"e{n}"
     return joined

@@ -37,6 +37,7 @@ from rasd.options import Options
 from rasd.text.matcher import PhraseMatcher
 
 __all__ = ["StatusCue", "StatusModel", "EventStatus", "candidate_features", "STATUS_RULES", "GENERAL_RULES",
+           "CONFIRMING_RULES",
            "load_status_cues", "load_status_model", "KEPT_STATUSES"]
 
 KEPT_STATUSES = ("reported", "recalled")
@@ -159,6 +160,7 @@ def speculation(c: Candidate) -> str | None:
 
 
 PURPOSE_PREFIXES = ("ل", "لل", "ول", "ولل", "فل", "فلل")
+UNDERGO_REACH = 5  # تعرضت قافلة مساعدات أممية لهجوم: the sufferer stands between
 
 
 def purpose(c: Candidate) -> str | None:
@@ -166,7 +168,7 @@ def purpose(c: Candidate) -> str | None:
     toks, i = c.tokens, c.trigger_index
     if not (0 <= i < len(toks)) or toks[i].prefix not in PURPOSE_PREFIXES:
         return None
-    return None if c.cue_before("undergo", reach=2) else "purpose"
+    return None if c.cue_before("undergo", reach=UNDERGO_REACH) else "purpose"
 
 
 def relative_clause(c: Candidate) -> str | None:
@@ -188,8 +190,10 @@ def agent_named(c: Candidate) -> str | None:
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
-    metaphor, seized_weapon, speculation, agent_named,
+    metaphor, seized_weapon, speculation,
 )
+# rules that find a violent candidate reported, whatever the model would say
+CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named,)
 
 
 # ---------------------------------------------------------------- the learned model
@@ -270,7 +274,10 @@ def load_status_model(path: Path | None = None) -> StatusModel | None:
 # ---------------------------------------------------------------- the stage
 
 def rule_status(c: Candidate, violent: bool = True) -> str | None:
-    for rule in GENERAL_RULES + (STATUS_RULES if violent else ()):
+    """The first status a rule finds: the violent types' own non-report rules, those of every
+    type, then the confirming rules; None when no rule speaks."""
+    rules = (STATUS_RULES + GENERAL_RULES + CONFIRMING_RULES) if violent else GENERAL_RULES
+    for rule in rules:
         found = rule(c)
         if found is not None:
             return found
