@@ -8,6 +8,7 @@ characters, never the normalised ones): ``doc.text[start:end]`` is what was read
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -227,6 +228,10 @@ class Event:
         }
 
 
+def _entity_start(e: Entity) -> int:
+    return e.start
+
+
 @dataclass(slots=True)
 class Document:
     """One article: its clean text, metadata, and what the pipeline found in it."""
@@ -242,20 +247,34 @@ class Document:
     normalized: Any = None  # rasd.text.normalize.NormalizedText
     tokens: list[Token] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)  # sorted by start (entities_in relies on it)
     events: list[Event] = field(default_factory=list)
     # the geo stage's reading of the article as a whole (rasd.geo.DocumentPlaces): its
     # dateline, its country, the place each sentence is about
     geo_context: Any = None
+    # what the pipeline skipped or cut to stay within the budget of rasd.options.Options
+    # (rasd.errors.ExtractionWarning: W101 long run of letters, W102 long sentence, W103 long text)
+    warnings: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.id is None:
             self.id = content_id(self.text)
 
     def entities_in(self, start: int, end: int, types: tuple[str, ...] | None = None) -> list[Entity]:
-        """Entities lying wholly inside ``[start, end)``, in text order."""
-        return [e for e in self.entities
-                if e.start >= start and e.end <= end and (types is None or e.type in types)]
+        """Entities lying wholly inside ``[start, end)``, in text order.
+
+        ``entities`` is kept sorted by start by every stage that changes it, so this is a
+        bisect and a walk over the span, not a scan of the document (called per event).
+        """
+        entities = self.entities
+        i = bisect.bisect_left(entities, start, key=_entity_start)
+        out = []
+        while i < len(entities) and entities[i].start < end:
+            e = entities[i]
+            if e.end <= end and (types is None or e.type in types):
+                out.append(e)
+            i += 1
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -266,4 +285,5 @@ class Document:
             },
             "entities": [e.to_dict() for e in self.entities],
             "events": [e.to_dict() for e in self.events],
+            "warnings": [w.to_dict() for w in self.warnings],
         }

@@ -1,7 +1,9 @@
 """One catalogue of the errors rasd raises, each with a stable code."""
 from __future__ import annotations
 
-__all__ = ["RasdError", "InputError", "StoreError", "DataFileError", "ExtractionError"]
+from dataclasses import dataclass
+
+__all__ = ["RasdError", "InputError", "StoreError", "DataFileError", "ExtractionError", "ExtractionWarning"]
 
 
 class RasdError(Exception):
@@ -38,3 +40,23 @@ class StoreError(RasdError):
 class ExtractionError(RasdError):
     """A pipeline stage raised on one document (E900); batch runs log it and go on."""
     code = "E900"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionWarning:
+    """Something the pipeline did not read as written, kept on the Document (``warnings``).
+
+    Codes (the per-document budget of :class:`rasd.options.Options`): W101 a run of letters
+    longer than ``max_token_chars`` skipped, W102 a sentence longer than
+    ``max_sentence_tokens`` split, W103 the text beyond ``max_document_sentences``
+    sentences not extracted from. ``span`` is the first place concerned (original offsets);
+    ``count`` how many places the warning stands for.
+    """
+    code: str
+    message: str
+    span: tuple[int, int] | None = None
+    count: int = 1
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "message": self.message,
+                "span": list(self.span) if self.span else None, "count": self.count}

@@ -15,6 +15,16 @@ class Options:
     Attributes:
         max_input_bytes: larger inputs are refused with a clear error (20 MB by default).
         max_sentence_chars: longer sentences are cut at clause boundaries.
+        max_token_chars: a run of letters longer than this (no Arabic word is) gets no token
+            (warning W101); dictionaries never match inside a run of more than
+            ``rasd.text.matcher.MAX_WORD_CHARS`` (64) letters, whatever this is set to.
+        max_sentence_tokens: longer sentences are split into pieces of this many tokens
+            (warning W102).
+        max_document_sentences: only the first this many sentences are extracted from; the
+            rest of the text stays in the record but is not read (warning W103). The three
+            budgets keep every stage's time and memory bounded on hostile input; real news
+            articles stay far inside them (the longest of 31,000 corpus articles has 549
+            sentences, and none has a run of letters over 40).
         actor_files: extra actor dictionaries (TSV, format in rasd/data/README.md) loaded
             after the bundled ones; later entries win.
         place_files: extra gazetteer files (TSV, same format as the bundled one).
@@ -32,6 +42,9 @@ class Options:
     """
     max_input_bytes: int = 20 * 1024 * 1024
     max_sentence_chars: int = 1500
+    max_token_chars: int = 64
+    max_sentence_tokens: int = 400
+    max_document_sentences: int = 1000
     actor_files: tuple[Path, ...] = ()
     place_files: tuple[Path, ...] = ()
     trigger_files: tuple[Path, ...] = ()

@@ -264,8 +264,12 @@ def test_possessive_takes_the_country_of_the_actor_before():
     doc = resolved("وقال الجيش الأميركي إن جنوده قتلوا خمسة مسلحين")
     soldiers = actor(doc, "جنوده")
     assert (soldiers.country, soldiers.sector) == ("USA", "MIL")
-    # not across sentences
+    # across sentences the document actor memory reaches back two sentences ...
     doc = resolved("تحدث الجيش الأميركي عن العملية.\nوقال إن جنوده انسحبوا")
+    assert actor(doc, "جنوده").country == "USA"
+    assert actor(doc, "جنوده").attrs["refers_to"] == [5, 19]
+    # ... and no further
+    doc = resolved("تحدث الجيش الأميركي عن العملية.\nوانتهى الاجتماع.\nوعاد الوفد.\nوقيل إن جنوده انسحبوا")
     assert actor(doc, "جنوده").country is None
 
 

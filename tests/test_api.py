@@ -166,18 +166,39 @@ def test_body_too_large_while_reading(client):
 
 # ---- writes and the token ----
 
-@pytest.fixture()
-def fake_extraction(monkeypatch):
-    """Extraction replaced by a hand-built record: these tests are about the write path."""
-    import rasd.api.routes as routes
+def fake_job(payload: dict) -> dict:
+    """Runs in an extraction worker: a hand-built record (the write tests are about the
+    write path, not extraction)."""
+    record = build_record(EXTRA_ARTICLES[0])
+    content = payload["content"]
+    record["document"]["text"] += "\n" + (content.decode("utf-8") if isinstance(content, bytes) else content)
+    record["document"]["id"] = payload.get("id") or "posted"
+    record["document"]["title"] = payload.get("title")
+    record["document"]["url"] = None  # one URL for every post would make them duplicates
+    return record
 
-    def run(body):
-        record = build_record(EXTRA_ARTICLES[0])
-        record["document"]["text"] += "\n" + body.text  # distinct text for each post
-        record["document"]["id"] = body.id or "posted"
-        record["document"]["title"] = body.title
-        return record
-    monkeypatch.setattr(routes, "run_extraction", run)
+
+def sleepy_job(payload: dict) -> dict:
+    """Runs in an extraction worker: sleeps as many seconds as the title says."""
+    import time
+
+    time.sleep(float(payload.get("title") or 0))
+    return {"slept": payload.get("title"), "id": payload.get("id")}
+
+
+@pytest.fixture()
+def fake_extraction(monkeypatch, client):
+    """Every app (the module's client and those made in the test) extracts with fake_job."""
+    import rasd.api.app as app_module
+    from rasd.api.workers import ExtractionPool
+
+    pool = ExtractionPool(1, 30, job=fake_job, warm=None)
+    real = client.app.state.extraction  # app.state keeps its values outside __dict__: no monkeypatch
+    client.app.state.extraction = pool
+    monkeypatch.setattr(app_module, "ExtractionPool", lambda *args, **kwargs: pool)
+    yield pool
+    client.app.state.extraction = real
+    pool.close()
 
 
 def test_post_document_needs_the_token(client, fake_extraction):
@@ -414,20 +435,27 @@ def test_synthetic_records_obey_the_contract(tmp_path):
     assert store.stats()["documents"] == 20
 
 
-def test_extract_takes_raw_text_and_html(client):
+def test_extract_takes_json_or_a_file_upload_only(client):
     from test_web_fixtures import PASTED_ARTICLE, pipeline_or_skip
 
-    r = client.post("/api/extract", content="<p>x</p>".encode(), headers={"content-type": "application/xml"})
-    assert r.status_code == 415 and error_of(r)["code"] == "unsupported_media_type"
-    r = client.post("/api/extract", content=b"\xff\xfe\x00", headers={"content-type": "text/plain"})
-    assert r.status_code == 400
+    # raw text/plain or text/html bodies are what a cross-site form can send: refused
+    for media in ("application/xml", "text/plain", "text/html", "application/x-www-form-urlencoded"):
+        r = client.post("/api/extract", content="<p>x</p>".encode(), headers={"content-type": media})
+        assert r.status_code == 415 and error_of(r)["code"] == "unsupported_media_type", media
+    r = client.post("/api/extract", content=b'{"text": "x"}')  # no Content-Type at all
+    assert r.status_code == 415
+    r = client.post("/api/extract", files={"file": ("a.txt", b"", "text/plain")})
+    assert r.status_code == 400 and error_of(r)["code"] == "empty"
+    r = client.post("/api/extract", files={"file": ("a.txt", b"x", "text/plain")}, data={"colour": "red"})
+    assert r.status_code == 422 and "colour" in error_of(r)["message"]
     pipeline_or_skip()
-    r = client.post("/api/extract?published=2024-07-04&id=raw-1", content=PASTED_ARTICLE.encode(),
-                    headers={"content-type": "text/plain; charset=utf-8"})
+    r = client.post("/api/extract", files={"file": ("article.txt", PASTED_ARTICLE.encode("windows-1256"), "text/plain")},
+                    data={"published": "2024-07-04", "id": "raw-1"})
     assert r.status_code == 200, r.text
     assert r.json()["document"]["id"] == "raw-1" and r.json()["document"]["published"] == "2024-07-04"
+    assert "كفرنبودة" in r.json()["document"]["text"]
     page = f"<html><body><article><p>{PASTED_ARTICLE}</p></article></body></html>"
-    r = client.post("/api/extract", content=page.encode(), headers={"content-type": "text/html"})
+    r = client.post("/api/extract", files={"file": ("page.html", page.encode(), "text/html")})
     assert r.status_code == 200 and "كفرنبودة" in r.json()["document"]["text"]
 
 
@@ -470,3 +498,186 @@ def test_api_on_postgresql(pg_database):
         assert c.get(f"/api/events/{event_id}").json()["reports"][0]["document_id"] == "mosul-arrests"
         assert "&lt;script&gt;" in c.get("/documents/xss-probe").text
     store.close()
+
+
+# ---- the write guard: Host, Origin, Content-Type ----
+
+TOKEN = {"Authorization": "Bearer s3cret-token"}
+
+
+def test_dns_rebinding_host_is_refused_for_writes(client, fake_extraction):
+    body = {"text": "وأعلن الجيش سيطرته على التلة.", "id": "rebind-1"}
+    for path in ("/api/documents", "/api/extract"):
+        r = client.post(path, json=body, headers={**TOKEN, "Host": "evil.example"})
+        assert r.status_code == 403 and error_of(r)["code"] == "bad_host", path
+        assert "evil.example" in error_of(r)["message"]
+    assert client.get("/api/stats", headers={"Host": "evil.example"}).status_code == 200  # reads stay open
+    assert client.get("/api/documents/rebind-1").status_code == 404
+
+
+def test_loopback_server_accepts_its_loopback_names_only(store, fake_extraction):
+    app = create_app(ApiSettings(), store=store)
+    with LiveServer(app) as server:
+        body = {"text": "وقصفت المدفعية أطراف البلدة.", "id": "names-1"}
+        for host in ("localhost", f"localhost:{server.port}", f"127.0.0.1:{server.port}"):
+            r = httpx.post(server.url + "/api/extract", json=body, headers={"Host": host})
+            assert r.status_code == 200, (host, r.text)
+        for host in ("evil.example", f"evil.example:{server.port}", "127.0.0.1.nip.io"):
+            r = httpx.post(server.url + "/api/documents", json=body, headers={"Host": host})
+            assert r.status_code == 403 and r.json()["error"]["code"] == "bad_host", host
+
+
+def test_allowed_hosts_admit_the_name_behind_a_proxy(store, fake_extraction):
+    app = create_app(ApiSettings(token="t", allowed_hosts=("rasd.example.org",)), store=store)
+    with TestClient(app) as c:
+        headers = {"Authorization": "Bearer t", "Host": "rasd.example.org"}
+        r = c.post("/api/documents", json={"text": "نص الخبر الأول", "id": "proxy-1"}, headers=headers)
+        assert r.status_code == 201, r.text
+        r = c.post("/api/documents", json={"text": "نص الخبر الثاني", "id": "proxy-2"},
+                   headers={**headers, "Host": "other.example.org"})
+        assert r.status_code == 403
+
+
+@pytest.mark.parametrize("headers, code", [
+    ({"Origin": "https://evil.example"}, "cross_origin"),
+    ({"Origin": "null"}, "cross_origin"),
+    ({"Origin": "http://testserver.evil.example"}, "cross_origin"),
+    ({"Sec-Fetch-Site": "cross-site"}, "cross_origin"),
+])
+def test_cross_site_writes_are_refused(client, fake_extraction, headers, code):
+    r = client.post("/api/documents", json={"text": "نص", "id": "xs-1"}, headers={**TOKEN, **headers})
+    assert r.status_code == 403 and error_of(r)["code"] == code
+
+
+def test_cross_site_form_post_is_refused(client, fake_extraction):
+    """What a hostile page's <form enctype="text/plain"> sends: its Origin, text/plain."""
+    form = {"Origin": "https://evil.example", "Content-Type": "text/plain", "Sec-Fetch-Site": "cross-site"}
+    r = client.post("/api/documents", content='{"text": "نص", "id": "form-1"}', headers=form)
+    assert r.status_code == 403 and error_of(r)["code"] == "cross_origin"
+    # the same body from this server's own page (same origin) but as text/plain: 415
+    r = client.post("/api/documents", content='{"text": "نص", "id": "form-1"}',
+                    headers={**TOKEN, "Origin": "http://testserver", "Content-Type": "text/plain"})
+    assert r.status_code == 415
+    assert client.get("/api/documents/form-1").status_code == 404
+
+
+def test_same_origin_and_configured_origins_may_write(store, fake_extraction):
+    app = create_app(ApiSettings(token="t", cors_origins=("https://partner.example",)), store=store)
+    with TestClient(app) as c:
+        auth = {"Authorization": "Bearer t"}
+        r = c.post("/api/documents", json={"text": "خبر من الصفحة نفسها", "id": "same-1"},
+                   headers={**auth, "Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"})
+        assert r.status_code == 201, r.text
+        r = c.post("/api/documents", json={"text": "خبر من موقع شريك", "id": "partner-1"},
+                   headers={**auth, "Origin": "https://partner.example"})
+        assert r.status_code == 201, r.text
+        assert r.headers["access-control-allow-origin"] == "https://partner.example"
+
+
+def test_non_ascii_token_is_compared_as_utf8_bytes(store, fake_extraction):
+    token = "مفتاح-سرّي-٢٠٢٤"
+    app = create_app(ApiSettings(token=token), store=store)
+    with TestClient(app) as c:
+        good = {"Authorization": b"Bearer " + token.encode("utf-8")}
+        r = c.post("/api/documents", json={"text": "خبر بمفتاح عربي", "id": "utf8-token"}, headers=good)
+        assert r.status_code == 201, r.text
+        wrong = {"Authorization": b"Bearer " + (token + "x").encode("utf-8")}
+        assert c.post("/api/documents", json={"text": "خبر", "id": "t2"}, headers=wrong).status_code == 401
+        latin1 = {"Authorization": b"Bearer " + token.encode("utf-8").decode("latin-1").encode("utf-8")}
+        assert c.post("/api/documents", json={"text": "خبر", "id": "t3"}, headers=latin1).status_code == 401
+    assert token_ok("Bearer " + token, token)  # a str header that never went through the wire
+
+
+def test_ids_with_a_slash_are_reachable(client, store):
+    record = build_record(EXTRA_ARTICLES[0])
+    record["document"]["id"] = "wire/2024/07 #5?"
+    record["document"]["text"] += "\nنسخة للاختبار."
+    record["document"]["url"] = None
+    assert store.add_record(record).status == "new"
+    client.app.state.count_cache.clear()
+    from urllib.parse import quote
+
+    for path in (f"/api/documents/{quote('wire/2024/07 #5?', safe='')}",
+                 f"/api/documents/{quote('wire/2024/07 #5?', safe='/')}",
+                 f"/documents/{quote('wire/2024/07 #5?', safe='')}"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+    assert client.get("/api/documents/" + quote("wire/2024/07 #5?", safe="")).json()["document"]["id"] == "wire/2024/07 #5?"
+    assert client.get("/api/documents/wire/2024").status_code == 404
+
+
+# ---- extraction off the event loop ----
+
+@pytest.fixture()
+def sleepy_server(store):
+    """A real loopback server whose two extraction workers sleep on request."""
+    from rasd.api.workers import ExtractionPool
+
+    app = create_app(ApiSettings(extract_workers=2, extract_timeout_s=3), store=store)
+    app.state.extraction.close()
+    app.state.extraction = ExtractionPool(2, 3.0, job=sleepy_job, warm=None)
+    with LiveServer(app) as server:
+        # start both workers (a cold worker's start-up is not part of these timings)
+        with httpx.Client(timeout=60) as warm:
+            import concurrent.futures as cf
+            with cf.ThreadPoolExecutor(2) as ex:
+                list(ex.map(lambda i: warm.post(server.url + "/api/extract", json={"text": "x", "title": "0.5"}), range(2)))
+        yield server, app.state.extraction
+    app.state.extraction.close()
+
+
+def test_busy_pool_answers_503_at_once_and_reads_stay_fast(sleepy_server):
+    import concurrent.futures as cf
+    import time
+
+    server, pool = sleepy_server
+    url = server.url + "/api/extract"
+    with cf.ThreadPoolExecutor(3) as ex:
+        slow = [ex.submit(httpx.post, url, json={"text": "x", "title": "2"}, timeout=30) for _ in range(2)]
+        deadline = time.monotonic() + 5
+        while pool.busy_slots() < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        started = time.monotonic()
+        busy = httpx.post(url, json={"text": "x", "title": "0"}, timeout=30)
+        assert time.monotonic() - started < 1.0
+        assert busy.status_code == 503 and busy.json()["error"]["code"] == "busy"
+        assert busy.headers["retry-after"] == "2"
+        started = time.monotonic()
+        assert httpx.get(server.url + "/api/stats", timeout=30).status_code == 200
+        assert time.monotonic() - started < 1.0  # the event loop is not held by the extractions
+        assert [f.result().status_code for f in slow] == [200, 200]
+
+
+def test_a_slow_request_does_not_delay_another(sleepy_server):
+    import concurrent.futures as cf
+    import time
+
+    server, _pool = sleepy_server
+    url = server.url + "/api/extract"
+    with cf.ThreadPoolExecutor(2) as ex:
+        slow = ex.submit(httpx.post, url, json={"text": "x", "title": "2.5"}, timeout=30)
+        time.sleep(0.3)
+        started = time.monotonic()
+        fast = httpx.post(url, json={"text": "x", "title": "0", "id": "fast"}, timeout=30)
+        assert fast.status_code == 200 and fast.json()["id"] == "fast"
+        assert time.monotonic() - started < 1.5
+        assert slow.result().status_code == 200
+
+
+def test_time_limit_kills_the_worker_and_the_slot_recovers(sleepy_server):
+    server, pool = sleepy_server
+    url = server.url + "/api/extract"
+    r = httpx.post(url, json={"text": "x", "title": "60"}, timeout=30)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "time_limit"
+    assert "3 s" in r.json()["error"]["message"]
+    results = [httpx.post(url, json={"text": "x", "title": "0", "id": str(i)}, timeout=60).status_code
+               for i in range(3)]
+    assert results == [200, 200, 200]
+
+
+def test_input_errors_from_the_worker_keep_their_codes(client):
+    from test_web_fixtures import pipeline_or_skip
+
+    pipeline_or_skip()
+    r = client.post("/api/extract", json={"text": "This page is in English only, about the weather."})
+    assert r.status_code == 400 and error_of(r)["code"] == "input_E108"

@@ -133,8 +133,13 @@ def test_same_article_from_two_files_is_one_document(tmp_path):
 
 def test_missing_path_is_a_failure_not_a_crash(tmp_path):
     store = open_store(tmp_path / "db.sqlite")
-    summary = run_ingest([tmp_path / "nowhere.jsonl"], store, pipeline=KeywordPipeline())
-    assert summary.failed == 1 and summary.failures[0].code == "E107"
+    good = tmp_path / "good.jsonl"
+    _jsonl(good, range(0, 2))
+    (tmp_path / "empty").mkdir()
+    summary = run_ingest([tmp_path / "nowhere.jsonl", good, tmp_path / "empty"], store,
+                         pipeline=KeywordPipeline())
+    assert [f.code for f in summary.failures] == ["E107", "E101"] and summary.new == 2
+    assert summary.unread_paths == [str(tmp_path / "nowhere.jsonl"), str(tmp_path / "empty")]
     store.close()
 
 

@@ -100,3 +100,14 @@ def test_second_run_in_batches_matches_one_run(tmp_path, batch_size):
     two_runs = {frozenset(row["document_ids"]) for row in store.query_events(EventQuery(limit=None))}
     store.close()
     assert two_runs == _clusters(tmp_path / "one-run.sqlite", source, 100)
+
+
+@pytest.mark.postgres
+def test_postgresql_store_gets_the_sqlite_clusters(tmp_path, pg_database):
+    source = tmp_path / "reports.jsonl"
+    _corpus(source, groups=10)
+    store = open_store(pg_database)
+    run_ingest([source], store, pipeline=PlacePipeline(), batch_size=4)
+    on_postgres = {frozenset(row["document_ids"]) for row in store.query_events(EventQuery(limit=None))}
+    store.close()
+    assert on_postgres == _clusters(tmp_path / "sqlite.sqlite", source, 100)

@@ -262,6 +262,33 @@ def test_acled_actor_names(actor, slot, event_type, country, name, inter):
     assert not re.search(r"[\u0600-\u06FF]", got.name + "".join(got.assoc))
 
 
+def test_state_names_and_their_units():
+    us = acled_actor({"name": "United States", "id": "usa", "country": "USA", "sector": "GOV"}, 1,
+                     "Explosions/Remote violence", "SYR", "2015-08-01")
+    assert (us.name, us.inter, us.assoc) == ("Military Forces of the United States", 8, [])
+    # the state's own body adds nothing; a named unit is associated
+    regime = acled_actor({"name": "Military Forces of Syria", "id": "syr-regime-forces", "country": "SYR",
+                          "sector": "MIL"}, 2, "Battles", "SYR", "2015-08-01")
+    assert (regime.name, regime.assoc) == ("Military Forces of Syria (2000-2024)", [])
+    shin_bet = acled_actor({"name": "Shin Bet", "id": "isr-shin-bet", "country": "ISR", "sector": "SPY"}, 1,
+                           "Strategic developments", "ISR", "2015-08-01")
+    assert (shin_bet.name, shin_bet.assoc) == ("Military Forces of Israel", ["Shin Bet"])
+    # a person stands for the organisation the dictionary gives them
+    person = acled_actor({"name": "Qassem Soleimani", "id": "person-qassem-soleimani", "country": "IRN",
+                          "sector": "MIL"}, 1, "Battles", "IRQ", "2015-08-01")
+    assert person.inter == 8 and "Soleimani" not in person.name + "".join(person.assoc)
+
+
+def test_actor1_of_political_violence_is_the_armed_side():
+    from rasd.store.export import AcledActor, armed_first
+    civilians = AcledActor("Civilians (Iraq)", 7)
+    police = AcledActor("Police Forces of Iraq (2014-)", 1)
+    assert armed_first(civilians, police, "Violence against civilians", "IRQ") == (police, civilians)
+    first, second = armed_first(civilians, None, "Explosions/Remote violence", "IRQ")
+    assert (first.name, first.inter, second) == ("Unidentified Armed Group (Iraq)", 3, civilians)
+    assert armed_first(civilians, police, "Strategic developments", "IRQ") == (civilians, police)
+
+
 def test_a_named_party_protesting_is_associated():
     got = acled_actor({"name": "Students and teachers", "id": "students", "country": "IRQ", "sector": "EDU"},
                       1, "Protests", "IRQ", "2020-01-01")

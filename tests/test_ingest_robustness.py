@@ -310,3 +310,21 @@ def test_telegram_messages_without_id_are_kept_apart(tmp_path):
     assert items[0].where == f"{path}#message-1" and items[0].document.url is None
     # the same message read again gets the same id (re-ingesting stores it once)
     assert [i.document.id for i in _read(path)] == ids
+
+
+def test_unparseable_url_is_kept_and_hashed(tmp_path):
+    path = tmp_path / "urls.jsonl"
+    path.write_text(_record(1, url="http://[broken/x") + _record(2, url="https://news.example:99999/a"),
+                    encoding="utf-8")
+    items = _read(path)
+    assert all(i.ok for i in items)
+    assert items[0].document.url == "http://[broken/x" and len({i.document.id for i in items}) == 2
+    from rasd.store.dedup import url_key
+    assert url_key("http://[broken/x") != url_key("https://news.example:99999/a")
+
+
+def test_feed_that_trips_the_feed_parser_is_an_error(tmp_path):
+    path = tmp_path / "feed.xml"
+    path.write_bytes(b'<?xml version="1.0" encoding="\x8b\xff"?><rss><channel><item><title>x</title></item></channel></rss>')
+    [item] = _read(path)
+    assert item.error is not None and item.error.code == "E105" and item.where == str(path)

@@ -84,6 +84,8 @@ class ActorContext:
     instrument_adjectives: frozenset[str]
     pronoun_suffixes: frozenset[str]  # جنوده: the country of the actor named before
     title_modifiers: frozenset[str]  # رئيس الوزراء السابق X
+    origin_nouns: frozenset[str] = frozenset()  # من داخل الأراضي اليمنية: fire from a country's soil
+    origin_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -109,6 +111,8 @@ def load_context() -> ActorContext:
             instrument_adjectives=frozenset(fold(w) for w in raw["instrument_adjectives"]),
             pronoun_suffixes=frozenset(fold(w) for w in raw["pronoun_suffixes"]),
             title_modifiers=frozenset(fold(w) for w in raw["title_modifiers"]),
+            origin_nouns=frozenset(fold(w) for w in raw["origin_nouns"]),
+            origin_words=frozenset(fold(w) for w in raw["origin_words"]),
         )
     except KeyError as exc:
         raise DataFileError(f"missing key {exc.args[0]!r}", where="actors/context.json",

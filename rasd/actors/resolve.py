@@ -47,6 +47,7 @@ import logging
 import re
 
 from rasd.actors.dictionary import ActorDictionary, load_actors, load_context
+from rasd.actors.memory import PAIR_ID, ActorMemory, Description
 from rasd.actors.mentions import choose_person_entry, entity_for
 from rasd.doc import ActorRef, Document, Entity
 from rasd.options import Options
@@ -101,6 +102,7 @@ class ActorResolver:
         run.possessives()
         run.instruments()
         run.clean_up()
+        run.refer_back(ActorMemory(doc, run.live()))
         doc.entities = run.result()
         return doc
 
@@ -220,7 +222,7 @@ class _Run:
         if not self._continues_phrase(b):
             return False
         if tight == []:
-            if _complete_construct(a) and kind_b in ("generic", "org"):
+            if _complete_construct(a) and (kind_b in ("generic", "org") or b.type == "LOC"):
                 return False  # فصائل المعارضة قوات النظام: two actors side by side, not one genitive
             if kind_b == "demonym" and a.country is None:
                 self._set_country(a, b.country, b.end)
@@ -485,8 +487,10 @@ class _Run:
         return max(0, offset - 200)
 
     def instruments(self) -> None:
-        """``صاروخ إسرائيلي``, ``ضربة جوية أميركية``: a demonym after a weapon or an
-        operation names the military of that country."""
+        """``صاروخ إسرائيلي``, ``قصف جوي روسي``: a demonym after a weapon or an operation
+        names the military of that country; ``من داخل الأراضي اليمنية``: fire from a
+        country's territory, with nobody named, comes from an unidentified armed group of
+        that country. Both are marked ``attrs["instrument"]``: they only ever do the act."""
         for e in self.live():
             if not _is_mine(e) or _kind(e) != "demonym":
                 continue
@@ -498,11 +502,81 @@ class _Run:
             hit = bool(last) and (last[-1] in self.ctx.instrument_nouns or (
                 len(last) == 2 and last[-1] in self.ctx.instrument_adjectives and
                 last[0] in self.ctx.instrument_nouns))
+            origin = bool(last) and last[-1] in self.ctx.origin_nouns and len(words) >= 2 and \
+                words[-2] in self.ctx.origin_words
             if hit:
                 e.attrs["kind"] = "generic"
                 e.sector = "MIL"
                 e.id = f"forces@{e.country.lower()}" if e.country else None
                 e.canonical = f"{self.d.country_name(e.country)} Military"
+                e.attrs["instrument"] = True
+            elif origin and e.country:
+                e.attrs["kind"] = "generic"
+                e.sector = "UAF"
+                e.id = f"unidentified@{e.country.lower()}"
+                e.canonical = f"Unidentified Armed Group ({self.d.country_name(e.country)})"
+                e.attrs["instrument"] = True
+
+    # -- 3c. references back (the document actor memory) ---------------------------
+    def refer_back(self, memory: ActorMemory) -> None:
+        """Resolve what refers back to an actor named before (see :mod:`rasd.actors.memory`):
+        definite descriptions (``الجماعة``, ``الطرفان``), pronoun suffixes whose owner
+        stands in an earlier sentence (``مقاتلاتها``), bare nouns repeating an actor
+        named with its country (``الجيش`` after ``الجيش الإسرائيلي``), and generic nouns
+        whose country the article implies (``قوات الاحتلال``)."""
+        for start, end, desc in memory.find_descriptions():
+            self._description(memory, start, end, desc)
+        for e in self.live():
+            if not _is_mine(e) or _kind(e) != "generic" or e.country is not None:
+                continue
+            if e.attrs.get("enclitic") in self.ctx.pronoun_suffixes:
+                owner = memory.owner(e.start)
+                if owner is not None:
+                    self._set_country(e, owner.country, e.end)
+                    e.attrs["refers_to"] = [owner.start, owner.end]
+                continue
+            earlier = memory.same_kind(e) if e.sector in _ARMED else None
+            country = earlier.country if earlier is not None else memory.implied_country(e.attrs.get("base"))
+            if country:
+                self._set_country(e, country, e.end)
+                if earlier is not None:
+                    e.attrs["refers_to"] = [earlier.start, earlier.end]
+
+    def _demonym_after(self, end: int) -> Entity | None:
+        for e in self.live():
+            if e.start >= end and _kind(e) == "demonym" and self.gap(end, e.start, _SOFT_GAP) == []:
+                return e
+        return None
+
+    def _description(self, memory: ActorMemory, start: int, end: int, desc: Description) -> None:
+        covering = [e for e in self.live() if e.start <= start and end <= e.end and e.type in ("ORG", "PERSON")]
+        if any(_kind(e) != "generic" or e.country is not None or (e.end - e.start) > (end - start)
+               for e in covering):
+            return  # part of a name (الجماعة الإسلامية) or of a qualified noun: not a reference
+        if desc.pair:
+            pair = memory.pair(start)
+            if pair is None:
+                return
+            ref = Entity("ORG", start, end, self.text[start:end], canonical="both parties", id=PAIR_ID,
+                         attrs={"kind": "pair", "refers_to": [[p.start, p.end] for p in pair]})
+        else:
+            antecedent = memory.antecedent(desc, start)
+            if antecedent is None:
+                return
+            qualifier = self._demonym_after(end)
+            if qualifier is not None and qualifier.country != antecedent.country:
+                return  # الحركة الكردية after تنظيم داعش: a description of someone else
+            ref = Entity(antecedent.type, start, end, self.text[start:end], canonical=antecedent.canonical,
+                         id=antecedent.id, country=antecedent.country, sector=antecedent.sector,
+                         attrs={k: v for k, v in antecedent.attrs.items()
+                                if k in ("kind", "base", "parent", "affiliation", "affiliation_name", "role", "name_ar")})
+            ref.attrs["refers_to"] = [antecedent.start, antecedent.end]
+            ref.attrs["description"] = desc.cls
+        for e in covering:
+            self.remove(e)
+        self.entities.append(ref)
+        self.entities.sort(key=lambda e: (e.start, -(e.end - e.start)))
+        self._live = None
 
     # -- 4. clean-up --------------------------------------------------------------
     def clean_up(self) -> None:

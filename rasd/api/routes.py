@@ -6,12 +6,14 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from rasd.api.errors import ApiError
 from rasd.api.queries import EventFilters, event_filters
@@ -31,7 +33,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 413: {"model": ErrorOut},
     422: {"model": ErrorOut},
 }
-_extract_lock = threading.Lock()
+_EXTRACT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS, 403: {"model": ErrorOut}, 415: {"model": ErrorOut}, 503: {"model": ErrorOut},
+}
 
 
 def _default(value: Any) -> Any:
@@ -138,7 +142,7 @@ def list_events(request: Request, filters: EventFilters = Depends(event_filters)
                       "events": rows})
 
 
-@router.get("/events/{event_id}", response_model=None, responses=_ERRORS,
+@router.get("/events/{event_id:path}", response_model=None, responses=_ERRORS,
             summary="One event with every report and its evidence spans")
 def get_event(request: Request, event_id: str = Path(..., max_length=200)) -> Response:
     event = store_of(request).get_event(event_id)
@@ -211,7 +215,9 @@ def timeline(request: Request, filters: EventFilters = Depends(event_filters)) -
     return JSONBytes(out)
 
 
-@router.get("/documents/{doc_id}", response_model=None, responses=_ERRORS,
+# ``:path``: ids may hold a slash (``tg-…/…``, a feed's own ids); sent percent-encoded
+# (``a%2Fb``) or not, they reach the route whole
+@router.get("/documents/{doc_id:path}", response_model=None, responses=_ERRORS,
             summary="A stored document: text with entity and event spans (the contract record)")
 def get_document(request: Request, doc_id: str = Path(..., max_length=200)) -> Response:
     record = store_of(request).get_document(doc_id)
@@ -220,57 +226,107 @@ def get_document(request: Request, doc_id: str = Path(..., max_length=200)) -> R
     return JSONBytes(record)
 
 
-def run_extraction(body: DocumentIn) -> dict[str, Any]:
-    import rasd
+@dataclass(slots=True)
+class Article:
+    """What a POST asks to extract: the content (text or a page, str; an uploaded file,
+    bytes) and its metadata."""
+    content: str | bytes
+    meta: dict[str, Any]
+    html: str | None = None  # a page given as HTML, kept as the document's raw form
 
-    content = body.text if body.text is not None else body.html
+
+async def run_extraction(request: Request, article: Article) -> dict[str, Any]:
+    """Extract in the app's worker pool (never on the event loop): 503 when every worker
+    is busy, 422 past the time limit, 413 for a document over the input limit."""
+    from rasd.api.workers import JobError, PoolBusy, TimeLimit, WorkerFailed
+
+    content = article.content
     if not content or not content.strip():
         raise ApiError(400, "empty", "the text is empty")
-    with _extract_lock:
-        doc = rasd.extract(content, body.published, source=body.source, url=body.url,
-                           title=body.title, id=body.id)
-    return doc.to_dict()
+    pool = request.app.state.extraction
+    try:
+        return await pool.run({"content": content, **article.meta})
+    except PoolBusy:
+        raise ApiError(503, "busy", f"all {pool.workers} extraction workers are busy; retry in a "
+                       "few seconds", headers={"Retry-After": "2"}) from None
+    except TimeLimit:
+        raise ApiError(422, "time_limit", f"extraction took longer than {pool.timeout_s:g} s and was "
+                       "stopped (RASD_EXTRACT_TIMEOUT); send a shorter document") from None
+    except WorkerFailed as exc:
+        log.error("extraction worker failed: %s", exc)
+        raise ApiError(503, "worker_failed", f"extraction failed: {exc}") from None
+    except JobError as exc:
+        if exc.kind == "input":
+            status = 413 if exc.code == "E104" else 400
+            raise ApiError(status, f"input_{exc.code}", exc.message) from None
+        log.error("extraction raised %s: %s", exc.code, exc.message)
+        raise ApiError(500, "extraction_failed", f"extraction failed ({exc.code})") from None
 
 
 _META_FIELDS = ("id", "title", "url", "source", "published")
 
 
-async def document_body(request: Request) -> DocumentIn:
-    """The article of a POST: a JSON :class:`DocumentIn`, or the raw text (``text/plain``)
-    or page (``text/html``) with the metadata in the query string."""
-    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    raw = await request.body()
+def _invalid(exc: ValidationError) -> ApiError:
+    parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}".lstrip(": ")
+             for e in exc.errors()[:5]]
+    return ApiError(422, "invalid_request", "; ".join(parts) or "invalid body")
+
+
+async def document_body(request: Request) -> Article:
+    """The article of a POST: a JSON :class:`DocumentIn`, or a ``multipart/form-data``
+    upload with the article in a ``file`` part and the metadata in form fields. (Other
+    types were refused by the write guard: a cross-site form can send them.)"""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        return await _uploaded(request)
+    if media != "application/json":
+        raise ApiError(415, "unsupported_media_type",
+                       "send application/json (or multipart/form-data with a file)")
     try:
-        if media in ("application/json", ""):
-            return DocumentIn.model_validate_json(raw or b"{}")
-        if media in ("text/plain", "text/html"):
-            try:
-                content = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ApiError(400, "input_E103", "the body is not UTF-8") from None
-            meta = {k: request.query_params[k] for k in _META_FIELDS if k in request.query_params}
-            field = "text" if media == "text/plain" else "html"
-            return DocumentIn(**{field: content}, **meta)
+        body = DocumentIn.model_validate_json(await request.body() or b"{}")
     except ValidationError as exc:
-        parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}".lstrip(": ")
-                 for e in exc.errors()[:5]]
-        raise ApiError(422, "invalid_request", "; ".join(parts) or "invalid body") from None
-    raise ApiError(415, "unsupported_media_type",
-                   "send application/json, text/plain or text/html")
+        raise _invalid(exc) from None
+    meta = {k: getattr(body, k) for k in _META_FIELDS}
+    content = body.text if body.text is not None else body.html
+    return Article(content or "", meta, html=body.html)
+
+
+async def _uploaded(request: Request) -> Article:
+    try:
+        form = await request.form(max_files=1, max_fields=len(_META_FIELDS) + 1)
+    except Exception as exc:  # noqa: BLE001 — Starlette raises several kinds on a bad form
+        if isinstance(exc, ApiError):
+            raise
+        raise ApiError(400, "bad_form", f"unreadable multipart body: {exc}") from None
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise ApiError(422, "invalid_request", "file: a multipart upload needs a 'file' part")
+    extra = sorted(set(form) - {"file", *_META_FIELDS})
+    if extra:
+        raise ApiError(422, "invalid_request", f"unknown form fields: {', '.join(extra)}")
+    meta = {k: form[k] for k in _META_FIELDS if isinstance(form.get(k), str) and form[k]}
+    try:
+        DocumentIn(text="-", **meta)  # the same limits on the metadata as in JSON
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    content = await upload.read()
+    await upload.close()
+    return Article(content, {k: meta.get(k) for k in _META_FIELDS})
 
 
 _BODY_DOC = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": DocumentIn.model_json_schema()},
-    "text/plain": {"schema": {"type": "string"},
-                   "description": "the article text; metadata as query parameters (id, title, url, source, published)"},
-    "text/html": {"schema": {"type": "string"}, "description": "an HTML page; metadata as query parameters"},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "the article: plain text or an HTML page, in any common encoding"},
+        **{k: {"type": "string"} for k in _META_FIELDS}}}},
 }}}
 
 
-@router.post("/extract", response_model=None, responses=_ERRORS, openapi_extra=_BODY_DOC,
+@router.post("/extract", response_model=None, responses=_EXTRACT_ERRORS, openapi_extra=_BODY_DOC,
              summary="Extract entities and events from text or HTML; nothing is stored")
-def extract(body: DocumentIn = Depends(document_body)) -> Response:
-    return JSONBytes(run_extraction(body))
+async def extract(request: Request, article: Article = Depends(document_body)) -> Response:
+    return JSONBytes(await run_extraction(request, article))
 
 
 def require_write(request: Request) -> None:
@@ -292,13 +348,12 @@ def require_write(request: Request) -> None:
 
 @router.post("/documents", response_model=None, status_code=201, openapi_extra=_BODY_DOC,
              responses={201: {"model": IngestOut}, 200: {"model": IngestOut}, 401: {"model": ErrorOut},
-                        403: {"model": ErrorOut}, **_ERRORS},
+                        **_EXTRACT_ERRORS},
              summary="Ingest one document: extract and store (bearer token when RASD_API_TOKEN is set)")
-def add_document(request: Request, _: None = Depends(require_write),
-                 body: DocumentIn = Depends(document_body)) -> Response:
-    record = run_extraction(body)
-    raw = body.html if body.html is not None else None
-    result = store_of(request).add_record(record, raw=raw)
+async def add_document(request: Request, _: None = Depends(require_write),
+                       article: Article = Depends(document_body)) -> Response:
+    record = await run_extraction(request, article)
+    result = await run_in_threadpool(store_of(request).add_record, record, raw=article.html)
     if result.status == "failed":
         log.error("store refused document %s: %s", result.document_id, result.error)
         raise ApiError(500, "store_failed", f"the store did not accept the document: {result.error}")

@@ -1,6 +1,6 @@
-"""Request-size limit, security headers and the write token check.
+"""Request-size limit, security headers, the write guard and the token check.
 
-Both middlewares are plain ASGI so that they see every response, errors included, and
+The middlewares are plain ASGI so that they see every response, errors included, and
 cost little on the hot read path.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BodyLimitMiddleware", "SecurityHeadersMiddleware", "BodyTooLarge", "token_ok",
-           "content_security_policy"]
+__all__ = ["BodyLimitMiddleware", "SecurityHeadersMiddleware", "WriteGuardMiddleware", "BodyTooLarge",
+           "token_ok", "content_security_policy", "host_name", "write_refusal"]
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -147,11 +147,112 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-def token_ok(authorization: str | None, token: str) -> bool:
-    """True when the ``Authorization: Bearer …`` header carries ``token`` (constant time)."""
+def token_ok(authorization: str | bytes | None, token: str) -> bool:
+    """True when the ``Authorization: Bearer …`` header carries ``token``.
+
+    Compared as UTF-8 bytes in constant time (``hmac.compare_digest``). HTTP header values
+    are bytes; Starlette hands them over decoded as Latin-1, so that decoding is undone
+    first: a non-ASCII token sent as UTF-8 matches.
+    """
     if not authorization:
         return False
-    scheme, _, given = authorization.partition(" ")
-    if scheme.lower() != "bearer":
+    if isinstance(authorization, str):
+        try:
+            authorization = authorization.encode("latin-1")
+        except UnicodeEncodeError:  # a str that did not come from the wire
+            authorization = authorization.encode("utf-8")
+    scheme, _, given = authorization.partition(b" ")
+    if scheme.lower() != b"bearer":
         return False
-    return hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8"))
+    return hmac.compare_digest(given.strip(), token.encode("utf-8"))
+
+
+# --- writes: Host, Origin, Content-Type ----------------------------------------------------
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODY_MEDIA_TYPES = frozenset({"application/json", "multipart/form-data"})
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "127.0.0.1", "::1"})
+
+
+def host_name(value: str) -> str:
+    """The host of a ``Host`` header or URL netloc, lower-case, without port or brackets."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value[1:]
+    if value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def write_refusal(scope: Scope, allowed_hosts: tuple[str, ...] = (),
+                  cors_origins: tuple[str, ...] = ()) -> tuple[int, str, str] | None:
+    """Why a state-changing request must be refused, as (status, code, message), or None.
+
+    - ``Host`` must name this server: the address the connection came to, the loopback
+      names when that address is loopback, or one of ``allowed_hosts``. A DNS-rebinding
+      page reaches the server under its own name (``Host: evil.example``).
+    - ``Origin``, when a browser sends one, must be this server's own origin (scheme and
+      the ``Host`` header) or one of ``cors_origins``; without it, ``Sec-Fetch-Site`` must
+      not say cross-site. A form on another site posts with its own origin.
+    - The body must be ``application/json`` (or ``multipart/form-data``, a file): the
+      types a cross-site form can send without asking (``text/plain``,
+      ``application/x-www-form-urlencoded``) are refused.
+    """
+    from rasd.api.settings import is_loopback
+
+    host_header = _header(scope, b"host") or ""
+    name = host_name(host_header)
+    server = scope.get("server")
+    server_host = host_name(str(server[0])) if server else None
+    allowed = {host_name(h) for h in allowed_hosts}
+    if server_host:
+        allowed.add(server_host)
+    if server_host is None or is_loopback(server_host):
+        allowed |= LOOPBACK_NAMES
+    if name not in allowed:
+        shown = host_header[:100] or "(none)"
+        return (403, "bad_host", f"writes must name this server in the Host header, not {shown!r}: "
+                "add the name to RASD_ALLOWED_HOSTS when a proxy serves it under that name")
+    origin = _header(scope, b"origin")
+    if origin is not None:
+        if origin not in cors_origins:
+            parts = urlsplit(origin.strip())
+            if parts.scheme not in ("http", "https") or parts.netloc.lower() != host_header.strip().lower():
+                return (403, "cross_origin", f"cross-site write refused: Origin {origin[:100]!r} is not "
+                        "this server (RASD_CORS_ORIGINS lists the sites that may write)")
+    elif (_header(scope, b"sec-fetch-site") or "").lower() in ("cross-site", "same-site"):
+        return (403, "cross_origin", "cross-site write refused (Sec-Fetch-Site)")
+    if scope.get("method") in ("POST", "PUT", "PATCH"):
+        media = (_header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
+        if media not in BODY_MEDIA_TYPES:
+            return (415, "unsupported_media_type",
+                    f"send the body as application/json (or multipart/form-data with a file), "
+                    f"not {media or 'no Content-Type'}")
+    return None
+
+
+class WriteGuardMiddleware:
+    """Refuses state-changing requests (anything but GET, HEAD, OPTIONS) that
+    :func:`write_refusal` refuses, before the app or the body is touched."""
+
+    def __init__(self, app: Any, allowed_hosts: tuple[str, ...] = (),
+                 cors_origins: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.allowed_hosts = tuple(allowed_hosts)
+        self.cors_origins = tuple(cors_origins)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method", "GET") not in SAFE_METHODS:
+            refusal = write_refusal(scope, self.allowed_hosts, self.cors_origins)
+            if refusal is not None:
+                log.info("refused %s %s: %s", scope.get("method"), scope.get("path"), refusal[2])
+                await send_json_error(send, *refusal)
+                return
+        await self.app(scope, receive, send)

@@ -37,6 +37,13 @@ class ApiSettings:
             comma-separated); none by default.
         max_body_bytes: larger request bodies get 413.
         max_page: the largest ``limit`` a listing accepts.
+        allowed_hosts: host names (besides the address the server is reached on, and the
+            loopback names on a loopback address) that a write's ``Host`` header may carry:
+            the public name behind a reverse proxy (``$RASD_ALLOWED_HOSTS``, comma-separated).
+        extract_workers: worker processes for extraction, each one request at a time; a
+            request finding all of them busy gets 503 (``$RASD_EXTRACT_WORKERS``).
+        extract_timeout_s: the time limit of one extraction; past it the worker is killed
+            and the request gets 422 ``time_limit`` (``$RASD_EXTRACT_TIMEOUT``).
     """
     db: str | None = None
     token: str | None = None
@@ -46,6 +53,9 @@ class ApiSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     max_page: int = 5000
     timeline_cap: int = 50000
+    allowed_hosts: tuple[str, ...] = ()
+    extract_workers: int = 2
+    extract_timeout_s: float = 30.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -53,11 +63,28 @@ class ApiSettings:
         """Settings from ``RASD_*`` environment variables; keyword arguments win."""
         env = os.environ
         origins = tuple(o.strip() for o in env.get("RASD_CORS_ORIGINS", "").split(",") if o.strip())
+        hosts = tuple(h.strip().lower() for h in env.get("RASD_ALLOWED_HOSTS", "").split(",") if h.strip())
         base = cls(
             db=env.get("RASD_DB") or None,
             token=env.get("RASD_API_TOKEN") or None,
             tile_url=env.get("RASD_TILE_URL") or None,
             cors_origins=origins,
+            allowed_hosts=hosts,
+            extract_workers=_number(env, "RASD_EXTRACT_WORKERS", int, 2),
+            extract_timeout_s=_number(env, "RASD_EXTRACT_TIMEOUT", float, 30.0),
         )
         overrides = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **overrides)
+
+
+def _number(env: Any, name: str, kind: type, default: Any) -> Any:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a positive number, not {value!r}") from None
+    if number <= 0:
+        raise ValueError(f"{name} must be a positive number, not {value!r}")
+    return number

@@ -42,6 +42,7 @@ def serve(
     import uvicorn
 
     from rasd.api import create_app
+    from rasd.errors import StoreError
 
     settings = settings_for(host, db=db, tiles=tiles, read_only=read_only)
     if settings.read_only and not read_only:
@@ -49,6 +50,17 @@ def serve(
                    "(POST /api/documents answers 403). Set RASD_API_TOKEN to accept documents.",
                    err=True)
     app = create_app(settings)
-    app.state.get_store()  # open (and migrate) the store before accepting requests
+    try:
+        store = app.state.get_store()  # open (and migrate) the store before accepting requests
+    except ImportError as exc:
+        from rasd.cli.store_cmds import missing_driver
+        if missing_driver(exc) is None:
+            raise
+        typer.echo(f"rasd: {missing_driver(exc)}", err=True)
+        raise typer.Exit(1) from None
+    except StoreError as exc:
+        typer.echo(f"rasd: {exc} [{exc.code}]", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"rasd: serving the store {store.path or store.url} at http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False,
                 server_header=False)

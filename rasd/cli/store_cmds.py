@@ -61,6 +61,14 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def missing_driver(exc: ImportError) -> str | None:
+    """The install hint for a database driver that is not installed (None: another import)."""
+    name = (getattr(exc, "name", None) or str(exc)).lower()
+    if "psycopg" in name:
+        return "a PostgreSQL database needs its driver: pip install 'rasd[postgres]'"
+    return None
+
+
 def _open(db: Optional[str]):
     from rasd.errors import StoreError
     from rasd.store import open_store
@@ -68,6 +76,16 @@ def _open(db: Optional[str]):
         return open_store(db)
     except StoreError as exc:
         _fail(f"{exc} [{exc.code}]")
+    except ImportError as exc:
+        hint = missing_driver(exc)
+        if hint is None:
+            raise
+        _fail(hint)
+
+
+def _where(store: Any) -> str:
+    """The database a command reads, as a user would give it (password hidden)."""
+    return store.path or store.url
 
 
 def _failure_path(store: Any, given: Optional[Path]) -> Path:
@@ -183,6 +201,16 @@ def _print_summary(summary: Any, log_path: Path, as_json: bool) -> None:
 
 def _query(since, until, type_, actor, country, admin1, near, text, limit, offset, order, include_flagged):
     from rasd.store import EventQuery
+    from rasd.store.countries import to_iso3
+    from rasd.store.query import check_event_type
+    try:
+        type_ = check_event_type(type_) if type_ else None
+    except ValueError as exc:
+        _fail(f"--type: {exc}")
+    try:
+        country = to_iso3(country) if country else None
+    except ValueError as exc:
+        _fail(f"--country: {exc}")
     near_tuple = None
     if near:
         try:
@@ -207,9 +235,9 @@ _TABLE_COLUMNS = (("id", "id"), ("date", "date"), ("type", "plover_type"), ("ACL
 def events(
     since: Optional[str] = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Up to this date, inclusive."),
-    type_: Optional[str] = typer.Option(None, "--type", help="PLOVER type (ASSAULT) or ACLED event/sub-event type."),
+    type_: Optional[str] = typer.Option(None, "--type", help="PLOVER type (ASSAULT) or ACLED event/sub-event type (Battles); an unknown one lists the valid values."),
     actor: Optional[str] = typer.Option(None, "--actor", help="Part of an actor's name or id (English or Arabic)."),
-    country: Optional[str] = typer.Option(None, "--country", help="ISO3 country of the location (SYR)."),
+    country: Optional[str] = typer.Option(None, "--country", help="Country of the location: ISO3 (SYR), ISO2 or name (Syria, سوريا)."),
     admin1: Optional[str] = typer.Option(None, "--admin1", help="Governorate / province (Hama)."),
     near: Optional[str] = typer.Option(None, "--near", help="LAT,LON,KM: events within KM of the point."),
     text: Optional[str] = typer.Option(None, "--text", help="Words in the report (Arabic folded: هيئة = هيئه)."),
@@ -257,15 +285,34 @@ def _write_csv(rows: list[dict[str, Any]], stream: Any) -> None:
         writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
 
 
+# The words of `rasd stats`: a *report* is an event as read in one article; an *event* is
+# the de-duplicated happening that one or more reports tell of (what `events` lists).
+_STATS_TOTALS = (("documents", "documents"), ("near_duplicate_documents", "near-duplicate documents"),
+                 ("reports", "reports (events as read in each article)"),
+                 ("events", "events (de-duplicated)"),
+                 ("multi_outlet_events", "events told by several outlets"),
+                 ("flagged_events", "flagged events (negated, hypothetical, historical)"))
+
+
+def _stats_view(data: dict[str, Any], database: str) -> dict[str, Any]:
+    """The store's counts in the command's words (see _STATS_TOTALS)."""
+    return {"database": database, "documents": data["documents"],
+            "near_duplicate_documents": data["near_duplicates"], "reports": data["reports"],
+            "events": data["clusters"], "multi_outlet_events": data["multi_source_clusters"],
+            "flagged_events": data["flagged"], "events_by_type": data["by_type"],
+            "events_by_country": data["by_country"], "events_by_month": data["by_month"]}
+
+
 def stats(
     output_format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Counts of documents, event reports and de-duplicated events, by type, country, month."""
+    """Counts of documents, reports (events as read in each article) and de-duplicated
+    events, by type, country and month; and which database they come from."""
     from rasd.errors import StoreError
     store = _open(db)
     try:
-        data = store.stats()
+        data = _stats_view(store.stats(), _where(store))
     except StoreError as exc:
         _fail(f"{exc} [{exc.code}]")
     finally:
@@ -274,46 +321,61 @@ def stats(
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
     console = Console()
+    typer.echo(f"database: {data['database']}")  # plain: a long path must not wrap
     totals = Table(title="rasd store", show_header=False)
-    for key in ("documents", "near_duplicates", "events", "clusters", "multi_source_clusters", "flagged"):
-        totals.add_row(key.replace("_", " "), f"{data[key]:,}")
+    for key, label in _STATS_TOTALS:
+        totals.add_row(label, f"{data[key]:,}")
     console.print(totals)
-    for key, title in (("by_type", "events by PLOVER type"), ("by_country", "events by country"),
-                       ("by_month", "events by month")):
+    for key, title, column in (("events_by_type", "events by PLOVER type", "type"),
+                               ("events_by_country", "events by country", "country"),
+                               ("events_by_month", "events by month", "month")):
         if data[key]:
             table = Table(title=title)
-            table.add_column(key[3:])
+            table.add_column(column)
             table.add_column("events", justify="right")
             for name, n in data[key].items():
-                table.add_row(str(name), f"{n:,}")
+                table.add_row(escape(str(name)), f"{n:,}")
             console.print(table)
 
 
 # --- export -------------------------------------------------------------------------
+
+class AcledLabels(str, Enum):
+    codes = "codes"
+    text = "text"
+
 
 def export(
     output_format: ExportFormat = typer.Option(..., "--format", "-f", help="acled-csv, plover-jsonl, geojson or parquet."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here (standard output if omitted; Parquet needs a file)."),
     since: Optional[str] = typer.Option(None, "--since"),
     until: Optional[str] = typer.Option(None, "--until"),
-    type_: Optional[str] = typer.Option(None, "--type"),
-    country: Optional[str] = typer.Option(None, "--country"),
+    type_: Optional[str] = typer.Option(None, "--type", help="PLOVER type or ACLED event/sub-event type."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO3 (SYR), ISO2 or name (Syria, سوريا)."),
     include_flagged: bool = typer.Option(False, "--include-flagged"),
+    acled_labels: AcledLabels = typer.Option(AcledLabels.codes, "--acled-labels", help="ACLED CSV inter1/inter2/interaction: the codes (17) or ACLED's text labels (State forces-Civilians)."),
+    sources: list[Path] = typer.Option([], "--sources", help="Your outlets file (TSV: source, name, scale…; see rasd/data/export/README.md); may repeat."),
+    fatality_review: Optional[int] = typer.Option(None, "--fatality-review", min=0, help="Tag events with more deaths than this for review (default: the codebook's threshold)."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Export the de-duplicated events (ids stay stable as clusters grow)."""
-    from rasd.errors import StoreError
+    from rasd.errors import DataFileError, StoreError
     from rasd.store.export import export_events
     q = _query(since, until, type_, None, country, None, None, None, None, 0, Order.date_asc, include_flagged)
     store = _open(db)
     try:
-        n = export_events(store, output_format.value, out, q)
-    except StoreError as exc:
+        n = export_events(store, output_format.value, out, q, acled_labels=acled_labels.value,
+                          sources_files=tuple(sources), fatality_review=fatality_review)
+    except (StoreError, DataFileError) as exc:
         _fail(f"{exc} [{exc.code}]")
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror}")
     finally:
         store.close()
     typer.echo(f"exported {n:,} events{' to ' + str(out) if out else ''}", err=True)
+    if n.skipped.get("no_place"):
+        typer.echo(f"left out {n.skipped['no_place']:,} events without a place at governorate level or finer "
+                   "(ACLED places every event; a country's centre is no place)", err=True)

@@ -141,7 +141,7 @@ def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int
     the date of the statement) or a recall cue (``منذ عام 2011``) is taken only when
     there is no other. Spans are original offsets.
     """
-    dates = [e for e in doc.entities if e.type == "DATE" and e.start >= sentence[0] and e.end <= sentence[1]]
+    dates = doc.entities_in(sentence[0], sentence[1], ("DATE",))
     if not dates:
         return None
     clause = _clause_of(doc, sentence, trigger)

@@ -8,6 +8,7 @@ the grammar that combines them is the compiled regexes below.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -217,10 +218,13 @@ def find_dates(text: str, words: Iterable[tuple[int, str]] | None = None) -> lis
                 found.append(DateMention(start, _trim_end(text, start, m.end()), expr))
     found.sort(key=lambda d: (-(d.nend - d.nstart), d.nstart))
     taken: list[DateMention] = []
+    starts: list[int] = []  # of the kept mentions, sorted and disjoint: one bisect per candidate
     for d in found:
-        if all(d.nend <= t.nstart or d.nstart >= t.nend for t in taken):
-            taken.append(d)
-    taken.sort(key=lambda d: d.nstart)
+        k = bisect.bisect_right(starts, d.nstart)
+        if (k and taken[k - 1].nend > d.nstart) or (k < len(taken) and taken[k].nstart < d.nend):
+            continue
+        starts.insert(k, d.nstart)
+        taken.insert(k, d)
     return taken
 
 

@@ -21,7 +21,9 @@ Attributes set on rule entities:
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 from typing import Callable
 
 from rasd.doc import Document, Entity
@@ -60,7 +62,8 @@ class EntityRecognizer:
         dictionary = self.actor_finder(doc) + self.place_finder(doc)
         words = [(t.nstart, t.norm) for t in doc.tokens]
         dates = find_date_mentions(doc, words)
-        numbers = [n for n in find_number_entities(doc, words) if not _inside_any(n, dates)]
+        inside_date = _containment(dates)
+        numbers = [n for n in find_number_entities(doc, words) if not inside_date(n)]
         persons = find_persons(doc, dictionary, dates + numbers)
         doc.entities = merge_entities(dictionary, persons + dates + numbers)
         _relink_same_as(doc.entities)
@@ -111,8 +114,18 @@ def _relink_same_as(entities: list[Entity]) -> None:
             e.attrs["same_as"] = (holder.start, holder.end)
 
 
-def _inside_any(ent: Entity, others: list[Entity]) -> bool:
-    return any(o.start <= ent.start and ent.end <= o.end for o in others)  # few dates per text
+def _containment(others: list[Entity]) -> Callable[[Entity], bool]:
+    """A test: does one of ``others`` contain the entity? (A bisect over the others sorted by
+    start, with the furthest end reached so far: no scan of all of them per entity.)"""
+    ordered = sorted(others, key=lambda o: o.start)
+    starts = [o.start for o in ordered]
+    reach = list(itertools.accumulate((o.end for o in ordered), max))
+
+    def inside(ent: Entity) -> bool:
+        k = bisect.bisect_right(starts, ent.start)
+        return k > 0 and reach[k - 1] >= ent.end
+
+    return inside
 
 
 def _default_actor_finder(options: Options) -> Finder:

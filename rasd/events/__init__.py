@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from rasd.actors import actor_ref
+from rasd.actors.memory import ActorMemory  # roles: the actors named so far (issue 8, roles)
 from rasd.dates import event_date
 from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Place
 from rasd.events.context import Hit, SentenceContext, build_contexts
@@ -65,13 +66,15 @@ class EventExtractor:
         violent_doc = any(_violence_word(ctx, hit) for ctx in contexts for hit in ctx.triggers) or any(
             e.sector in ARMED_SECTORS - {"GOV"} for e in doc.entities if e.type in ("ORG", "PERSON"))
         main_country = _main_country(doc)
+        memory = ActorMemory(doc)  # roles: built once per document (rasd.actors.memory)
         events: list[Event] = []
         previous_place: Place | None = None
         for ctx in contexts:
             place_here: Place | None = None
             for group, clause in self._groups(ctx, sport_doc):
                 inherited = previous_place if ctx.sentence.chained else None
-                event = self._event(ctx, group, clause, main_country, len(events) + 1, inherited)
+                event = self._event(ctx, group, clause, main_country, len(events) + 1, inherited,
+                                    memory=memory)  # roles: the document actor memory
                 if event is None:
                     continue
                 if event.actor1 is None and not violent_doc and all(_casualty_only(ctx, h) for h in group):
@@ -135,7 +138,8 @@ class EventExtractor:
 
     # -- 3: one event ----------------------------------------------------------------
     def _event(self, ctx: SentenceContext, group: list[Hit], clause: tuple[int, int],
-               main_country: str | None, number: int, inherited: Place | None = None) -> Event | None:
+               main_country: str | None, number: int, inherited: Place | None = None,
+               memory: ActorMemory | None = None) -> Event | None:
         doc = ctx.doc
         main = group[0]
         trig = main.trigger
@@ -143,7 +147,7 @@ class EventExtractor:
         excluded = [span for span in (attrib[1] if attrib else None, speaker_span(ctx)) if span]
         excluded += [(e.start, e.end) for e in _mediators(ctx, main)]
         spans = list(dict.fromkeys([clause] + [ctx.clause_of(h.start) for h in group]))
-        roles = assign_roles(ctx, group, spans, excluded)
+        roles = assign_roles(ctx, group, spans, excluded, memory=memory)
         # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise
         location = _location(ctx, main) or inherited
         event_date = _date(ctx, main)

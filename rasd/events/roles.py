@@ -12,11 +12,20 @@ reliable:
 5. otherwise the actor before the trigger is the doer, the one after it the target.
 The target sits after ``على``/``ضد``/``استهدف`` or ``مع`` (for talks and agreements), in
 the genitive of a victim noun, or is the counted victims.
+
+Beyond the sentence, the document actor memory (:class:`rasd.actors.memory.ActorMemory`)
+supplies what the text refers back to: ``الطرفان`` becomes the two parties named before
+(actor1 and actor2), an air strike with no doer takes the air force the article named, and
+an event whose text names nobody gets the implicit doer of
+``rasd/data/actors/memory/implicit_doers.tsv`` (an unidentified armed group for an
+unclaimed bomb, protesters for a protest). Sources (``قال ناشطون``) are never parties, and
+weapons and fire "from a country's soil" (``صاروخ إسرائيلي``) only ever do the act.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rasd.actors.memory import PAIR_ID, ActorMemory, load_implicit_doers
 from rasd.doc import Entity
 from rasd.events.context import Hit, SentenceContext
 
@@ -35,6 +44,7 @@ class Roles:
     actor1: Entity | None = None
     actor2: Entity | None = None
     associated: list[Entity] | None = None
+    strength: int | None = None  # the priority of actor1's evidence (lower is surer)
 
 
 def _cue_right_before(ctx: SentenceContext, ent: Entity, kinds: tuple[str, ...], gap: int = 1,
@@ -46,7 +56,9 @@ def _cue_right_before(ctx: SentenceContext, ent: Entity, kinds: tuple[str, ...],
     """
     for cue in ctx.cues_of(*kinds):
         if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= gap - 1:
-            if triggers is None or _governing_trigger(ctx, cue.start) in triggers:
+            governing = _governing_trigger(ctx, cue.start)
+            # no trigger before the cue in the sentence (ونسب إلى X، أدى إلى مقتل …): it is this event's
+            if triggers is None or governing is None or governing in triggers:
                 return True
     return False
 
@@ -54,16 +66,6 @@ def _cue_right_before(ctx: SentenceContext, ent: Entity, kinds: tuple[str, ...],
 def _governing_trigger(ctx: SentenceContext, offset: int) -> Hit | None:
     before = [t for t in ctx.triggers if t.end <= offset]
     return before[-1] if before else None
-
-
-def _after_light_verb(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
-    """``شنت الطائرات غارات``: the actor right after a light verb that precedes the event noun."""
-    for cue in ctx.cues_of("light_verb"):
-        if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 0:
-            following = [t for t in ctx.triggers if t.start >= cue.end]
-            if following and following[0] in triggers:
-                return True
-    return False
 
 
 def _between(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
@@ -116,7 +118,7 @@ def _subject_before(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
 
 
 def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[int, int]],
-                 excluded: list[tuple[int, int]]) -> Roles:
+                 excluded: list[tuple[int, int]], memory: ActorMemory | None = None) -> Roles:
     """Pick actor1/actor2 for an event made of ``triggers`` in ``clause``.
 
     Args:
@@ -125,7 +127,10 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
         clauses: the spans the event's words lie in; actors outside them are used only
             when they have none.
         excluded: spans whose actors are not participants (attribution sources).
+        memory: the document's actors (for ``الطرفان``, air strikes and implicit doers);
+            without it only the sentence is read.
     """
+    excluded = excluded + [(a.start, a.end) for a in ctx.actors() if _is_source(ctx, a)]
     in_clauses = [a for clause in dict.fromkeys(clauses) for a in ctx.actors(*clause) if not _inside(a, excluded)]
     roles = _assign(ctx, triggers, in_clauses or [a for a in ctx.actors() if not _inside(a, excluded)], excluded)
     if in_clauses and (roles.actor1 is None or roles.actor2 is None):
@@ -135,9 +140,117 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
             wide = _assign(ctx, triggers, rest, excluded, strongest=2)
             if roles.actor1 is None and wide.actor1 is not None and wide.actor1 is not roles.actor2:
                 roles.actor1 = wide.actor1
+            elif _subject_across_comma(ctx, triggers, wide, roles):
+                # زعيم الحزب X، دعا أمس الحكومة …: the subject before the comma calls, the one after is called
+                roles.actor1, roles.actor2 = wide.actor1, roles.actor2 or roles.actor1
             if roles.actor2 is None and wide.actor2 is not None and wide.actor2 is not roles.actor1:
                 roles.actor2 = wide.actor2
+    reporter = _reporting_subject(ctx, triggers)
+    if reporter is not None and reporter is not roles.actor2:
+        if roles.actor1 is not None and roles.actor1 is not reporter and roles.actor2 is None \
+                and not _overlaps_hits(roles.actor1, triggers):
+            roles.actor2 = roles.actor1  # أعلنت قوات X أنها استهدفت Y: the other actor is the target
+        roles.actor1 = reporter
+    if memory is not None:
+        _expand_pairs(roles, memory)
+        if roles.actor1 is None:
+            roles.actor1 = implicit_doer(ctx, triggers, memory)
     return roles
+
+
+def _subject_across_comma(ctx: SentenceContext, triggers: list[Hit], wide: Roles, roles: Roles) -> bool:
+    """The clause's doer is only the word after a verb, while the actor right before the
+    verb (across a comma) is its subject."""
+    if wide.actor1 is None or roles.actor1 is None or roles.strength is None or roles.strength < 2:
+        return False
+    return any(_subject_before(ctx, t, wide.actor1) for t in triggers)
+
+
+def _expand_pairs(roles: Roles, memory: ActorMemory) -> None:
+    """``الطرفان``: the two parties named before become actor1 and actor2."""
+    for slot in ("actor1", "actor2"):
+        ent = getattr(roles, slot)
+        if ent is None or ent.id != PAIR_ID:
+            continue
+        parties = [memory.at(s, e) for s, e in ent.attrs.get("refers_to", [])]
+        parties = [p for p in parties if p is not None]
+        if len(parties) != 2:
+            setattr(roles, slot, None)
+            continue
+        if slot == "actor1":
+            roles.actor1 = parties[0]
+            if roles.actor2 is None or roles.actor2.id == PAIR_ID:
+                roles.actor2 = parties[1]
+        else:
+            other = roles.actor1
+            roles.actor2 = next((p for p in parties if other is None or (p.id or p.text) != (other.id or other.text)),
+                                None)
+
+
+def implicit_doer(ctx: SentenceContext, triggers: list[Hit], memory: ActorMemory) -> Entity | None:
+    """The doer of an event whose text names none (``implicit_doers.tsv``), or None.
+
+    Nothing is implied when someone claims the act in the sentence (the claimant was not
+    recognised: better no actor than a wrong one), for words that only report deaths, nor
+    for a definite noun (``الانفجار``), which mostly names again an event already reported.
+    """
+    main = triggers[0]
+    if ctx.cues_of("claim") or (not is_verb(main) and main.prefix.endswith(("ال", "لل"))):
+        return None
+    modes = {t.trigger.mode for t in triggers if t.trigger.mode}
+    if main.trigger.plover == "ASSAULT" and modes <= {"kill"}:
+        return None
+    for rule in load_implicit_doers():
+        if rule.plover != main.trigger.plover or (rule.modes is not None and not modes & rule.modes):
+            continue
+        if max(t.trigger.weight for t in triggers) < rule.min_weight:
+            continue
+        if rule.doer == "memory":
+            found = memory.last_of_ids(main.start, rule.ids)
+            if found is not None:
+                return found
+            continue
+        if rule.doer == "unidentified":
+            return Entity("ORG", main.start, main.end, main.text, canonical="Unidentified Armed Group",
+                          id="unidentified-armed-group", sector="UAF", attrs={"kind": "implicit"})
+        return Entity("ORG", main.start, main.end, main.text, canonical="Protesters", id="protesters",
+                      sector="CVL", attrs={"kind": "generic", "implicit": True})
+    return None
+
+
+def _reporting_subject(ctx: SentenceContext, triggers: list[Hit]) -> Entity | None:
+    """``أعلنت قوات الدعم السريع أنها سيطرت``, ``أقر التحالف أنه نفذ ضربات``: a pronoun
+    subject (``أنها``) right before the act's verb (or before a light verb carrying the act
+    noun) stands for the subject of the reporting verb, the nearest actor before it."""
+    for cue in ctx.cues_of("pronoun_subject"):
+        following = [t for t in ctx.triggers if t.start >= cue.end]
+        if not following or following[0] not in triggers:
+            continue
+        act = following[0]
+        gap = ctx.distance(cue.end, act.start)
+        carried = any(c.start >= cue.end and c.end <= act.start and ctx.distance(cue.end, c.start) <= 0
+                      for c in ctx.cues_of("light_verb", "enabler"))
+        if not ((is_verb(act) and gap <= 0) or (gap == 1 and _words_between(ctx, cue.end, act.start) == ["قد"])
+                or carried):
+            continue
+        before = [a for a in ctx.actors(ctx.sentence.start, cue.start) if a.sector not in VICTIM_SECTORS
+                  and not _is_source(ctx, a) and a.sector != "MED"]
+        if before:
+            return before[-1]
+    return None
+
+
+def _is_source(ctx: SentenceContext, ent: Entity) -> bool:
+    """``قال ناشطون``, ``بحسب نشطاء``, ``ناشطون قالوا``: a source noun next to an attribution
+    word reports the event; it takes no part in it."""
+    if not any(_overlap(c.start, c.end, ent.start, ent.end) for c in ctx.cues_of("source_noun")):
+        return False
+    for cue in ctx.cues_of("attribution"):
+        if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 1:
+            return True
+        if ent.end <= cue.start and ctx.distance(ent.end, cue.start) <= 0:
+            return True
+    return False
 
 
 def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
@@ -156,9 +269,25 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     patients: list[tuple[int, int, Entity]] = []
     for ent in actors:
         dist = min(abs(ctx.token_index(ent.start) - ctx.token_index(t.start)) for t in triggers)
-        victim_like = ent.sector in VICTIM_SECTORS or _number_before(ctx, ent)
+        victim_like = ent.sector in VICTIM_SECTORS or _number_before(ctx, ent) or _member_of_counted(ctx, ent, actors)
+        if ent.attrs.get("instrument") and plover == "ASSAULT":
+            agents.append((1, dist, ent))  # صاروخ إسرائيلي، من داخل الأراضي اليمنية: a weapon never suffers the act
+            continue
+        if plover == "PROTEST" and ent.attrs.get("base") != "protesters" and \
+                _cue_right_before(ctx, ent, ("place_before",)):
+            patients.append((3, dist, ent))  # في فناء الجامعة، أمام مقر الحكومة: where, or whom, they protest
+            continue
         if plover == "PROTEST" and ent.sector in PROTESTER_SECTORS and ent.attrs.get("kind") == "generic":
             agents.append((-1, dist, ent))  # the protesters lead a protest, wherever they stand
+            continue
+        if _subject_of_target_verb(ctx, ent, triggers):
+            agents.append((1, dist, ent))  # استهدف الطيران مخازن: the armed subject of استهدف
+            continue
+        if _glued_after_explosion(ctx, ent, triggers):
+            patients.append((1, dist, ent))  # انفجرت عبوة بدورية للشرطة: what the blast hit
+            continue
+        if _carrier_subject(ctx, ent, triggers):
+            agents.append((1, dist, ent))  # شنت الطائرات غارات، نجحت قوات X في تدمير، أحزاب نظمت مسيرات
             continue
         if _overlaps_hits(ent, triggers):
             # the trigger names the participants itself: متظاهرين، قتلى مدنيين
@@ -167,8 +296,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         if _cue_right_before(ctx, ent, ("agent_marker",), gap=2, triggers=triggers):
             agents.append((0, dist, ent))
             continue
-        if _cue_right_before(ctx, ent, ("claim",), gap=1) or _after_light_verb(ctx, ent, triggers) \
-                or _between(ctx, ent, triggers):
+        if _cue_right_before(ctx, ent, ("claim",), gap=1) or _between(ctx, ent, triggers):
             agents.append((1, dist, ent))
             continue
         if plover in PARTNER_TYPES and _cue_right_before(ctx, ent, ("partner_marker",), gap=1, triggers=triggers):
@@ -179,6 +307,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             continue
         if _undergoes(ctx, ent):
             patients.append((0, dist, ent))
+            continue
+        if _after_casualty_verb(ctx, ent):
+            patients.append((1, dist, ent))  # أصيب سفير بولندا: the wounded, not the attacker
             continue
         referred = _object_pronoun_refers(ctx, triggers, ent)
         if referred is not None:
@@ -223,8 +354,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         before = ent.end <= main.start
         if plover == "PROTEST" and ent.sector in ("CVL", "EDU", "LAB", "OPP", "PTY", "REL"):
             agents.append((3, dist, ent))
-        elif victim_like and plover == "ASSAULT" and (reports_casualties or not before):
-            patients.append((3, dist, ent))
+        elif victim_like and plover == "ASSAULT" and (reports_casualties or not before
+                                                      or _casualty_word_after(ctx, ent, casualty_words)):
+            patients.append((3, dist, ent))  # 18 مجندا بالشرطة أصيبوا في انفجار: the wounded
         elif before:
             agents.append((4, dist, ent))
         else:
@@ -243,10 +375,110 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         actor2 = others[0] if others else None
     if actor1 is None and actor2 is not None and plover in PARTNER_TYPES:
         actor1, actor2 = actor2, None
-    associated = [a[2] for a in agents[1:] if actor1 is not None and _coordinated(ctx, actor1, a[2])]
+    if actor1 is not None and plover not in PARTNER_TYPES and _between(ctx, actor1, triggers):
+        other = _between_second(ctx, actor1, actors)
+        if other is not None and (actor2 is None or actor2 is other or not _strong_patient(patients, actor2)):
+            actor2 = other  # اشتباكات بين الجيش والدعم السريع: the second side is the other party
+    associated = [a[2] for a in agents[1:] if actor1 is not None and _coordinated(ctx, actor1, a[2])
+                  and a[2] is not actor2]
     if plover in PARTNER_TYPES and actor2 is None and associated:
         actor2 = associated.pop(0)  # وقعت الحكومة وجماعة الحوثي اتفاقا: the second party
-    return Roles(actor1, actor2, associated)
+    return Roles(actor1, actor2, associated, agents[0][0] if agents and agents[0][2] is actor1 else None)
+
+
+def _carrier_subject(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
+    """The subject of a verb that carries the event noun: after it (``شنت الطائرات غارات``,
+    ``نجحت قوات التحالف في تدمير``) or before it (``خمسة أحزاب نظمت مسيرات``, ``قوات X
+    تمكنت من تحرير``). The carrier must be the last verb before the event's first trigger."""
+    for cue in ctx.cues_of("light_verb", "enabler"):
+        following = [t for t in ctx.triggers if t.start >= cue.end]
+        if not following or following[0] not in triggers:
+            continue
+        if ctx.distance(cue.end, following[0].start) > 4:
+            continue
+        if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 0:
+            return True
+        if ent.end <= cue.start and ctx.distance(ent.end, cue.start) <= 0:
+            return True
+    return False
+
+
+def _member_of_counted(ctx: SentenceContext, ent: Entity, actors: list[Entity]) -> bool:
+    """``18 مجندا بالشرطة``, ``ثلاثة جنود من الجيش``: the body the counted victims belong to
+    shares their lot."""
+    for other in actors:
+        if other is ent or other.end > ent.start or ctx.distance(other.end, ent.start) > 1:
+            continue
+        words = _words_between(ctx, other.end, ent.start)
+        proclitic = ent.attrs.get("proclitic", "")
+        glued = words in ([], [proclitic]) and proclitic.startswith("ب")  # the span starts after بـ
+        linked = glued or words in (["من"], ["في"])
+        if linked and _number_before(ctx, other):
+            return True
+    return False
+
+
+def _between_second(ctx: SentenceContext, first: Entity, actors: list[Entity]) -> Entity | None:
+    """The second side of ``بين X و Y``: the next actor joined to X by و."""
+    for other in actors:
+        if other is first or other.start < first.end:
+            continue
+        if ctx.distance(first.end, other.start) <= 1 and (other.attrs.get("proclitic", "").startswith("و")
+                                                          or _words_between(ctx, first.end, other.start) == ["و"]):
+            return other
+        break
+    return None
+
+
+def _casualty_word_after(ctx: SentenceContext, ent: Entity, casualty_words: list[Hit]) -> bool:
+    """A casualty word next to ``ent``: after it (``18 مجندا أصيبوا``, a count or ``على
+    الأقل`` may stand between) or before it (``أصيب 12 مجندا``)."""
+    return any((c.start >= ent.end and ctx.distance(ent.end, c.start) <= 4)
+               or (c.end <= ent.start and ctx.distance(c.end, ent.start) <= 2) for c in casualty_words)
+
+
+def _after_casualty_verb(ctx: SentenceContext, ent: Entity) -> bool:
+    """``أصيب سفير بولندا``, ``جرح ثلاثة جنود``: right after an injury word that is a verb
+    (no article, no preposition), an actor is the one hurt."""
+    for c in ctx.cues_of("injured"):  # قتل is also the active "killed": left to the verb rules
+        if c.end <= ent.start and ctx.distance(c.end, ent.start) <= 0 and "ال" not in c.prefix \
+                and not c.text.lstrip("وف").startswith("ال") \
+                and not c.prefix.endswith(("ب", "ل")) and not ent.attrs.get("instrument") \
+                and ent.sector not in ("UAF", "CRM"):
+            return True
+    return False
+
+
+def _subject_of_target_verb(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
+    """``استهدف الطيران مخازن``: right after a bare verb trigger that is also a target word,
+    an armed actor is the subject, not the target (``استهدف موكب السفير`` keeps its object)."""
+    if ent.sector not in ARMED_SECTORS:
+        return False
+    for t in triggers:
+        if is_verb(t) and not t.suffix and t.end <= ent.start and ctx.distance(t.end, ent.start) <= 0 \
+                and any(_overlap(c.start, c.end, t.start, t.end) for c in ctx.cues_of("target_marker")) \
+                and not _subject_just_before(ctx, t):
+            return True
+    return False
+
+
+def _subject_just_before(ctx: SentenceContext, t: Hit) -> bool:
+    """A trigger noun or an actor ends right before verb ``t`` (``هجوم بسيارة مفخخة استهدف``):
+    it is the subject, and what follows ``t`` is its object."""
+    return any(o is not t and o.end <= t.start and ctx.distance(o.end, t.start) <= 0 for o in ctx.triggers) or \
+        any(a.end <= t.start and ctx.distance(a.end, t.start) <= 0 for a in ctx.actors())
+
+
+def _glued_after_explosion(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
+    """``انفجرت عبوة ناسفة بدورية للشرطة``: after a blast, an actor glued to بـ is what it hit."""
+    if not ent.attrs.get("proclitic", "").startswith("ب"):
+        return False
+    return any(t.trigger.mode in ("explosives", "suicide") and t.end <= ent.start
+               and ctx.distance(t.end, ent.start) <= 1 for t in triggers)
+
+
+def _strong_patient(patients: list[tuple[int, int, Entity]], ent: Entity) -> bool:
+    return any(p <= 1 and e is ent for p, _, e in patients)
 
 
 OBJECT_PRONOUNS = ("ه", "ها", "هم", "هما", "هن")

@@ -227,12 +227,11 @@ def sentence_index(doc: Document, sentence: tuple[int, int]) -> int | None:
 def _sentence_entities(doc: Document, sentence: tuple[int, int]) -> tuple[list[Entity], list[Entity]]:
     """The sentence's resolved LOC entities, and its ORG/PERSON entities (which may hold them)."""
     locs, names = [], []
-    for e in doc.entities:
-        if e.start >= sentence[0] and e.end <= sentence[1]:
-            if e.type == "LOC" and isinstance(e.attrs.get("place"), Place):
-                locs.append(e)
-            elif e.type in ("ORG", "PERSON"):
-                names.append(e)
+    for e in doc.entities_in(sentence[0], sentence[1]):
+        if e.type == "LOC" and isinstance(e.attrs.get("place"), Place):
+            locs.append(e)
+        elif e.type in ("ORG", "PERSON"):
+            names.append(e)
     return locs, names
 
 

@@ -13,6 +13,7 @@ precision ``region`` and a name such as "Northwestern Hama countryside".
 """
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import Counter
 
@@ -207,8 +208,9 @@ class PlaceResolver:
         """Set the chosen place on the LOC entities of each mention (adding the missing
         ones); True when entities were added."""
         added = False
+        overlapping = _Overlaps(doc.entities)
         for m, (place, entry) in zip(an.mentions, places):
-            ents = [e for e in doc.entities if e.start < m.end and m.start < e.end]
+            ents = overlapping(m.start, m.end)
             locs = [e for e in ents if e.type == "LOC"]
             # a location phrase that an organisation's span took in (الأمن العام شرق
             # مدينة الرياض) is a place as well; a bare name inside one is not (شرطة بغداد)
@@ -217,6 +219,7 @@ class PlaceResolver:
             if not ents or swallowed:
                 ent = Entity("LOC", m.start, m.end, doc.text[m.start:m.end])
                 doc.entities.append(ent)
+                overlapping.added.append(ent)
                 locs = [ent]
                 added = True
             for ent in locs:
@@ -270,3 +273,22 @@ def find_place_mentions(doc: Document, gazetteer: Gazetteer | None = None) -> li
             ent.attrs["candidates"] = [e.id for e in ranked]
         out.append(ent)
     return out
+
+
+class _Overlaps:
+    """The entities overlapping a span, in list order, without a scan of all of them per
+    mention: a bisect over the entities sorted by start, within the longest entity's length
+    (entities ``added`` meanwhile, few, are checked one by one)."""
+
+    def __init__(self, entities: list[Entity]) -> None:
+        self.order = sorted(range(len(entities)), key=lambda i: entities[i].start)
+        self.entities = entities
+        self.starts = [entities[i].start for i in self.order]
+        self.longest = max((e.end - e.start for e in entities), default=0)
+        self.added: list[Entity] = []
+
+    def __call__(self, start: int, end: int) -> list[Entity]:
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, end)
+        found = sorted(i for i in self.order[lo:hi] if self.entities[i].end > start)
+        return [self.entities[i] for i in found] + [e for e in self.added if e.start < end and start < e.end]

@@ -181,6 +181,9 @@ def normalise_url(url: str) -> str:
     Returns:
         The URL with lower-case scheme and host, without fragment, default port,
         tracking parameters (``utm_*``, ``fbclid`` …) or trailing slash.
+
+    Raises:
+        ValueError: ``url`` cannot be split (a broken IPv6 host, a port out of range).
     """
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
@@ -203,7 +206,11 @@ def url_id(url: str) -> str:
         The first 16 hex digits of the SHA-1 of :func:`normalise_url` (url), so the same
         article read twice (from a feed and from a crawl) gets the same id.
     """
-    return hashlib.sha1(normalise_url(url).encode("utf-8")).hexdigest()[:16]
+    try:
+        key = normalise_url(url)
+    except ValueError:  # not parseable as a URL (``http://[broken``, a bad port): as given
+        key = url.strip()
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 def parse_date(value: object, where: str) -> date | None:

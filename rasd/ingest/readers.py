@@ -477,7 +477,11 @@ def _jsonl_body(record: dict[str, Any], where: str) -> tuple[str, str | None]:
 def _read_feed(data: bytes, where: str, options: Options) -> Iterator[ReadItem]:
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as exc:  # noqa: BLE001 — feedparser fails in many ways on damaged XML
+        raise InputError(f"not a readable RSS/Atom feed ({type(exc).__name__}: {_one_line(exc)})",
+                         where=where, code="E105") from None
     if not parsed.entries:
         reason = f": {_one_line(parsed.bozo_exception)}" if parsed.get("bozo") else " (no entries)"
         raise InputError(f"not a readable RSS/Atom feed{reason}", where=where, code="E105")
@@ -684,7 +688,9 @@ class _GzipReader(io.RawIOBase):
     def __init__(self, source: IO[bytes]) -> None:
         self._source = source
         self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        self._pending = b""
+        self._input = b""          # compressed bytes read but not yet decompressed
+        self._pending = b""        # decompressed bytes not yet handed out, from _offset
+        self._offset = 0
         self._done = False
         self.broken: str | None = None
         self.produced = 0  # decompressed bytes handed out
@@ -694,43 +700,46 @@ class _GzipReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self._pending and not self._done:
+        while self._offset >= len(self._pending) and not self._done:
             self._fill()
-        chunk, self._pending = self._pending[:len(buffer)], self._pending[len(buffer):]
-        buffer[:len(chunk)] = chunk
-        self.produced += len(chunk)
-        return len(chunk)
+        n = min(len(buffer), len(self._pending) - self._offset)
+        buffer[:n] = memoryview(self._pending)[self._offset:self._offset + n]
+        self._offset += n
+        self.produced += n
+        return n
 
     def _fill(self) -> None:
-        try:
-            data = self._source.read(self.CHUNK)
-        except OSError as exc:
-            self._stop(f"read error ({exc.strerror or exc})")
-            return
-        if not data:
-            if not self._inflate.eof:
-                self._stop("compressed data ends early (truncated file)")
-            else:
-                self._done = True
-            return
-        while data:
-            if self._inflate.eof:  # the next member of a concatenated gzip file
-                if not data.startswith(_GZIP_MAGIC):
-                    if data.strip(b"\x00"):  # zero padding after the last member is common
-                        self._stop("data after the end of the gzip stream is not gzip")
-                    else:
-                        self._done = True
-                    return
-                self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            # small steps: what was decoded before a damaged block is kept
-            piece, data = data[:self.STEP], data[self.STEP:]
+        """Decompress the next small step of input (what was decoded before a damaged
+        block is then kept, and the output of one step stays bounded)."""
+        if not self._input:
             try:
-                self._pending += self._inflate.decompress(piece)
-            except zlib.error as exc:
-                self._stop(f"damaged compressed data ({exc})")
+                self._input = self._source.read(self.CHUNK)
+            except OSError as exc:
+                self._stop(f"read error ({exc.strerror or exc})")
                 return
-            if self._inflate.eof:
-                data = self._inflate.unused_data + data
+            if not self._input:
+                if self._inflate.eof:
+                    self._done = True
+                else:
+                    self._stop("compressed data ends early (truncated file)")
+                return
+        if self._inflate.eof:  # the next member of a concatenated gzip file
+            if not self._input.startswith(_GZIP_MAGIC):
+                if self._input.strip(b"\x00"):  # zero padding after the last member is common
+                    self._stop("data after the end of the gzip stream is not gzip")
+                else:
+                    self._done = True
+                return
+            self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        piece, self._input = self._input[:self.STEP], self._input[self.STEP:]
+        try:
+            self._pending = self._inflate.decompress(piece)
+        except zlib.error as exc:
+            self._stop(f"damaged compressed data ({exc})")
+            return
+        self._offset = 0
+        if self._inflate.eof:
+            self._input = self._inflate.unused_data + self._input
 
     def _stop(self, reason: str) -> None:
         self.broken = reason

@@ -17,6 +17,11 @@ class Country:
     iso_numeric: int          # ACLED's `iso`
     name: str                 # the name ACLED writes
     region: str               # ACLED's region
+    actor_form: str = ""      # the country inside actor names ("the United States"); "" = name
+
+    @property
+    def in_actor_names(self) -> str:
+        return self.actor_form or self.name
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +43,7 @@ def countries() -> dict[str, Country]:
             numeric = int(known.numeric)
         name = row.cells.get("acled_name") or (
             getattr(known, "common_name", None) or known.name if known else iso3)
-        out[iso3] = Country(iso3, numeric, name, row["acled_region"])
+        out[iso3] = Country(iso3, numeric, name, row["acled_region"], row.cells.get("actor_form", ""))
     return out
 
 

@@ -51,12 +51,16 @@ def url_key(url: str | None) -> str | None:
     trailing slash removed, so ``http://www.x.com/a/?utm_source=t`` ≡ ``https://x.com/a``."""
     if not url or not url.strip():
         return None
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # not parseable (a broken IPv6 host, a bad port): the string itself
+        return hashlib.sha1(url.strip().encode("utf-8")).hexdigest()
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if not _TRACKING.match(k.lower())))

@@ -35,7 +35,7 @@ from rasd.store.schema import event_reports
 
 __all__ = ["FORMATS", "ACLED_COLUMNS", "RASD_ACLED_COLUMNS", "ACLED_LABELS", "ExportCount",
            "export_events", "acled_row", "plover_row", "geojson_feature", "interaction",
-           "interaction_label", "acled_event_id", "time_precision", "acled_geo_precision",
+           "interaction_label", "armed_first", "acled_event_id", "time_precision", "acled_geo_precision",
            "acled_notes", "civilian_targeting", "acled_actor", "state_name", "source_scale",
            "load_sources", "plover_mode", "contexts", "fatality_tags", "codebook"]
 
@@ -58,6 +58,7 @@ RASD_ACLED_COLUMNS = (
 
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _PRESENTATION_FORMS = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFE]+")
+_STATE_NAME = re.compile(r"^(Military Forces of|Police Forces of|Government of)\b")
 _SCALES = ("Local", "Subnational", "National", "Regional", "International")
 
 
@@ -254,10 +255,11 @@ def civilian_targeting(event_type: str | None, sub_event_type: str | None, inter
 
 
 def state_name(iso3: str, day: str | date | None) -> str:
-    """``Syria (2000-2024)``: the country's ACLED name and the years of the government in
-    office on ``day`` (state_forces.tsv); the bare name where the table has no period."""
+    """``Syria (2000-2024)``: the country as ACLED writes it in actor names (``the United
+    States``) and the years of the government in office on ``day`` (state_forces.tsv); the
+    bare name where the table has no period."""
     c = country_row(iso3)
-    name = c.name if c else iso3
+    name = c.in_actor_names if c else iso3
     when = date.fromisoformat(day[:10]) if isinstance(day, str) and day else day
     for lo, hi, years in _state_years().get(iso3.upper(), ()):
         if when is None and hi is None or when is not None and (lo is None or lo <= when) and (hi is None or when <= hi):
@@ -301,21 +303,27 @@ def acled_actor(actor: dict[str, Any] | None, slot: int, event_type: str | None,
     home = actor.get("country") if country_row(actor.get("country")) else None
     where = home or event_country
     cname = country_row(where).name if country_row(where) else where
-    named = entry is not None and entry.kind in ("org", "person")
-    english = _english(actor.get("name")) or (entry.name_en if entry else None)
+    named = entry is not None and entry.kind == "org"  # a person without an organisation: by sector
+    # a named organisation (or a person's) by its dictionary name
+    english = (entry.name_en if named else None) or _english(actor.get("name")) or (entry.name_en if entry else None)
+    # a generic noun by its dictionary name ("Journalists and media", not the composed
+    # "Saudi Arabia Journalists and media"); states and demonyms add nothing to the template
+    kind_label = {"generic": entry.name_en if entry and entry.sector else None, "state": None,
+                  "demonym": None, "person": None}
+    label = kind_label.get(entry.kind, english) if entry is not None else english
     rule = rules.get(sector or "")
     state = rule is not None and rule.inter == 1
     violent = event_type in codebook()["acled_violent_event_types"]
     has_actor = bool(actor.get("name") or actor.get("id") or sector)
 
     def assoc_of() -> list[str]:
-        if not english:
-            return []
+        if not label or rule is not None and rule.armed and not named:
+            return []  # an unnamed armed actor: the template says all ACLED would
         if named:
-            return [english]
-        if english.lower() in ("civilians", "protesters", "rioters", "unidentified armed group"):
+            return [label]
+        if label.lower() in ("civilians", "protesters", "rioters", "unidentified armed group", cname.lower()):
             return []
-        return [f"{english} ({cname})"]
+        return [f"{label} ({cname})"]
 
     if slot == 1 and event_type in ("Protests", "Riots") and not state:
         crowd, code = ("Protesters", 6) if event_type == "Protests" else ("Rioters", 5)
@@ -337,13 +345,26 @@ def acled_actor(actor: dict[str, Any] | None, slot: int, event_type: str | None,
             rule = rules["MIL"]  # a state at war acts through its forces
         name = rule.template.format(state=state_name(where, day), country=cname)
         inter = 8 if home and event_country and home != event_country else 1
-        return AcledActor(name, inter, [english] if named and english else [])
+        unit = named and english and not _STATE_NAME.match(english)  # a named unit, not the state itself
+        return AcledActor(name, inter, [english] if unit else [])
     if not rule.template:
         return AcledActor(english, rule.inter) if english else None
     if violent and event_type == "Battles" and not rule.armed:
         return AcledActor(f"Unidentified Armed Group ({cname})", 3, assoc_of())
     return AcledActor(rule.template.format(state=state_name(where, day), country=cname), rule.inter,
                       assoc_of())
+
+
+def armed_first(a1: AcledActor, a2: AcledActor | None, event_type: str | None,
+                country: str) -> tuple[AcledActor, AcledActor | None]:
+    """In political violence ACLED's actor 1 is the side that used force. Civilians or
+    protesters read as actor 1 are the target: with an armed actor 2 the sides swap; without
+    one, actor 1 is an unidentified armed group and the unarmed actor becomes actor 2."""
+    if event_type not in codebook()["acled_violent_event_types"] or a1.inter not in (6, 7):
+        return a1, a2
+    if a2 is not None and a2.inter not in (5, 6, 7):
+        return a2, a1
+    return AcledActor(f"Unidentified Armed Group ({country_name(country)})", 3), a2 or a1
 
 
 def country_name(iso3: str) -> str:
@@ -420,7 +441,7 @@ def _reports(store: Any, events: list[dict[str, Any]]) -> dict[str, _Reports]:
         for i in range(0, len(ids), 500):
             rows = conn.execute(select(event_reports.c.cluster_id, event_reports.c.record_json)
                                 .where(event_reports.c.cluster_id.in_(ids[i:i + 500]))
-                                .order_by(event_reports.c.published, event_reports.c.document_id,
+                                .order_by(event_reports.c.published.nulls_last(), event_reports.c.document_id,
                                           event_reports.c.event_index))
             for cluster_id, record_json in rows:
                 _add_report(out[cluster_id], by_id[cluster_id], json.loads(record_json))
@@ -477,6 +498,7 @@ def acled_row(ev: dict[str, Any], reports: _Reports | None = None, *, labels: st
         a1, a2 = a2, None
     if a1 is None:
         a1 = AcledActor(f"Unidentified Armed Group ({c.name})", 3)
+    a1, a2 = armed_first(a1, a2, etype, c.iso3)
     assoc1 = list(a1.assoc)
     ar_assoc: list[str] = []
     for extra in reports.associated:

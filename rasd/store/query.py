@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from rasd.store.schema import documents, event_clusters, event_reports
 
-__all__ = ["EventQuery", "PLOVER_TYPES", "event_row", "geo_precision", "select_events",
+__all__ = ["EventQuery", "PLOVER_TYPES", "event_type_names", "check_event_type", "event_row", "geo_precision", "select_events",
            "count_events", "get_event", "get_document", "stats", "actors"]
 
 PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
@@ -33,9 +33,11 @@ class EventQuery:
     Attributes:
         since, until: event date bounds, inclusive (``YYYY-MM-DD``); an event without a
             date counts from its first publication day.
-        type: a PLOVER type (``ASSAULT``) or an ACLED event/sub-event type (``Battles``).
+        type: a PLOVER type (``ASSAULT``) or an ACLED event/sub-event type (``Battles``),
+            any case; anything else raises ValueError listing the valid values.
         actor: part of an actor's name or its id (English or Arabic, folded).
-        country: ISO 3166 alpha-3 of the event's location.
+        country: the event's country: ISO 3166 alpha-3 (``SYR``), alpha-2, or an English or
+            Arabic name (``Syria``, ``سوريا``), stored as alpha-3; an unknown one raises ValueError.
         admin1: the first-level division (governorate/province), case-insensitive.
         near: ``(lat, lon, km)``: events located within ``km`` of the point.
         text: words that must all occur in a report's sentence, the trigger or the place
@@ -71,6 +73,42 @@ class EventQuery:
             self.near = (lat, lon, km)
         self.since = _bound(self.since, "since", end=False)
         self.until = _bound(self.until, "until", end=True)
+        if self.type is not None and self.type.strip():
+            self.type = check_event_type(self.type)
+        if self.country is not None and self.country.strip():
+            from rasd.store.countries import to_iso3
+            self.country = to_iso3(self.country)
+
+
+def _acled_types() -> dict[str, list[str]]:
+    import json
+    from importlib.resources import files
+    data = json.loads(files("rasd.data").joinpath("export/codebook.json").read_text("utf-8"))
+    return data["acled_sub_event_types"]
+
+
+def event_type_names() -> list[str]:
+    """Every value ``EventQuery.type`` accepts: the PLOVER types, then ACLED's event types
+    and sub-event types in codebook order."""
+    acled = _acled_types()
+    return [*sorted(PLOVER_TYPES), *acled, *(sub for subs in acled.values() for sub in subs)]
+
+
+def check_event_type(value: str) -> str:
+    """The canonical spelling of a PLOVER or ACLED (sub-)event type given in any case.
+
+    Raises:
+        ValueError: not one; the message lists the valid values.
+    """
+    text = " ".join(value.split())
+    for name in event_type_names():
+        if name.lower() == text.lower():
+            return name
+    acled = _acled_types()
+    raise ValueError(
+        f"unknown event type {value!r}. PLOVER types: {', '.join(sorted(PLOVER_TYPES))}. "
+        f"ACLED event types: {', '.join(acled)}. ACLED sub-event types: "
+        f"{', '.join(sub for subs in acled.values() for sub in subs)}")
 
 
 def _bound(value: str | date | None, name: str, *, end: bool) -> str | None:
@@ -122,7 +160,7 @@ def _where(q: EventQuery) -> list[Any]:
     if q.type:
         value = q.type.strip()
         if value.upper() in PLOVER_TYPES:
-            conds.append(c.plover_type == value.upper())
+            conds.append(c.plover_type == value.upper())  # PLOVER names are upper case
         else:
             conds.append(or_(func.lower(c.acled_event_type) == value.lower(),
                              func.lower(c.acled_sub_event_type) == value.lower()))
@@ -261,6 +299,9 @@ def stats(conn: Connection) -> dict[str, Any]:
         "documents": conn.execute(select(func.count()).select_from(documents)).scalar_one(),
         "near_duplicates": conn.execute(select(func.count()).select_from(documents)
                                         .where(documents.c.near_duplicate_of.is_not(None))).scalar_one(),
+        # "reports": events as read in each article; "clusters": de-duplicated events.
+        # "events" is the old name of "reports", kept for existing callers.
+        "reports": conn.execute(select(func.count()).select_from(event_reports)).scalar_one(),
         "events": conn.execute(select(func.count()).select_from(event_reports)).scalar_one(),
         "clusters": conn.execute(select(func.count()).select_from(event_clusters).where(*real)).scalar_one(),
         "flagged": conn.execute(select(func.count()).select_from(event_clusters)

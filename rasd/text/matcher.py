@@ -54,6 +54,75 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
 
 
+# A "word" longer than this (a run of letters without spaces, as in pasted junk or hostile
+# input) is no Arabic word: matches inside it are skipped, and it is never scanned further.
+MAX_WORD_CHARS = 64
+
+
+class _WordRuns:
+    """Where the word around a match begins and ends, each stretch of text scanned once.
+
+    Many matches can fall inside one long run of letters: scanning from every match to
+    the run's edges would be quadratic. Each run found is remembered (sorted, disjoint,
+    looked up with a bisect), and no scan goes further than ``limit + 1`` characters from
+    where it began, so a longer run is known to be too long without being read to its end.
+    """
+    __slots__ = ("text", "lo", "hi", "limit", "starts", "ends", "long", "last")
+
+    def __init__(self, text: str, lo: int, hi: int, limit: int) -> None:
+        self.text = text
+        self.lo = lo
+        self.hi = hi
+        self.limit = limit
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.long: list[bool] = []  # the run goes on past what was scanned, or exceeds limit
+        self.last = 0
+
+    def _run(self, pos: int) -> int:
+        """Index of the remembered run that holds ``pos`` (a word character)."""
+        i = self.last  # matches come in text order: most often in the run seen last
+        if i < len(self.starts) and self.starts[i] <= pos < self.ends[i]:
+            return i
+        i = bisect.bisect_right(self.starts, pos)
+        if i and pos < self.ends[i - 1]:
+            self.last = i - 1
+            return i - 1
+        text, word = self.text, _is_word_char
+        floor = max(self.lo, pos - self.limit - 1, self.ends[i - 1] if i else 0)
+        ceiling = min(self.hi, pos + self.limit + 1, self.starts[i] if i < len(self.starts) else self.hi)
+        a, b = pos, pos + 1
+        while a > floor and word(text[a - 1]):
+            a -= 1
+        while b < ceiling and word(text[b]):
+            b += 1
+        too_long = (b - a > self.limit or (a == floor and a > self.lo and word(text[a - 1]))
+                    or (b == ceiling and b < self.hi and word(text[b])))
+        self.starts.insert(i, a)
+        self.ends.insert(i, b)
+        self.long.insert(i, too_long)
+        self.last = i
+        return i
+
+    def word(self, cs: int, ce: int) -> tuple[int, int] | None:
+        """The span of the word(s) around ``text[cs:ce]``, clitics included; None when a
+        word there is longer than ``limit``."""
+        text = self.text
+        ws = cs
+        if cs > self.lo and _is_word_char(text[cs - 1]):
+            i = self._run(cs - 1)
+            if self.long[i]:
+                return None
+            ws = self.starts[i]
+        we = ce
+        if ce < self.hi and _is_word_char(text[ce]):
+            i = self._run(ce)
+            if self.long[i]:
+                return None
+            we = self.ends[i]
+        return ws, we
+
+
 def longest_first(found: list[Match[T]]) -> list[Match[T]]:
     """Matches without overlaps: the longest wins, then the leftmost (stable for equal ones)."""
     found = sorted(found, key=lambda m: (-(m.core_end - m.core_start), m.core_start))
@@ -72,6 +141,9 @@ def longest_first(found: list[Match[T]]) -> list[Match[T]]:
 
 
 class PhraseMatcher(Generic[T]):
+    # matches inside a run of letters longer than this are skipped (see MAX_WORD_CHARS)
+    max_word = MAX_WORD_CHARS
+
     def __init__(self) -> None:
         self._automaton = ahocorasick.Automaton()
         self._entries: dict[str, list[_Entry]] = {}
@@ -130,24 +202,23 @@ class PhraseMatcher(Generic[T]):
         if not self._entries:
             return
         end = len(text) if end is None else end
+        runs = _WordRuns(text, start, end, self.max_word)
         for last, entries in self._automaton.iter(text, start, end):
             core_end = last + 1
             for entry in entries:
                 core_start = core_end - len(entry.key)
-                m = self._accept(text, core_start, core_end, entry, start, end)
+                m = self._accept(text, core_start, core_end, entry, runs)
                 if m is None:
                     continue
                 nstart, nend, prefix, suffix = m
                 for payload in entry.payloads:
                     yield Match(nstart, nend, core_start, core_end, payload, entry.key, prefix, suffix)
 
-    def _accept(self, text: str, cs: int, ce: int, entry: _Entry, lo: int, hi: int):
-        ws = cs
-        while ws > lo and _is_word_char(text[ws - 1]):
-            ws -= 1
-        we = ce
-        while we < hi and _is_word_char(text[we]):
-            we += 1
+    def _accept(self, text: str, cs: int, ce: int, entry: _Entry, runs: _WordRuns):
+        span = runs.word(cs, ce)
+        if span is None:
+            return None  # inside a run of letters too long to be a word
+        ws, we = span
         prefix = text[ws:cs]
         suffix = text[ce:we]
         if entry.needs_lam:

@@ -63,17 +63,26 @@ def _split_word(word: str) -> tuple[str, str, str]:
     return prefix, stem[: len(stem) - len(suffix)] if suffix else stem, suffix
 
 
-def tokenize(norm: NormalizedText) -> list[Token]:
-    """Word tokens; ``stem`` is a best guess with clitics removed (used for fuzzy lookups)."""
+def tokenize(norm: NormalizedText, max_chars: int | None = None,
+             skipped: list[tuple[int, int]] | None = None) -> list[Token]:
+    """Word tokens; ``stem`` is a best guess with clitics removed (used for fuzzy lookups).
+
+    A word longer than ``max_chars`` is no word (hostile or broken input): it gets no token,
+    and its normalised span is appended to ``skipped`` when a list is given.
+    """
     tokens = []
     offsets = norm.offsets
     n = len(offsets)
     splits = _SPLITS
     for m in WORD.finditer(norm.text):
+        ns, ne = m.span()
+        if max_chars is not None and ne - ns > max_chars:
+            if skipped is not None:
+                skipped.append((ns, ne))
+            continue
         word = m.group()
         split = splits.get(word) or _split(word)
         prefix, stem, suffix = split
-        ns, ne = m.span()
         end = offsets[ne - 1] + 1
         if ne < n and offsets[ne] != end:  # marks dropped after the word: let the slow path decide
             end = norm.original_end(ne)

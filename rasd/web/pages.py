@@ -81,7 +81,7 @@ def mount_web(app: FastAPI, settings: ApiSettings) -> None:
     def extract_page() -> HTMLResponse:
         return render("extract.html", page="extract", **common)
 
-    @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/documents/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str = Path(..., max_length=200)) -> HTMLResponse:
         record = request.app.state.get_store().get_document(doc_id)
         if record is None:
@@ -89,7 +89,7 @@ def mount_web(app: FastAPI, settings: ApiSettings) -> None:
         return render("document.html", page="document", record=record, doc=record.get("document", {}),
                       **common)
 
-    @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str = Path(..., max_length=200)) -> HTMLResponse:
         event = request.app.state.get_store().get_event(event_id)
         if event is None:
