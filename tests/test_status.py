@@ -99,3 +99,9 @@ def test_bundled_model_is_deterministic_and_small():
     model = load_status_model()
     assert model is not None and 0 < len(model.weights) < 50_000
     assert set(model.thresholds) >= {"*", "ASSAULT", "PROTEST"}
+
+
+def test_a_manner_phrase_is_no_event_but_an_object_is():
+    doc = Pipeline(Options(keep_unreported_events=True)).run(
+        "وقال المسؤول إن القوات ستعمل بالتنسيق مع الجيش على تأمين الطريق الدولي", published=PUBLISHED)
+    assert [e.status for e in doc.events if e.plover_type == "COOPERATE"] == ["manner"]

@@ -186,8 +186,21 @@ def agent_named(c: Candidate) -> str | None:
     return "reported" if c.event.actor1 is not None and c.cue_after("agent", reach=AGENT_REACH) else None
 
 
+MANNER_PREFIXES = ("ب", "وب", "فب")
+
+
+def manner_phrase(c: Candidate) -> str | None:
+    """``بالتنسيق مع``, ``بالتعاون مع``, ``بالاتفاق مع``: how something else was done, not an
+    event of its own. For the non-violent types only: ``قتل بقصف`` names the attack."""
+    toks, i = c.tokens, c.trigger_index
+    if ontology().violent(c.event.plover_type) or not (0 <= i < len(toks)):
+        return None
+    with_follows = i + 1 < len(toks) and toks[i + 1].norm == "مع"  # not أوعز بالتحقيق (the object)
+    return "manner" if toks[i].prefix.removesuffix("ال") in MANNER_PREFIXES and with_follows else None
+
+
 # rules for every type, then those for the violent types the ontology names
-GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause)
+GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause, manner_phrase)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     metaphor, seized_weapon, speculation,
