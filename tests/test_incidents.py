@@ -86,3 +86,10 @@ def test_type_behaviour_comes_from_the_ontology():
     assert o.partner("AGREE") and not o.partner("ASSAULT")
     assert o.speech("ACCUSE") and o.kinetic("ASSAULT")
     assert set(o.types) == set(o.modes) | set(o.types)  # every type with modes is described
+
+
+def test_destruction_an_attack_caused_is_part_of_the_attack():
+    doc = Pipeline().run("وقصفت الطائرات الحربية حي الشعار في مدينة حلب أمس ودمرت عددا من المباني السكنية",
+                         published="2024-03-10")
+    assert [e.plover_type for e in doc.events] == ["ASSAULT"]
+    assert any(m.trigger.startswith("ودمر") for m in doc.events[0].evidence)

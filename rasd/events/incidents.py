@@ -167,8 +167,24 @@ def _join(mentions: list[Event], roles: list[str]) -> Event:
     main.associated_actors = main.associated_actors or next(
         (m.associated_actors for m in others if m.associated_actors), [])
     main.confidence = max(m.confidence for m in mentions)
-    main.evidence = [Mention(m.span, m.sentence, role, m.trigger) for m, role in zip(mentions, roles)]
+    parts = [part for m in mentions for part in m.evidence]  # folded in by _fold_parts
+    main.evidence = [Mention(m.span, m.sentence, role, m.trigger) for m, role in zip(mentions, roles)] + parts
     return main
+
+
+def _fold_parts(events: list[Event]) -> list[Event]:
+    """Mentions that are part of another event of their sentence (the buildings an air
+    strike destroyed) join that event's evidence instead of standing alone."""
+    kept = []
+    for ev in events:
+        whole_type = ontology().folds_into(ev.plover_type, ev.plover_mode)
+        whole = next((o for o in events if whole_type and o.plover_type == whole_type and o.span == ev.span
+                      and (o.negated, o.hypothetical) == (ev.negated, ev.hypothetical)), None)
+        if whole is None:
+            kept.append(ev)
+        else:
+            whole.evidence.append(Mention(ev.span, ev.sentence, "detail", ev.trigger))
+    return kept
 
 
 def _role(ev: Event, doc: Document, headline_end: int, lead: tuple[int, int] | None) -> str:
@@ -187,7 +203,7 @@ def merge_incidents(doc: Document) -> list[Event]:
     body = [s for s in doc.sentences if s.start >= headline_end]
     lead = (body[0].start, body[0].end) if body else None
     incidents: list[list[Event]] = []
-    for ev in doc.events:
+    for ev in _fold_parts(doc.events):
         home = next((inc for inc in incidents if all(same_incident(m, ev) for m in inc)), None)
         if home is None:
             incidents.append([ev])
