@@ -143,3 +143,28 @@ def test_a_bare_air_force_is_the_air_force_of_its_family_named_before():
     # without a named air force the noun keeps no country of its own
     doc = resolved("واستهدف الطيران مخازن أسلحة في صعدة.", places={"صعدة": "YEM"})
     assert at(doc, "الطيران").country is None
+
+
+def test_a_mediator_is_not_one_of_the_two_sides():
+    doc = resolved("التقى وفد الحكومة اليمنية وفد جماعة الحوثي برعاية الأمم المتحدة، واتفق الطرفان على هدنة.")
+    pair = at(doc, "الطرفان")
+    memory = ActorMemory(doc)
+    sides = [memory.at(s, e) for s, e in pair.attrs["refers_to"]]
+    assert [s.sector for s in sides] != [] and all(s.sector != "IGO" for s in sides)
+    assert sides[1].id == "houthis"
+
+
+def test_protesters_from_a_party_take_its_identity():
+    doc = resolved("وحاصر متظاهرون من أنصار حزب الله مطار بيروت.")
+    crowd = next(e for e in doc.entities if e.text.startswith("متظاهرون"))
+    assert (crowd.id, crowd.country, crowd.sector) == ("hezbollah", "LBN", "PTY")
+
+
+def test_the_afghan_taliban_are_afghan():
+    doc = resolved("قتلت القوات الباكستانية ثلاثة متشددين موالين لحركة طالبان الأفغانية.")
+    assert any(e.id == "taliban-afghan" and e.country == "AFG" for e in doc.entities)
+
+
+def test_a_victims_pronoun_does_not_reach_back_to_an_army():
+    doc = resolved("توغل الجيش الإسرائيلي في البلدة.\nوقال إن سكانها غادروا منازلهم.")
+    assert at(doc, "سكانها").country is None

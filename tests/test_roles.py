@@ -150,3 +150,15 @@ def test_an_attack_ascribed_to_a_group(pipeline):
     ev = [e for e in events(pipeline, text) if e.plover_type == "ASSAULT" and "نسب" in e.sentence]
     assert ev and ev[0].actor1 is not None and ev[0].actor1.id == "pkk"
     assert ev[0].actor1.country == "TUR"
+
+
+def test_a_chained_verb_shares_the_subject_before_it(pipeline):
+    ev = one(pipeline, "اقتحم مسلحون ملثمون منزل رئيس البلدية في نابلس، وخطفوا نجله قبل أن يلوذوا بالفرار.",
+             "ASSAULT", "خطفوا")
+    assert ev.actor1 is not None and ev.actor1.sector == "UAF" and ev.actor1.mention.startswith("مسلحون")
+
+
+def test_the_organisers_lead_a_protest(pipeline):
+    ev = one(pipeline, "وكانت خمسة أحزاب سياسية نظمت أمس مسيرات منددة بالانقلاب، وفرقت الشرطة الحشود بالقوة.",
+             "PROTEST")
+    assert ev.actor1 is not None and ev.actor1.sector == "PTY"

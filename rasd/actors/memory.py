@@ -43,6 +43,7 @@ __all__ = ["ActorMemory", "Description", "Named", "ImplicitDoer", "load_descript
 # Sectors of the usual victims: never the antecedent of a description or a pair.
 VICTIM_SECTORS = frozenset({"CVL", "REF", "MED", "HLH", "EDU", "LAB", "REL", "BUS"})
 ACTOR_KINDS = ("org", "state", "generic", "person", "office", "people")
+MEDIATOR_SECTORS = frozenset({"IGO", "NGO"})  # monitors and brokers: never one of "the two sides"
 NAMED_KINDS = ("org", "state", "person")  # kinds that name one identity by themselves
 PAIR_ID = "both-parties"
 OWNER_SENTENCES = 2  # how many sentences back a pronoun suffix may reach
@@ -184,11 +185,13 @@ class ActorMemory:
         return candidates[-1].entity
 
     def pair(self, offset: int) -> tuple[Entity, Entity] | None:
-        """The last two distinct parties named before ``offset`` (the earlier first)."""
+        """The last two distinct parties named before ``offset`` (the earlier first): named
+        actors or nouns tied to a country, not victims, not monitors or mediators."""
         found: list[Named] = []
         for n in reversed(self.before(offset)):
             e = n.entity
-            if e.sector in VICTIM_SECTORS or e.sector is None or e.id == PAIR_ID:
+            if e.sector in VICTIM_SECTORS or e.sector in MEDIATOR_SECTORS or e.sector is None \
+                    or e.id == PAIR_ID or not _names_identity(e):
                 continue
             if any(n.key == f.key for f in found):
                 continue

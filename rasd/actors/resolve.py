@@ -47,7 +47,7 @@ import logging
 import re
 
 from rasd.actors.dictionary import ActorDictionary, load_actors, load_context
-from rasd.actors.memory import PAIR_ID, ActorMemory, Description
+from rasd.actors.memory import PAIR_ID, VICTIM_SECTORS, ActorMemory, Description
 from rasd.actors.mentions import choose_person_entry, entity_for
 from rasd.doc import ActorRef, Document, Entity
 from rasd.options import Options
@@ -530,7 +530,8 @@ class _Run:
             if not _is_mine(e) or _kind(e) != "generic" or e.country is not None:
                 continue
             if e.attrs.get("enclitic") in self.ctx.pronoun_suffixes:
-                owner = memory.owner(e.start)
+                # سكانها، ركابها: a victim's pronoun mostly stands for a place or a vehicle
+                owner = memory.owner(e.start) if e.sector not in VICTIM_SECTORS else None
                 if owner is not None:
                     self._set_country(e, owner.country, e.end)
                     e.attrs["refers_to"] = [owner.start, owner.end]

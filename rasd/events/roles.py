@@ -151,11 +151,39 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
                 and not _overlaps_hits(roles.actor1, triggers):
             roles.actor2 = roles.actor1  # أعلنت قوات X أنها استهدفت Y: the other actor is the target
         roles.actor1 = reporter
+    if roles.actor1 is None or (roles.strength is not None and roles.strength >= 3):
+        # a weak guess (the actor before the verb) yields to the subject of the verb it is chained to
+        roles.actor1 = _chained_subject(ctx, triggers[0], roles.actor2, memory) or roles.actor1
     if memory is not None:
         _expand_pairs(roles, memory)
         if roles.actor1 is None:
             roles.actor1 = implicit_doer(ctx, triggers, memory)
     return roles
+
+
+def _chained_subject(ctx: SentenceContext, main: Hit, target: Entity | None,
+                     memory: ActorMemory | None) -> Entity | None:
+    """``اقتحم مسلحو حماس منزلا، وقتلوا قائدا``: a verb joined by و/ف with no subject of its
+    own shares the subject of the verb before it: in the same sentence, the actor right
+    after or right before the nearest verb before it; in a report chained to the one
+    before (``، و…``), the first party named there."""
+    if not is_verb(main) or not main.prefix.startswith(("و", "ف")):
+        return None
+    earlier = [t for t in ctx.triggers if t.end <= main.start and is_verb(t)]
+    if earlier:
+        verb = earlier[-1]
+        for ent in ctx.actors(ctx.sentence.start, main.start):
+            if ent is target or ent.sector in VICTIM_SECTORS or _number_before(ctx, ent):
+                continue
+            if (verb.end <= ent.start and ctx.distance(verb.end, ent.start) <= 0) or _subject_before(ctx, verb, ent):
+                return ent
+        return None
+    if memory is None or not ctx.sentence.chained or ctx.actors(ctx.sentence.start, main.start):
+        return None
+    here = memory.sentence_of(main.start)
+    previous = [n.entity for n in memory.before(ctx.sentence.start) if n.sentence == here - 1]
+    return next((e for e in previous if e.sector is not None and e.sector not in VICTIM_SECTORS
+                 and e is not target and e.id != PAIR_ID), None)
 
 
 def _subject_across_comma(ctx: SentenceContext, triggers: list[Hit], wide: Roles, roles: Roles) -> bool:
@@ -287,7 +315,8 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             patients.append((1, dist, ent))  # انفجرت عبوة بدورية للشرطة: what the blast hit
             continue
         if _carrier_subject(ctx, ent, triggers):
-            agents.append((1, dist, ent))  # شنت الطائرات غارات، نجحت قوات X في تدمير، أحزاب نظمت مسيرات
+            # شنت الطائرات غارات، نجحت قوات X في تدمير; أحزاب نظمت مسيرات: the organisers lead the protest
+            agents.append((-1 if plover == "PROTEST" else 1, dist, ent))
             continue
         if _overlaps_hits(ent, triggers):
             # the trigger names the participants itself: متظاهرين، قتلى مدنيين
