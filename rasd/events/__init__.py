@@ -20,14 +20,15 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from rasd.actors import actor_ref
+from rasd.actors import actor_ref, sectors
 from rasd.actors.memory import ActorMemory  # roles: the actors named so far (issue 8, roles)
 from rasd.dates import event_date
-from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Place
+from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Mention, Place
 from rasd.events.context import Hit, SentenceContext, build_contexts
 from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
 from rasd.events.lexicon import load_lexicon
+from rasd.events.ontology import ontology
 from rasd.events.roles import VICTIM_SECTORS, assign_roles, is_verb
 from rasd.geo import event_location
 from rasd.options import Options
@@ -36,11 +37,11 @@ __all__ = ["EventExtractor"]
 
 log = logging.getLogger(__name__)
 
-VIOLENT_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "THREATEN"}
-SPEECH_TYPES = {"ACCUSE", "REJECT", "REQUEST", "SUPPORT", "THREATEN"}  # events that talk about other events
+VIOLENT_TYPES = ontology().of_kind("violent")
+SPEECH_TYPES = ontology().of_kind("speech")  # events that talk about other events
 KINETIC_ACLED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-STATE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
-ARMED_SECTORS = {"MIL", "COP", "SPY", "REB", "UAF", "IMG", "GOV"}
+STATE_SECTORS = sectors.STATE
+ARMED_SECTORS = sectors.ARMED | sectors.STATE  # a party that can fight a battle
 PROTEST_SEVERITY = {"Peaceful protest": 1, "Mob violence": 2, "Violent demonstration": 3,
                     "Protest with intervention": 4, "Excessive force against protesters": 5}
 POSSESSIVES = ("ه", "ها", "هم")  # قواته، طائراتها، جنودهم
@@ -64,7 +65,7 @@ class EventExtractor:
         sport_words = sum(len(c.cues_of("not_event")) for c in contexts)
         sport_doc = sport_words >= SPORT_DOC_CUES
         violent_doc = any(_violence_word(ctx, hit) for ctx in contexts for hit in ctx.triggers) or any(
-            e.sector in ARMED_SECTORS - {"GOV"} for e in doc.entities if e.type in ("ORG", "PERSON"))
+            e.sector in sectors.ARMED for e in doc.entities if e.type in ("ORG", "PERSON"))
         main_country = _main_country(doc)
         memory = ActorMemory(doc)  # roles: built once per document (rasd.actors.memory)
         events: list[Event] = []
@@ -229,6 +230,8 @@ class EventExtractor:
                     prior.fatalities = event.fatalities
                 if prior.injuries is None and event.injuries is not None:
                     prior.injuries = event.injuries
+                if event.span != prior.span:  # the mention is kept as evidence of the event it names
+                    prior.evidence.append(Mention(event.span, event.sentence, "detail", event.trigger))
                 return True
         return False
 
