@@ -105,3 +105,13 @@ def test_a_manner_phrase_is_no_event_but_an_object_is():
     doc = Pipeline(Options(keep_unreported_events=True)).run(
         "وقال المسؤول إن القوات ستعمل بالتنسيق مع الجيش على تأمين الطريق الدولي", published=PUBLISHED)
     assert [e.status for e in doc.events if e.plover_type == "COOPERATE"] == ["manner"]
+
+
+def test_a_habit_is_no_event_of_any_type():
+    doc = Pipeline(Options(keep_unreported_events=True)).run(
+        "ولعبت الحكومة مرارا دور الوساطة بين الأطراف المتنازعة في المنطقة", published=PUBLISHED)
+    assert doc.events and {e.status for e in doc.events} == {"habitual"}
+
+
+def test_a_cue_of_several_words_counts_from_its_last_word():
+    assert "generic" in statuses("وفي السنوات القليلة الماضية خطف مسلحون عشرات الأجانب في المنطقة")

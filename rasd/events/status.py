@@ -45,7 +45,7 @@ WINDOW = 4            # tokens each side of the trigger that describe it
 CUE_REACH = 6         # tokens from a `before` cue to the trigger it governs
 QUOTES = ("«", "“", '"')
 AGENT_REACH = 12      # tokens from a trigger to the agent phrase naming its doer (the event's other words lie between)
-MODEL_MIN_TOKENS = 10  # shorter sentences with a named doer are left to the rules
+MODEL_MIN_TOKENS = 10  # shorter sentences with a named doer and day are left to the rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +85,20 @@ class Candidate:
     event: Event
     tokens: list[Token]                     # the sentence's tokens
     trigger_index: int                      # index in ``tokens`` of the trigger's first token
-    cues: list[tuple[int, StatusCue]] = field(default_factory=list)  # (token index, cue)
+    # (index of the cue's first token, of its last token, the cue)
+    cues: list[tuple[int, int, StatusCue]] = field(default_factory=list)
 
     def cue_before(self, status: str, reach: int = CUE_REACH) -> bool:
+        """A cue of ``status`` ends at most ``reach`` tokens before the trigger."""
         return any(c.status == status and c.scope in ("before", "sentence")
-                   and (c.scope == "sentence" or 0 <= self.trigger_index - i <= reach)
-                   for i, c in self.cues)
+                   and (c.scope == "sentence" or 0 <= self.trigger_index - last <= reach)
+                   for first, last, c in self.cues)
 
     def cue_after(self, status: str, reach: int = CUE_REACH) -> bool:
+        """A cue of ``status`` starts at most ``reach`` tokens after the trigger."""
         return any(c.status == status and c.scope in ("after", "sentence")
-                   and (c.scope == "sentence" or 0 < i - self.trigger_index <= reach)
-                   for i, c in self.cues)
+                   and (c.scope == "sentence" or 0 < first - self.trigger_index <= reach)
+                   for first, last, c in self.cues)
 
 
 def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, StatusCue]],
@@ -104,7 +107,8 @@ def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, Statu
     hi = bisect.bisect_left(token_starts, event.span[1])
     tokens = doc.tokens[lo:hi]
     trig = max(bisect.bisect_right(token_starts, event.trigger_span[0]) - 1 - lo, 0)
-    cues = [(bisect.bisect_right(token_starts, s) - 1 - lo, cue) for s, e, cue in cue_hits
+    cues = [(bisect.bisect_right(token_starts, s) - 1 - lo, bisect.bisect_left(token_starts, e) - 1 - lo, cue)
+            for s, e, cue in cue_hits
             if event.span[0] <= s and e <= event.span[1]
             and not (s < event.trigger_span[1] and event.trigger_span[0] < e)]
     return Candidate(doc, event, tokens, trig, cues)
@@ -186,6 +190,11 @@ def agent_named(c: Candidate) -> str | None:
     return "reported" if c.event.actor1 is not None and c.cue_after("agent", reach=AGENT_REACH) else None
 
 
+def habitual(c: Candidate) -> str | None:
+    """``لعبت السلطنة مراراً دور الوساطة``, ``يتعرض من حين لآخر لقصف``: a habit, no happening."""
+    return "habitual" if c.cue_before("habitual", reach=CUE_REACH) else None
+
+
 MANNER_PREFIXES = ("ب", "وب", "فب")
 
 
@@ -200,7 +209,7 @@ def manner_phrase(c: Candidate) -> str | None:
 
 
 # rules for every type, then those for the violent types the ontology names
-GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause, manner_phrase)
+GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause, manner_phrase, habitual)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     metaphor, seized_weapon, speculation,
@@ -233,7 +242,7 @@ def candidate_features(c: Candidate) -> list[str]:
         if abs(k - i) == 1:
             feats.append(f"w{side}1={word}")
     feats += [f"s={_DIGITS.sub('0', tok.stem)}" for tok in toks]
-    feats += [f"cue={cue.status}" for _, cue in c.cues]
+    feats += [f"cue={cue.status}" for _, _, cue in c.cues]
     feats += [
         f"actor1={ev.actor1 is not None}", f"actor2={ev.actor2 is not None}",
         f"a1sector={ev.actor1.sector if ev.actor1 else None}",
@@ -340,8 +349,9 @@ class EventStatus:
     @staticmethod
     def _model_applies(c: Candidate) -> bool:
         """The model learned from whole newswire sentences: on a short one that names its
-        doer (a headline, a one-line brief) it has too little to go on, and the rules decide."""
-        return len(c.tokens) >= MODEL_MIN_TOKENS or c.event.actor1 is None
+        doer and its day (a one-line brief) it has too little to go on, and the rules decide."""
+        ev = c.event
+        return len(c.tokens) >= MODEL_MIN_TOKENS or ev.actor1 is None or not (ev.date and ev.date.mention)
 
     def __call__(self, doc: Document) -> Document:
         keep_all = self.options.keep_unreported_events
