@@ -162,3 +162,11 @@ def test_the_organisers_lead_a_protest(pipeline):
     ev = one(pipeline, "وكانت خمسة أحزاب سياسية نظمت أمس مسيرات منددة بالانقلاب، وفرقت الشرطة الحشود بالقوة.",
              "PROTEST")
     assert ev.actor1 is not None and ev.actor1.sector == "PTY"
+
+
+def test_the_one_armed_side_named_in_a_clash_is_a_party(pipeline):
+    ev = one(pipeline, "وأفادت مصادر محلية بمقتل عشرة متمردين في اشتباكات عنيفة قرب مدينة مأرب.", "ASSAULT")
+    assert ev.actor1 is not None and ev.actor1.sector == "REB"
+    # civilians killed in a clash stay its victims
+    ev = one(pipeline, "قتل ثلاثة مدنيين في اشتباكات عنيفة قرب مدينة مأرب.", "ASSAULT")
+    assert ev.actor1 is None or ev.actor1.sector != "CVL"

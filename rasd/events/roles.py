@@ -154,6 +154,8 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
     if roles.actor1 is None or (roles.strength is not None and roles.strength >= 3):
         # a weak guess (the actor before the verb) yields to the subject of the verb it is chained to
         roles.actor1 = _chained_subject(ctx, triggers[0], roles.actor2, memory) or roles.actor1
+    if roles.actor1 is None and roles.actor2 is not None and _one_side_of_a_clash(triggers, roles.actor2):
+        roles.actor1, roles.actor2 = roles.actor2, None  # مقتل 15 مسلحا في اشتباكات: the one side named
     if memory is not None:
         _expand_pairs(roles, memory)
         if roles.actor1 is None:
@@ -184,6 +186,12 @@ def _chained_subject(ctx: SentenceContext, main: Hit, target: Entity | None,
     previous = [n.entity for n in memory.before(ctx.sentence.start) if n.sentence == here - 1]
     return next((e for e in previous if e.sector is not None and e.sector not in VICTIM_SECTORS
                  and e is not target and e.id != PAIR_ID), None)
+
+
+def _one_side_of_a_clash(triggers: list[Hit], ent: Entity) -> bool:
+    """A clash is fought by two sides: when the text names only one armed side, even as the
+    one that suffered, it is a party to the fighting, not its target."""
+    return ent.sector in ARMED_SECTORS and any(t.trigger.mode == "clash" for t in triggers)
 
 
 def _subject_across_comma(ctx: SentenceContext, triggers: list[Hit], wide: Roles, roles: Roles) -> bool:

@@ -124,17 +124,22 @@ class _WordRuns:
 
 
 def longest_first(found: list[Match[T]]) -> list[Match[T]]:
-    """Matches without overlaps: the longest wins, then the leftmost (stable for equal ones)."""
+    """Matches without overlaps: the longest wins, then the leftmost (stable for equal ones).
+
+    Kept spans are marked character by character (a bytearray over the matches' extent), so
+    each candidate costs its own length, whatever the number of matches kept already.
+    """
+    if not found:
+        return []
     found = sorted(found, key=lambda m: (-(m.core_end - m.core_start), m.core_start))
-    starts: list[int] = []  # kept spans, sorted and disjoint: one bisect per candidate
-    ends: list[int] = []
+    lo = min(m.core_start for m in found)
+    taken = bytearray(max(m.core_end for m in found) - lo)
     result = []
     for m in found:
-        i = bisect.bisect_right(starts, m.core_start)
-        if (i > 0 and ends[i - 1] > m.core_start) or (i < len(starts) and starts[i] < m.core_end):
+        s, e = m.core_start - lo, m.core_end - lo
+        if taken.find(1, s, e) != -1:
             continue
-        starts.insert(i, m.core_start)
-        ends.insert(i, m.core_end)
+        taken[s:e] = b"\x01" * (e - s)
         result.append(m)
     result.sort(key=lambda m: m.core_start)
     return result

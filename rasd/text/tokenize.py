@@ -84,7 +84,8 @@ def tokenize(norm: NormalizedText, max_chars: int | None = None,
         split = splits.get(word) or _split(word)
         prefix, stem, suffix = split
         end = offsets[ne - 1] + 1
-        if ne < n and offsets[ne] != end:  # marks dropped after the word: let the slow path decide
+        if (offsets[ne] != end) if ne < n else (end != len(norm.original)):
+            # marks dropped after the word (or at the end of the text): let the slow path decide
             end = norm.original_end(ne)
         tokens.append(Token(offsets[ns], end, ns, ne, word, stem, prefix, suffix))
     return tokens
