@@ -22,12 +22,12 @@ SCORER = SHARED / "tools" / "score.py"
 
 
 def _records(rows, pipeline):
-    from rasd.doc import Document
-    from rasd.ingest.document import parse_date
+    """Each row read as ``rasd extract`` reads a JSON line (boilerplate removal included)."""
+    import rasd
     for row in rows:
-        doc = Document(text=row["text"], id=str(row["id"]), title=row.get("title"),
-                       source=row.get("source"), published=parse_date(row.get("date"), "date"))
-        yield row, pipeline(doc).to_dict()
+        doc = rasd.extract(row["text"], row.get("date"), id=str(row["id"]), title=row.get("title"),
+                           source=row.get("source"), pipeline=pipeline)
+        yield row, doc.to_dict()
 
 
 def _score(mode: str, pred: Path, gold: Path) -> str:

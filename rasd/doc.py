@@ -194,6 +194,7 @@ class Event:
     # (reference, generic, accusation, …) are dropped unless Options.keep_flagged_events
     status: str = "reported"
     aggregate: bool = False  # a running total (منذ بداية العام …), never a single incident
+    earlier_toll: bool = False  # the fatality figure is one the report calls earlier (حصيلة سابقة)
     evidence: list[Mention] = field(default_factory=list)  # every mention of the incident
 
     def to_dict(self) -> dict[str, Any]:
@@ -222,6 +223,7 @@ class Event:
             "confidence": round(self.confidence, 3),
             "status": self.status,
             "aggregate": self.aggregate,
+            "earlier_toll": self.earlier_toll,
             "evidence": [m.to_dict() for m in self.evidence],
         }
 

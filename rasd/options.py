@@ -34,6 +34,11 @@ class Options:
             set (True) or drop them (False).
         min_confidence: events scored below this are dropped.
         remove_boilerplate: strip page furniture lines (bylines, share lines, captions).
+        status_files: extra status cue lists (TSV, format of events/status.tsv).
+        status_model: a status model (JSON, as ``scripts/train_status.py`` writes it) to use
+            instead of the bundled one.
+        keep_unreported_events: keep the candidates the status stage finds not to be
+            reports (references, accusations, …) with their ``status`` set, for analysis.
     """
     max_input_bytes: int = 20 * 1024 * 1024
     max_sentence_chars: int = 1500
@@ -47,6 +52,9 @@ class Options:
     keep_flagged_events: bool = True
     min_confidence: float = 0.0
     remove_boilerplate: bool = True
+    status_files: tuple[Path, ...] = ()
+    status_model: Path | None = None
+    keep_unreported_events: bool = False
 
     def with_(self, **changes: Any) -> "Options":
         known = {f.name for f in fields(self)}

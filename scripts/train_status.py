@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rasd.doc import Document  # noqa: E402
+from rasd.ingest import document_from_string  # noqa: E402
 from rasd.events.status import EventStatus, StatusModel, candidate_features, rule_status  # noqa: E402
 from rasd.ingest.document import parse_date  # noqa: E402
 from rasd.pipeline import Pipeline  # noqa: E402
@@ -104,8 +105,9 @@ def collect(shared: Path) -> list[dict]:
     for line in out.splitlines():
         row = json.loads(line)
         gold = golds[row["id"]]
-        doc = Document(text=row["text"], id=row["id"], title=row.get("title"),
-                       published=parse_date(row.get("date"), "date"))
+        # read as `rasd extract` reads a JSON line (boilerplate removal included)
+        doc = document_from_string(row["text"], published=parse_date(row.get("date"), "date"),
+                                   title=row.get("title"), id=row["id"], options=pipeline.options)
         for plover, feats, start, end in run(doc):
             sentence = doc.text[start:end]
             hit = any(g["plover"] == plover and any(_overlaps(x, sentence)
@@ -130,8 +132,15 @@ def train(samples: list[dict]) -> StatusModel:
                 cols.append(vocab[f])
     rows_a, cols_a = np.array(rows), np.array(cols)
     y = np.array([s["y"] for s in samples], dtype=float)
-    pos = max(y.sum(), 1.0)
-    weight = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * max(len(y) - pos, 1.0)))
+    # each type's positives and negatives weigh the same in all (few protests, many attacks)
+    weight = np.zeros(len(y))
+    types = np.array([s["type"] for s in samples])
+    for plover in set(types):
+        mask = types == plover
+        pos = max(y[mask].sum(), 1.0)
+        neg = max(mask.sum() - pos, 1.0)
+        weight[mask & (y == 1)] = len(y) / (2 * pos * len(set(types)))
+        weight[mask & (y == 0)] = len(y) / (2 * neg * len(set(types)))
     w = np.zeros(len(vocab))
     b = 0.0
     m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), 0.0, 0.0
@@ -193,7 +202,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--out", type=Path, default=ROOT / "rasd" / "data" / "events" / "status_model.json")
-    ap.add_argument("--recall", type=float, default=0.96)
+    ap.add_argument("--recall", type=float, default=0.90)
     ap.add_argument("--holdout-only", action="store_true", help="report the held-apart figures, write nothing")
     ARGS = ap.parse_args()
     sys.path.insert(0, str(ARGS.shared / "tools"))

@@ -19,14 +19,14 @@ class Marker:
 
 
 def test_default_stage_order():
-    assert Pipeline().names == ["text", "entities", "geo", "actors", "dates", "events"]
+    assert Pipeline().names == ["text", "entities", "geo", "actors", "dates", "events", "status", "incidents"]
 
 
 def test_add_replace_remove_stage():
     pipe = Pipeline()
-    pipe.add(Marker(), after="events")
+    pipe.add(Marker(), after="incidents")
     doc = pipe.run("قصفت قوات النظام بلدة كفرنبودة أمس", published="2019-05-20")
-    assert doc.meta["events_seen"] == len(doc.events)
+    assert doc.events and doc.meta["events_seen"] == len(doc.events)
 
     class NoEvents:
         name = "events"

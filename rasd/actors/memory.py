@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
+from rasd.actors import sectors
 from rasd.datafiles import read_tsv, variants
 from rasd.doc import Document, Entity
 from rasd.errors import DataFileError
@@ -41,7 +42,7 @@ __all__ = ["ActorMemory", "Description", "Named", "ImplicitDoer", "load_descript
            "load_implied_countries", "load_implicit_doers", "load_families", "VICTIM_SECTORS", "PAIR_ID"]
 
 # Sectors of the usual victims: never the antecedent of a description or a pair.
-VICTIM_SECTORS = frozenset({"CVL", "REF", "MED", "HLH", "EDU", "LAB", "REL", "BUS"})
+VICTIM_SECTORS = sectors.VICTIM
 ACTOR_KINDS = ("org", "state", "generic", "person", "office", "people")
 MEDIATOR_SECTORS = frozenset({"IGO", "NGO"})  # monitors and brokers: never one of "the two sides"
 NAMED_KINDS = ("org", "state", "person")  # kinds that name one identity by themselves

@@ -130,6 +130,9 @@ def _context_matcher() -> PhraseMatcher[str]:
 _CUE_REACH = 48
 
 
+DATE_REACH = 150  # characters (some 25 words) from a trigger to a date outside its clause
+
+
 def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int]) -> DateRef | None:
     """The date of the event whose trigger is at ``trigger`` in ``sentence``, or None.
 
@@ -147,9 +150,13 @@ def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int
     for entity in dates:
         in_clause = clause is not None and entity.start >= clause[0] and entity.end <= clause[1]
         distance = entity.start - trigger[1] if entity.start >= trigger[1] else trigger[0] - entity.end
+        if not in_clause and distance > DATE_REACH:
+            continue  # a date clauses away in a long sentence dates another report
         key = (_cue_before(norm, entity) is not None, not in_clause, max(distance, 0))
         if best is None or key < best[0]:
             best = (key, entity)
+    if best is None:
+        return None
     entity = best[1]
     ref = entity.attrs.get("date")
     return ref if isinstance(ref, DateRef) else resolve_entity(entity, doc.published)

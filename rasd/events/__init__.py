@@ -20,14 +20,15 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from rasd.actors import actor_ref
+from rasd.actors import actor_ref, sectors
 from rasd.actors.memory import ActorMemory  # roles: the actors named so far (issue 8, roles)
 from rasd.dates import event_date
-from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Place
+from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Mention, Place
 from rasd.events.context import Hit, SentenceContext, build_contexts
 from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
 from rasd.events.lexicon import load_lexicon
+from rasd.events.ontology import ontology
 from rasd.events.roles import VICTIM_SECTORS, assign_roles, is_verb
 from rasd.geo import event_location
 from rasd.options import Options
@@ -36,11 +37,11 @@ __all__ = ["EventExtractor"]
 
 log = logging.getLogger(__name__)
 
-VIOLENT_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "THREATEN"}
-SPEECH_TYPES = {"ACCUSE", "REJECT", "REQUEST", "SUPPORT", "THREATEN"}  # events that talk about other events
+VIOLENT_TYPES = ontology().of_kind("violent")
+SPEECH_TYPES = ontology().of_kind("speech")  # events that talk about other events
 KINETIC_ACLED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-STATE_SECTORS = {"GOV", "MIL", "COP", "SPY"}
-ARMED_SECTORS = {"MIL", "COP", "SPY", "REB", "UAF", "IMG", "GOV"}
+STATE_SECTORS = sectors.STATE
+ARMED_SECTORS = sectors.ARMED | sectors.STATE  # a party that can fight a battle
 PROTEST_SEVERITY = {"Peaceful protest": 1, "Mob violence": 2, "Violent demonstration": 3,
                     "Protest with intervention": 4, "Excessive force against protesters": 5}
 POSSESSIVES = ("ه", "ها", "هم")  # قواته، طائراتها، جنودهم
@@ -64,12 +65,10 @@ class EventExtractor:
         sport_words = sum(len(c.cues_of("not_event")) for c in contexts)
         sport_doc = sport_words >= SPORT_DOC_CUES
         violent_doc = any(_violence_word(ctx, hit) for ctx in contexts for hit in ctx.triggers) or any(
-            e.sector in ARMED_SECTORS - {"GOV"} for e in doc.entities if e.type in ("ORG", "PERSON"))
+            e.sector in sectors.ARMED for e in doc.entities if e.type in ("ORG", "PERSON"))
         main_country = _main_country(doc)
         memory = ActorMemory(doc)  # roles: built once per document (rasd.actors.memory)
-        headline_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
         events: list[Event] = []
-        headline: list[Event] = []
         previous_place: Place | None = None
         for ctx in contexts:
             place_here: Place | None = None
@@ -82,9 +81,6 @@ class EventExtractor:
                 if event.actor1 is None and not violent_doc and all(_casualty_only(ctx, h) for h in group):
                     continue  # deaths with no attacker and no violence anywhere: drowning, accidents, disease
                 place_here = place_here or event.location
-                if ctx.sentence.end <= headline_end:
-                    headline.append(event)  # the title restates the body: kept only if the body lacks it
-                    continue
                 if self._refers_back(event, group[0], events):
                     continue
                 if not self.options.keep_flagged_events and (event.negated or event.hypothetical or event.historical):
@@ -94,8 +90,6 @@ class EventExtractor:
                 events.append(event)
             previous_place = place_here
         events = _fold_force_against_protesters(events)
-        body_types = {e.plover_type for e in events}
-        events[:0] = [e for e in headline if e.plover_type not in body_types]
         for n, event in enumerate(events, 1):
             event.id = f"e{n}"
         doc.events = events
@@ -158,14 +152,18 @@ class EventExtractor:
         # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise
         location = _location(ctx, main) or inherited
         event_date = _date(ctx, main)
-        fatalities, injuries = casualties(ctx, spans, trigger=(main.start, main.end))
+        counted = casualties(ctx, spans, trigger=(main.start, main.end))
+        fatalities, injuries = counted
         date_value = event_date.value if event_date and event_date.mention else None
-        flags = flags_for(ctx, main, clause, date_value, doc.published)
+        date_span = event_date.span if event_date and event_date.mention else None
+        date_precision = event_date.precision if event_date else None
+        flags = flags_for(ctx, main, clause, date_value, doc.published, date_span, date_precision)
         for other in group[1:]:
             if not (flags.negated or flags.hypothetical or flags.historical):
                 break
             # ``فجر انتحاري نفسه … من دون أن يقتله``: the bombing happened even if the killing did not
-            other_flags = flags_for(ctx, other, ctx.clause_of(other.start), date_value, doc.published)
+            other_flags = flags_for(ctx, other, ctx.clause_of(other.start), date_value, doc.published,
+                                    date_span, date_precision)
             if not (other_flags.negated or other_flags.hypothetical or other_flags.historical):
                 flags = other_flags
                 break
@@ -189,15 +187,17 @@ class EventExtractor:
                 actor1 = _as_military(actor1)
         confidence = trig.weight * (0.55 + 0.2 * (actor1 is not None) + 0.1 * (actor2 is not None)
                                     + 0.1 * (location is not None) + 0.05 * (fatalities is not None))
-        sentence = ctx.sentence
+        start, end = ctx.whole or (ctx.sentence.start, ctx.sentence.end)
         return Event(
             id=f"e{number}", plover_type=trig.plover, plover_mode=trig.mode,
             acled_event_type=acled_type, acled_sub_event_type=acled_sub, cameo=trig.cameo,
             trigger=main.text, trigger_span=(main.start, main.end),
-            sentence=doc.text[sentence.start:sentence.end], span=(sentence.start, sentence.end),
+            sentence=doc.text[start:end], span=(start, end),
             actor1=actor1, actor2=actor2,
             associated_actors=[a for a in (_actor(e, country) for e in roles.associated or []) if a],
             location=location, date=event_date, fatalities=fatalities, injuries=injuries,
+            earlier_toll=counted.earlier_toll,
+            aggregate=counted.aggregate and counted.fatalities is None,
             attribution=attrib[0] if attrib else None, attribution_span=attrib[1] if attrib else None,
             negated=flags.negated, hypothetical=flags.hypothetical, historical=flags.historical,
             confidence=min(confidence, 0.99),
@@ -230,6 +230,8 @@ class EventExtractor:
                     prior.fatalities = event.fatalities
                 if prior.injuries is None and event.injuries is not None:
                     prior.injuries = event.injuries
+                if event.span != prior.span:  # the mention is kept as evidence of the event it names
+                    prior.evidence.append(Mention(event.span, event.sentence, "detail", event.trigger))
                 return True
         return False
 

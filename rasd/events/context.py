@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rasd.doc import Document, Entity, Sentence
 from rasd.events.lexicon import Cue, EventLexicon, Trigger
 
-__all__ = ["Hit", "SentenceContext", "build_contexts", "ACTOR_TYPES"]
+__all__ = ["Hit", "SentenceContext", "build_contexts", "whole_sentences", "ACTOR_TYPES"]
 
 ACTOR_TYPES = ("ORG", "PERSON")
 _HELPER_KINDS = ("demonym", "title")
@@ -34,6 +34,9 @@ class SentenceContext:
     cues: list[Hit]
     entities: list[Entity]
     token_starts: list[int] = field(repr=False)
+    # the whole sentence as written: the text stage cuts "، و…" chains into report-sized
+    # pieces, but an event's `sentence` is the sentence (contract)
+    whole: tuple[int, int] | None = None
 
     @property
     def text(self) -> str:
@@ -92,14 +95,29 @@ def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext
     token_starts = [t.start for t in doc.tokens]
     entities = sorted(doc.entities, key=lambda e: e.start)
     contexts = []
-    for sentence in doc.sentences:
+    for sentence, whole in zip(doc.sentences, whole_sentences(doc.sentences)):
         contexts.append(SentenceContext(
             doc, sentence,
             _within(triggers, sentence.start, sentence.end),
             _within(cues, sentence.start, sentence.end),
             _within(entities, sentence.start, sentence.end),
-            token_starts))
+            token_starts, whole))
     return contexts
+
+
+def whole_sentences(sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """For each sentence, the span of the written sentence it is a piece of: a ``chained``
+    sentence continues the one before it."""
+    spans: list[tuple[int, int]] = []
+    group: list[int] = []
+    for i, sentence in enumerate(sentences):
+        if not sentence.chained and group:
+            spans += [(sentences[group[0]].start, sentences[group[-1]].end)] * len(group)
+            group = []
+        group.append(i)
+    if group:
+        spans += [(sentences[group[0]].start, sentences[group[-1]].end)] * len(group)
+    return spans
 
 
 def _within(items: list, start: int, end: int) -> list:

@@ -16,6 +16,7 @@ __all__ = ["Flags", "flags_for"]
 
 NEGATION_REACH = 2      # tokens between a negation word and the trigger it negates
 RECALL_AGE_DAYS = 60    # an event dated this long before publication is a recalled one
+RECENT_DAYS = 7         # an event dated at most this long before publication is news
 
 
 @dataclass
@@ -26,8 +27,15 @@ class Flags:
 
 
 def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
-              event_date: str | None, published: date | None) -> Flags:
+              event_date: str | None, published: date | None, date_span: tuple[int, int] | None = None,
+              date_precision: str | None = None) -> Flags:
+    """Flags of the event led by ``main``. ``date_span``/``date_precision`` locate the
+    event's own date: a day named in the trigger's clause, at most a week before
+    publication (``أمس``), keeps later recall words from making the event historical."""
     flags = Flags()
+    age = _age_days(event_date, published)
+    recent_day = (date_precision == "day" and date_span is not None and clause[0] <= date_span[0] < clause[1]
+                  and age is not None and 0 <= age <= RECENT_DAYS)
     c_start, c_end = clause
     for cue in ctx.cues:
         kind = cue.cue.cue
@@ -42,6 +50,8 @@ def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
         elif kind == "future" and in_clause and before:
             flags.hypothetical = True
         elif kind == "recall" and (in_clause or cue.cue.scope == "sentence"):
+            if recent_day and cue.cue.scope in ("after", "sentence"):
+                continue  # ``يذكر أن الجيش قصف البلدة صباح أمس``: the clause's own recent day wins
             if cue.cue.scope == "after" and cue.start < main.end:
                 continue  # a recall marker that follows its noun (اتفاق X الموقع) must come after it
             if cue.cue.scope == "before" and not before:
@@ -53,7 +63,6 @@ def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
         flags.hypothetical = True  # سيقصف، ستشن: the future prefix
     if ctx.text.rstrip("\"'”» ").endswith(("?", "؟")):
         flags.hypothetical = True  # a question reports nothing
-    age = _age_days(event_date, published)
     if _kana_qad(ctx, clause, main) and (age is None or age > RECALL_AGE_DAYS):
         # ``وكانت X قد …`` recalls background, unless a recent date says it is this week's news
         flags.historical = True

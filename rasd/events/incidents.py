@@ -34,6 +34,12 @@ def same_type(a: Event, b: Event) -> bool:
     return a.plover_type == b.plover_type
 
 
+def different_sentences(a: Event, b: Event) -> bool:
+    """Two events the events stage read apart in one sentence are two happenings: it
+    already joins the words of one happening within a sentence."""
+    return a.span != b.span
+
+
 def same_status(a: Event, b: Event) -> bool:
     """A denied or planned attack is not the attack that happened; an aggregate is no incident."""
     return (a.negated, a.hypothetical, a.historical) == (b.negated, b.hypothetical, b.historical) \
@@ -68,10 +74,11 @@ def compatible_dates(a: Event, b: Event) -> bool:
 
 
 def compatible_actors(a: Event, b: Event) -> bool:
-    """Different doers are different acts, unless each names the other's side (a clash)."""
+    """Different doers are different acts, unless the two mentions name the same two sides
+    the other way round (a clash: ``اشتباكات بين X وY`` / ``هاجم Y مواقع X``)."""
     if a.actor1 is None or b.actor1 is None or _same_actor(a.actor1, b.actor1):
         return _targets_agree(a, b)
-    return _same_actor(a.actor1, b.actor2) or _same_actor(b.actor1, a.actor2)
+    return _same_actor(a.actor1, b.actor2) and _same_actor(b.actor1, a.actor2)
 
 
 def compatible_sub_events(a: Event, b: Event) -> bool:
@@ -82,7 +89,7 @@ def compatible_sub_events(a: Event, b: Event) -> bool:
 
 
 SAME_INCIDENT_RULES: tuple[Callable[[Event, Event], bool], ...] = (
-    same_type, same_status, compatible_places, compatible_dates, compatible_actors, compatible_sub_events,
+    same_type, different_sentences, same_status, compatible_places, compatible_dates, compatible_actors, compatible_sub_events,
 )
 
 
@@ -113,6 +120,11 @@ def _targets_agree(a: Event, b: Event) -> bool:
     return ontology().partner(a.plover_type) and _same_actor(a.actor2, b.actor1)
 
 
+def _own_place(ev: Event) -> bool:
+    span = ev.location.span if ev.location else None
+    return span is not None and ev.span[0] <= span[0] < ev.span[1]
+
+
 def _generic(ev: Event) -> bool:
     return ev.acled_sub_event_type in GENERIC_SUB_EVENTS or ev.plover_mode in GENERIC_MODES
 
@@ -135,23 +147,44 @@ def _join(mentions: list[Event], roles: list[str]) -> Event:
     if main.actor1 is not None and main.actor2 is not None and _same_actor(main.actor1, main.actor2) \
             and not ontology().partner(main.plover_type):
         main.actor2 = None  # filled from a mention that had the sides the other way round
-    places = [m.location for m in mentions if m.location is not None]
+    # a mention's own place (named in its sentence) over one carried from elsewhere
+    places = [m.location for m in mentions if m.location is not None and _own_place(m)] or \
+        [m.location for m in mentions if m.location is not None]
     if places:
         main.location = max(places, key=lambda p: PLACE_RANK.get(p.precision, 0))
     dated = [m.date for m in mentions if m.date is not None and m.date.mention]
     if dated and not (main.date and main.date.mention):
         main.date = min(dated, key=lambda d: ("day", "week", "month", "year").index(d.precision)
                         if d.precision in ("day", "week", "month", "year") else 9)
-    # the report's final toll: the largest figure, which later updates give
-    tolls = [m.fatalities for m in mentions if m.fatalities is not None]
+    # the report's final toll: the largest figure, which later updates give; a figure the
+    # report calls earlier (حصيلة سابقة) only when no other is given
+    tolls = [m.fatalities for m in mentions if m.fatalities is not None and not m.earlier_toll]
+    tolls = tolls or [m.fatalities for m in mentions if m.fatalities is not None]
     main.fatalities = max(tolls) if tolls else None
+    main.earlier_toll = all(m.earlier_toll for m in mentions if m.fatalities is not None) and bool(tolls)
     hurt = [m.injuries for m in mentions if m.injuries is not None]
     main.injuries = max(hurt) if hurt else None
     main.associated_actors = main.associated_actors or next(
         (m.associated_actors for m in others if m.associated_actors), [])
     main.confidence = max(m.confidence for m in mentions)
-    main.evidence = [Mention(m.span, m.sentence, role, m.trigger) for m, role in zip(mentions, roles)]
+    parts = [part for m in mentions for part in m.evidence]  # folded in by _fold_parts
+    main.evidence = [Mention(m.span, m.sentence, role, m.trigger) for m, role in zip(mentions, roles)] + parts
     return main
+
+
+def _fold_parts(events: list[Event]) -> list[Event]:
+    """Mentions that are part of another event of their sentence (the buildings an air
+    strike destroyed) join that event's evidence instead of standing alone."""
+    kept = []
+    for ev in events:
+        whole_type = ontology().folds_into(ev.plover_type, ev.plover_mode)
+        whole = next((o for o in events if whole_type and o.plover_type == whole_type and o.span == ev.span
+                      and (o.negated, o.hypothetical) == (ev.negated, ev.hypothetical)), None)
+        if whole is None:
+            kept.append(ev)
+        else:
+            whole.evidence.append(Mention(ev.span, ev.sentence, "detail", ev.trigger))
+    return kept
 
 
 def _role(ev: Event, doc: Document, headline_end: int, lead: tuple[int, int] | None) -> str:
@@ -170,13 +203,17 @@ def merge_incidents(doc: Document) -> list[Event]:
     body = [s for s in doc.sentences if s.start >= headline_end]
     lead = (body[0].start, body[0].end) if body else None
     incidents: list[list[Event]] = []
-    for ev in doc.events:
+    for ev in _fold_parts(doc.events):
         home = next((inc for inc in incidents if all(same_incident(m, ev) for m in inc)), None)
         if home is None:
             incidents.append([ev])
         else:
             home.append(ev)
-    joined = [_join(inc, [_role(m, doc, headline_end, lead) for m in inc]) for inc in incidents]
+    roles = [[_role(m, doc, headline_end, lead) for m in inc] for inc in incidents]
+    body_types = {inc[0].plover_type for inc, r in zip(incidents, roles) if set(r) != {"headline"}}
+    # a headline that joins no report of the body restates it in other words: the body's count
+    joined = [_join(inc, r) for inc, r in zip(incidents, roles)
+              if set(r) != {"headline"} or inc[0].plover_type not in body_types]
     for n, ev in enumerate(joined, 1):
         ev.id = f"e{n}"
     return joined

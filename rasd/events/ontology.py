@@ -29,6 +29,7 @@ class Ontology:
     types: dict[str, TypeInfo]
     modes: dict[str, tuple[str, ...]]
     acled: dict[str, tuple[str, ...]]
+    folds: dict[str, str]  # "TYPE:mode" → the type of event such a mention is part of
 
     def info(self, plover: str) -> TypeInfo:
         return self.types[plover]
@@ -45,6 +46,10 @@ class Ontology:
     def kinetic(self, plover: str) -> bool:
         return plover in self.types and self.types[plover].kinetic
 
+    def folds_into(self, plover: str, mode: str | None) -> str | None:
+        """The type of event a mention of ``plover``/``mode`` is part of in the same sentence."""
+        return self.folds.get(f"{plover}:{mode}")
+
     def of_kind(self, kind: str) -> frozenset[str]:
         """The types with one behaviour set (``"violent"``, ``"speech"``, …)."""
         return frozenset(name for name, info in self.types.items() if getattr(info, kind))
@@ -56,4 +61,4 @@ def ontology() -> Ontology:
     types = {name: TypeInfo(name, **{k: bool(v) for k, v in spec.items()})
              for name, spec in data["types"].items()}
     return Ontology(types, {k: tuple(v) for k, v in data["modes"].items()},
-                    {k: tuple(v) for k, v in data["acled"].items()})
+                    {k: tuple(v) for k, v in data["acled"].items()}, dict(data.get("folds", {})))

@@ -25,18 +25,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rasd.actors import sectors
 from rasd.actors.memory import PAIR_ID, ActorMemory, load_implicit_doers
 from rasd.doc import Entity
 from rasd.events.context import Hit, SentenceContext
+from rasd.events.ontology import ontology
 
 __all__ = ["Roles", "assign_roles"]
 
-VICTIM_SECTORS = {"CVL", "REF", "MED", "HLH", "EDU", "LAB", "REL", "BUS"}
-PROTESTER_SECTORS = {"CVL", "EDU", "LAB", "OPP", "REF"}
-ARMED_SECTORS = {"MIL", "COP", "SPY", "REB", "UAF", "IMG", "CRM"}
+VICTIM_SECTORS = sectors.VICTIM
+PROTESTER_SECTORS = sectors.PROTESTER
+ARMED_SECTORS = sectors.ARMED | sectors.CRIMINAL  # whoever carries arms, political or not
 CASUALTY_CUES = ("killed", "injured")
 # Event types whose second party is a partner, not a victim.
-PARTNER_TYPES = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "AID", "CONCEDE"}
+PARTNER_TYPES = ontology().of_kind("partner")
 
 
 @dataclass

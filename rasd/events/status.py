@@ -36,13 +36,16 @@ from rasd.events.ontology import ontology
 from rasd.options import Options
 from rasd.text.matcher import PhraseMatcher
 
-__all__ = ["StatusCue", "StatusModel", "EventStatus", "candidate_features", "STATUS_RULES",
+__all__ = ["StatusCue", "StatusModel", "EventStatus", "candidate_features", "STATUS_RULES", "GENERAL_RULES",
+           "CONFIRMING_RULES",
            "load_status_cues", "load_status_model", "KEPT_STATUSES"]
 
 KEPT_STATUSES = ("reported", "recalled")
 WINDOW = 4            # tokens each side of the trigger that describe it
 CUE_REACH = 6         # tokens from a `before` cue to the trigger it governs
 QUOTES = ("«", "“", '"')
+AGENT_REACH = 12      # tokens from a trigger to the agent phrase naming its doer (the event's other words lie between)
+MODEL_MIN_TOKENS = 10  # shorter sentences with a named doer and day are left to the rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +85,20 @@ class Candidate:
     event: Event
     tokens: list[Token]                     # the sentence's tokens
     trigger_index: int                      # index in ``tokens`` of the trigger's first token
-    cues: list[tuple[int, StatusCue]] = field(default_factory=list)  # (token index, cue)
+    # (index of the cue's first token, of its last token, the cue)
+    cues: list[tuple[int, int, StatusCue]] = field(default_factory=list)
 
     def cue_before(self, status: str, reach: int = CUE_REACH) -> bool:
+        """A cue of ``status`` ends at most ``reach`` tokens before the trigger."""
         return any(c.status == status and c.scope in ("before", "sentence")
-                   and (c.scope == "sentence" or 0 <= self.trigger_index - i <= reach)
-                   for i, c in self.cues)
+                   and (c.scope == "sentence" or 0 <= self.trigger_index - last <= reach)
+                   for first, last, c in self.cues)
 
     def cue_after(self, status: str, reach: int = CUE_REACH) -> bool:
+        """A cue of ``status`` starts at most ``reach`` tokens after the trigger."""
         return any(c.status == status and c.scope in ("after", "sentence")
-                   and (c.scope == "sentence" or 0 < i - self.trigger_index <= reach)
-                   for i, c in self.cues)
+                   and (c.scope == "sentence" or 0 < first - self.trigger_index <= reach)
+                   for first, last, c in self.cues)
 
 
 def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, StatusCue]],
@@ -101,7 +107,8 @@ def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, Statu
     hi = bisect.bisect_left(token_starts, event.span[1])
     tokens = doc.tokens[lo:hi]
     trig = max(bisect.bisect_right(token_starts, event.trigger_span[0]) - 1 - lo, 0)
-    cues = [(bisect.bisect_right(token_starts, s) - 1 - lo, cue) for s, e, cue in cue_hits
+    cues = [(bisect.bisect_right(token_starts, s) - 1 - lo, bisect.bisect_left(token_starts, e) - 1 - lo, cue)
+            for s, e, cue in cue_hits
             if event.span[0] <= s and e <= event.span[1]
             and not (s < event.trigger_span[1] and event.trigger_span[0] < e)]
     return Candidate(doc, event, tokens, trig, cues)
@@ -111,6 +118,8 @@ def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, Statu
 
 def aggregate_total(c: Candidate) -> str | None:
     """``منذ بداية العام … قتيلاً``: a running total, not one incident."""
+    if c.event.aggregate:
+        return "aggregate"  # the casualty step found the count to be a total
     return "aggregate" if c.cue_before("aggregate", reach=12) or c.cue_after("aggregate", reach=8) else None
 
 
@@ -154,10 +163,59 @@ def speculation(c: Candidate) -> str | None:
     return "speculation" if c.cue_before("speculation", reach=8) else None
 
 
+PURPOSE_PREFIXES = ("ل", "لل", "ول", "ولل", "فل", "فلل")
+UNDERGO_REACH = 5  # تعرضت قافلة مساعدات أممية لهجوم: the sufferer stands between
+
+
+def purpose(c: Candidate) -> str | None:
+    """``للإفراج عن``, ``لتحقيق``, ``ليقتل``: an act named as an aim has not happened."""
+    toks, i = c.tokens, c.trigger_index
+    if not (0 <= i < len(toks)) or toks[i].prefix not in PURPOSE_PREFIXES:
+        return None
+    return None if c.cue_before("undergo", reach=UNDERGO_REACH) else "purpose"
+
+
+def relative_clause(c: Candidate) -> str | None:
+    """``الميليشيات التي ترفض واشنطن التنسيق معها``: a description, not a report."""
+    toks, i = c.tokens, c.trigger_index
+    if 0 <= i < len(toks) and toks[i].prefix in ("", "و") and c.cue_before("relative", reach=1):
+        return "description"
+    return None
+
+
+def agent_named(c: Candidate) -> str | None:
+    """``هجمة شرسة من قبل النظام``, ``تفجير تبنته الجماعة``: naming the doer of a deed with an
+    agent phrase asserts that the deed was done. A confirming rule: it runs after the
+    rules that find non-reports and before the model."""
+    return "reported" if c.event.actor1 is not None and c.cue_after("agent", reach=AGENT_REACH) else None
+
+
+def habitual(c: Candidate) -> str | None:
+    """``لعبت السلطنة مراراً دور الوساطة``, ``يتعرض من حين لآخر لقصف``: a habit, no happening."""
+    return "habitual" if c.cue_before("habitual", reach=CUE_REACH) else None
+
+
+MANNER_PREFIXES = ("ب", "وب", "فب")
+
+
+def manner_phrase(c: Candidate) -> str | None:
+    """``بالتنسيق مع``, ``بالتعاون مع``, ``بالاتفاق مع``: how something else was done, not an
+    event of its own. For the non-violent types only: ``قتل بقصف`` names the attack."""
+    toks, i = c.tokens, c.trigger_index
+    if ontology().violent(c.event.plover_type) or not (0 <= i < len(toks)):
+        return None
+    with_follows = i + 1 < len(toks) and toks[i + 1].norm == "مع"  # not أوعز بالتحقيق (the object)
+    return "manner" if toks[i].prefix.removesuffix("ال") in MANNER_PREFIXES and with_follows else None
+
+
+# rules for every type, then those for the violent types the ontology names
+GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause, manner_phrase, habitual)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     metaphor, seized_weapon, speculation,
 )
+# rules that find a violent candidate reported, whatever the model would say
+CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named,)
 
 
 # ---------------------------------------------------------------- the learned model
@@ -184,17 +242,20 @@ def candidate_features(c: Candidate) -> list[str]:
         if abs(k - i) == 1:
             feats.append(f"w{side}1={word}")
     feats += [f"s={_DIGITS.sub('0', tok.stem)}" for tok in toks]
-    feats += [f"cue={cue.status}" for _, cue in c.cues]
+    feats += [f"cue={cue.status}" for _, _, cue in c.cues]
     feats += [
         f"actor1={ev.actor1 is not None}", f"actor2={ev.actor2 is not None}",
         f"a1sector={ev.actor1.sector if ev.actor1 else None}",
         f"place={ev.location.precision if ev.location else None}",
         f"deaths={ev.fatalities is not None}", f"hurt={ev.injuries is not None}",
         f"dated={bool(ev.date and ev.date.mention)}", f"attrib={ev.attribution is not None}",
+        f"confidence={int(ev.confidence * 10)}",  # the lexicon's own weight: a prior for unseen triggers
         f"position={min(i * 4 // max(len(toks), 1), 3)}", f"length={min(len(toks) // 10, 5)}",
         f"quoted={any(q in ev.sentence for q in QUOTES)}",
     ]
-    return feats
+    # each feature also as a feature of the type: a context word can mean one thing for a
+    # protest and another for an attack
+    return feats + [f"{t}|{f}" for f in feats]
 
 
 @dataclass(frozen=True)
@@ -234,8 +295,11 @@ def load_status_model(path: Path | None = None) -> StatusModel | None:
 
 # ---------------------------------------------------------------- the stage
 
-def rule_status(c: Candidate) -> str | None:
-    for rule in STATUS_RULES:
+def rule_status(c: Candidate, violent: bool = True) -> str | None:
+    """The first status a rule finds: the violent types' own non-report rules, those of every
+    type, then the confirming rules; None when no rule speaks."""
+    rules = (STATUS_RULES + GENERAL_RULES + CONFIRMING_RULES) if violent else GENERAL_RULES
+    for rule in rules:
         found = rule(c)
         if found is not None:
             return found
@@ -256,9 +320,9 @@ class EventStatus:
 
     def __init__(self, options: Options, model: StatusModel | None | bool = None) -> None:
         self.options = options
-        self.cues = load_status_cues(tuple(map(Path, getattr(options, "status_files", ()))))
+        self.cues = load_status_cues(tuple(map(Path, options.status_files)))
         if model is None:
-            model = load_status_model(getattr(options, "status_model", None))
+            model = load_status_model(options.status_model)
         self.model: StatusModel | None = model or None
         self.screened = ontology().of_kind("violent")
 
@@ -273,17 +337,24 @@ class EventStatus:
 
     def status_of(self, c: Candidate) -> str:
         ev = c.event
-        if ev.plover_type not in self.screened:
-            return "recalled" if ev.historical else "reported"
-        found = rule_status(c)
-        if found is not None:
+        violent = ev.plover_type in self.screened
+        found = rule_status(c, violent)
+        if found is not None and found != "reported":
             return found
-        if self.model is not None and not self.model.reported(ev.plover_type, candidate_features(c)):
+        if found is None and violent and self.model is not None and self._model_applies(c) \
+                and not self.model.reported(ev.plover_type, candidate_features(c)):
             return "mention"
         return "recalled" if ev.historical else "reported"
 
+    @staticmethod
+    def _model_applies(c: Candidate) -> bool:
+        """The model learned from whole newswire sentences: on a short one that names its
+        doer and its day (a one-line brief) it has too little to go on, and the rules decide."""
+        ev = c.event
+        return len(c.tokens) >= MODEL_MIN_TOKENS or ev.actor1 is None or not (ev.date and ev.date.mention)
+
     def __call__(self, doc: Document) -> Document:
-        keep_all = getattr(self.options, "keep_unreported_events", False)
+        keep_all = self.options.keep_unreported_events
         kept = []
         for c in self.candidates(doc):
             c.event.status = self.status_of(c)

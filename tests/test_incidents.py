@@ -1,0 +1,95 @@
+"""Incidents: the mentions of one happening in an article become one event with evidence."""
+from rasd.doc import ActorRef, DateRef, Event, Place
+from rasd.events.incidents import (compatible_actors, compatible_dates, compatible_places,
+                                   compatible_sub_events, same_incident)
+from rasd.events.ontology import ontology
+from rasd.pipeline import Pipeline
+
+ARTICLE = (
+    "مقتل خمسة جنود بانفجار عبوة ناسفة في مدينة الرمادي\n"
+    "قتل ثلاثة جنود عراقيين وأصيب أربعة آخرون صباح أمس بانفجار عبوة ناسفة استهدفت دورية للجيش "
+    "في مدينة الرمادي غرب العاصمة بغداد، بحسب مصدر أمني.\n"
+    "وقال المصدر إن عبوة ناسفة زرعت على جانب الطريق انفجرت لدى مرور الدورية في حي الملعب.\n"
+    "وارتفعت حصيلة قتلى الانفجار في وقت لاحق إلى خمسة جنود بعد وفاة اثنين من المصابين في المستشفى.\n"
+    "وفي مدينة الموصل، قصفت طائرات التحالف مواقع لتنظيم داعش أمس.\n"
+)
+
+
+def _event(n, **kw):
+    base = dict(id=f"e{n}", plover_type="ASSAULT", plover_mode="explosives",
+                acled_event_type="Explosions/Remote violence",
+                acled_sub_event_type="Remote explosive/landmine/IED", cameo="183",
+                trigger="انفجار", trigger_span=(10 * n, 10 * n + 5), sentence=f"s{n}", span=(100 * n, 100 * n + 90))
+    base.update(kw)
+    return Event(**base)
+
+
+RAMADI = Place("Ramadi", admin1="Anbar", country="IRQ", precision="town", id="ramadi")
+ANBAR = Place("Anbar", admin1="Anbar", country="IRQ", precision="governorate", id="anbar")
+MOSUL = Place("Mosul", admin1="Nineveh", country="IRQ", precision="town", id="mosul")
+ARMY = ActorRef("Military Forces of Iraq", country="IRQ", sector="MIL", id="irq-mil")
+ISIS = ActorRef("Islamic State", sector="IMG", id="isis")
+
+
+def test_places_in_one_governorate_can_be_one_incident_two_towns_never():
+    assert compatible_places(_event(1, location=RAMADI), _event(2, location=ANBAR))
+    assert compatible_places(_event(1, location=RAMADI), _event(2))
+    assert not compatible_places(_event(1, location=RAMADI), _event(2, location=MOSUL))
+
+
+def test_two_explicit_days_are_two_happenings():
+    monday = DateRef("2024-03-04", "day", "الاثنين")
+    tuesday = DateRef("2024-03-05", "day", "الثلاثاء")
+    assert not compatible_dates(_event(1, date=monday), _event(2, date=tuesday))
+    assert compatible_dates(_event(1, date=monday), _event(2, date=DateRef("2024-03-05", "week")))
+
+
+def test_different_doers_are_different_acts_unless_the_sides_are_reversed():
+    assert not compatible_actors(_event(1, actor1=ARMY), _event(2, actor1=ISIS))
+    assert compatible_actors(_event(1, actor1=ARMY, actor2=ISIS), _event(2, actor1=ISIS, actor2=ARMY))
+    assert compatible_actors(_event(1, actor1=ARMY), _event(2))
+
+
+def test_a_casualty_report_fits_any_attack_but_two_kinds_of_attack_do_not_join():
+    toll = _event(2, plover_mode="kill", acled_sub_event_type="Attack")
+    assert compatible_sub_events(_event(1), toll)
+    strike = _event(3, plover_mode="aerial", acled_sub_event_type="Air/drone strike")
+    assert not compatible_sub_events(_event(1), strike)
+
+
+def test_same_incident_needs_every_rule():
+    assert same_incident(_event(1, location=RAMADI), _event(2, location=ANBAR))
+    assert not same_incident(_event(1), _event(2, plover_type="PROTEST"))
+    assert not same_incident(_event(1), _event(2, span=(100, 190)))  # read apart in one sentence
+    assert not same_incident(_event(1), _event(2, hypothetical=True))
+
+
+def test_an_article_gives_one_event_per_incident_with_every_mention_as_evidence():
+    doc = Pipeline().run(ARTICLE, published="2024-03-10", title=ARTICLE.split("\n")[0])
+    ramadi = [e for e in doc.events if e.plover_type == "ASSAULT" and e.location and e.location.name == "Ramadi"]
+    assert len(ramadi) == 1
+    event = ramadi[0]
+    roles = [m.role for m in event.evidence]
+    assert len(event.evidence) >= 3 and "headline" in roles
+    assert event.fatalities == 5  # the final toll, not the first
+    for mention in event.evidence:
+        assert doc.text[mention.span[0]:mention.span[1]] == mention.sentence
+    # the strike in another town stays its own event
+    assert any(e.location and e.location.name == "Mosul" for e in doc.events if e.plover_type == "ASSAULT")
+    record = doc.to_dict()["events"]
+    assert all("evidence" in e and "status" in e for e in record)
+
+
+def test_type_behaviour_comes_from_the_ontology():
+    o = ontology()
+    assert o.violent("ASSAULT") and not o.violent("CONSULT")
+    assert o.partner("AGREE") and not o.partner("ASSAULT")
+    assert o.speech("ACCUSE") and o.kinetic("ASSAULT")
+    assert set(o.types) == set(o.modes) | set(o.types)  # every type with modes is described
+
+
+def test_destruction_an_attack_caused_is_part_of_the_attack():
+    doc = Pipeline().run("وقصفت الطائرات الحربية حي الشعار في مدينة حلب أمس ودمرت عددا من المباني السكنية",
+                         published="2024-03-10")
+    assert [e.plover_type for e in doc.events] == ["ASSAULT"]
+    assert any(m.trigger.startswith("ودمر") for m in doc.events[0].evidence)

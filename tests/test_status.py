@@ -1,0 +1,117 @@
+"""The status stage: only candidates the clause reports as having happened become events."""
+import json
+
+import pytest
+
+from rasd.events.status import (EventStatus, StatusModel, load_status_model)
+from rasd.options import Options
+from rasd.pipeline import Pipeline
+
+PUBLISHED = "2024-03-10"
+
+
+def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
+    """Statuses of the candidates of ``plover``, with the rules only unless a model is given."""
+    options = Options(keep_unreported_events=True)
+    pipe = Pipeline(options)
+    pipe.replace("status", EventStatus(options, model=model))
+    pipe.remove("incidents")
+    return [e.status for e in pipe.run(text, published=PUBLISHED).events if e.plover_type == plover]
+
+
+@pytest.mark.parametrize("text, status", [
+    ("اتهمت منظمة حقوقية دولية الأجهزة الأمنية بتعذيب المعتقلين في السجون المركزية", "accusation"),
+    ("حذر وزير الداخلية من هجمات محتملة على الكنائس خلال الأعياد المقبلة", "warning"),
+    ("ونظم أنصار الحركة مسيرة حاشدة في المدينة، انتقاما لاغتيال قائدها", "motive"),
+    ("وقتل أكثر من ثلاثمئة مدني في الغارات الجوية على المدينة منذ بداية العام", "aggregate"),
+    ("وكتب الصحفي مقالا بعنوان اغتيال الحقيقة في زمن الحرب", "metaphor"),
+    ("وأعلنت الشرطة ضبط حزام ناسف وأسلحة في مخبأ بضواحي المدينة", "seized"),
+    ("وتعيش المدينة هدوءا حذرا منذ تفجيرات الصيف التي هزت وسطها", "reference"),
+    ("وأشار التقرير إلى أن ظاهرة الاغتيالات تراجعت في المحافظة", "generic"),
+])
+def test_rules_name_what_a_non_report_is(text, status):
+    assert status in statuses(text)
+
+
+@pytest.mark.parametrize("text", [
+    "قصفت طائرات حربية بلدة في ريف المحافظة أمس ما أدى إلى مقتل ثلاثة مدنيين",
+    "قتل جنديان وأصيب خمسة آخرون في هجوم بعبوة ناسفة استهدف دورية للجيش صباح اليوم",
+    "تعرضت قافلة مساعدات لهجوم مسلح على الطريق الدولي مساء أمس",
+])
+def test_reports_keep_their_status(text):
+    assert statuses(text) and set(statuses(text)) == {"reported"}
+
+
+def test_purpose_and_relative_clause_rules_apply_to_every_type():
+    aims = Pipeline(Options(keep_unreported_events=True)).run(
+        "وتوجه الوفد إلى العاصمة للتفاوض على الإفراج عن الأسرى", published=PUBLISHED)
+    assert any(e.status == "purpose" for e in aims.events)
+    # تعرّض + ل-noun is the act suffered, not an aim
+    assert statuses("تعرضت دورية للشرطة لهجوم مسلح في وسط المدينة مساء أمس") == ["reported"]
+
+
+def test_an_agent_phrase_confirms_the_deed():
+    found = statuses("وتشهد جبهات القتال في ريف المحافظة هجمة شرسة من قبل قوات النظام منذ أيام")
+    assert "reported" in found
+
+
+def test_unreported_candidates_are_dropped_by_default():
+    doc = Pipeline().run("اتهمت منظمة حقوقية دولية الأجهزة الأمنية بتعذيب المعتقلين في السجون المركزية",
+                         published=PUBLISHED)
+    assert not [e for e in doc.events if e.plover_type == "ASSAULT"]
+    assert all(e.status in ("reported", "recalled") for e in doc.events)
+
+
+def test_user_status_file_adds_cues(tmp_path):
+    extra = tmp_path / "status.tsv"
+    extra.write_text("pattern\tstatus\tscope\tnote\nفي رواية\tgeneric\tsentence\tin a novel\n", encoding="utf-8")
+    options = Options(status_files=(extra,), keep_unreported_events=True)
+    pipe = Pipeline(options)
+    pipe.replace("status", EventStatus(options, model=False))
+    text = "وأطلق القناص النار على الجنود في رواية الكاتب الجديدة"
+    assert "generic" not in statuses(text)
+    doc = pipe.run(text, published=PUBLISHED)
+    assert "generic" in [e.status for e in doc.events if e.plover_type == "ASSAULT"]
+
+
+def test_the_model_is_a_plain_logistic_regression(tmp_path):
+    model = StatusModel({"trig=ASSAULT:قصف": 2.0, "wL=منذ": -4.0}, bias=0.0, thresholds={"*": 0.5})
+    assert model.probability(["trig=ASSAULT:قصف"]) > 0.85
+    assert not model.reported("ASSAULT", ["trig=ASSAULT:قصف", "wL=منذ"])
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model.to_dict(), ensure_ascii=False), encoding="utf-8")
+    assert load_status_model(path) == model
+
+
+def test_a_users_model_replaces_the_bundled_one(tmp_path):
+    # a model that finds nothing reported: every long violent candidate becomes a mention
+    path = tmp_path / "never.json"
+    path.write_text(json.dumps({"weights": {}, "bias": -10.0, "thresholds": {"*": 0.5}}), encoding="utf-8")
+    text = "وقالت مصادر محلية إن قذائف سقطت على حي سكني في المدينة فجر اليوم وأدت إلى أضرار مادية كبيرة في المنازل"
+    options = Options(status_model=path, keep_unreported_events=True)
+    doc = Pipeline(options).run(text, published=PUBLISHED)
+    assert [e.status for e in doc.events if e.plover_type == "ASSAULT"] == ["mention"]
+    assert [e.status for e in Pipeline().run(text, published=PUBLISHED).events
+            if e.plover_type == "ASSAULT"] == ["reported"]
+
+
+def test_bundled_model_is_deterministic_and_small():
+    model = load_status_model()
+    assert model is not None and 0 < len(model.weights) < 50_000
+    assert set(model.thresholds) >= {"*", "ASSAULT", "PROTEST"}
+
+
+def test_a_manner_phrase_is_no_event_but_an_object_is():
+    doc = Pipeline(Options(keep_unreported_events=True)).run(
+        "وقال المسؤول إن القوات ستعمل بالتنسيق مع الجيش على تأمين الطريق الدولي", published=PUBLISHED)
+    assert [e.status for e in doc.events if e.plover_type == "COOPERATE"] == ["manner"]
+
+
+def test_a_habit_is_no_event_of_any_type():
+    doc = Pipeline(Options(keep_unreported_events=True)).run(
+        "ولعبت الحكومة مرارا دور الوساطة بين الأطراف المتنازعة في المنطقة", published=PUBLISHED)
+    assert doc.events and {e.status for e in doc.events} == {"habitual"}
+
+
+def test_a_cue_of_several_words_counts_from_its_last_word():
+    assert "generic" in statuses("وفي السنوات القليلة الماضية خطف مسلحون عشرات الأجانب في المنطقة")
