@@ -3,6 +3,7 @@ all in original-text offsets, with token positions for distance reasoning."""
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 
 from rasd.doc import Document, Entity, Sentence
@@ -86,10 +87,17 @@ def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext
         start, end = norm.original_span(m.nstart, m.nend)
         cues.append(Hit(start, end, text[start:end], m.prefix, m.suffix, cue=m.payload))
     # a cue word inside a fixed phrase that means something else (لا يزال، ما لا يقل عن) is no cue
-    masks = [(c.start, c.end) for c in cues if c.cue.cue == "mask"]
+    masks = sorted((c.start, c.end) for c in cues if c.cue.cue == "mask")
     if masks:
-        cues = [c for c in cues if c.cue.cue != "mask"
-                and not any(s <= c.start and c.end <= e for s, e in masks)]
+        # a bisect over the masks by start, with the furthest end reached so far
+        mask_starts = [s for s, _ in masks]
+        reach = list(itertools.accumulate((e for _, e in masks), max))
+
+        def masked(c: Hit) -> bool:
+            k = bisect.bisect_right(mask_starts, c.start)
+            return k > 0 and reach[k - 1] >= c.end
+
+        cues = [c for c in cues if c.cue.cue != "mask" and not masked(c)]
     cues.sort(key=lambda h: h.start)
     triggers.sort(key=lambda h: h.start)
     token_starts = [t.start for t in doc.tokens]

@@ -263,12 +263,13 @@ def _place_groups(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end
     for m in gaz.blockers.iter_all(an.norm.text):
         if by_start.get(m.nstart) is not None and by_end.get(m.nend) is not None:
             groups.setdefault((m.core_start, m.core_end), {"blocker": True})
-    taken: list[tuple[int, int]] = []
+    # kept spans marked character by character: each candidate costs its own length
+    taken = bytearray(max((ce for _, ce in groups), default=0))
     out = []
     for (cs, ce), g in sorted(groups.items(), key=lambda kv: (-(kv[0][1] - kv[0][0]), kv[0][0])):
-        if any(cs < e and s < ce for s, e in taken):
+        if taken.find(1, cs, ce) != -1:
             continue
-        taken.append((cs, ce))
+        taken[cs:ce] = b"\x01" * (ce - cs)
         if not g.get("blocker"):
             out.append((cs, ce, g))
     out.sort()
