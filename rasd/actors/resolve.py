@@ -129,7 +129,16 @@ class _Run:
 
     def remove(self, e: Entity) -> None:
         self.removed.add(id(e))
-        self._live = None
+        if self._live is not None:
+            # a new list without it (callers may be iterating over the old one); a slice copy,
+            # not the filtered rebuild of every entity, per removal
+            i = bisect.bisect_left(self._starts, e.start)
+            while i < len(self._live) and self._starts[i] == e.start:
+                if self._live[i] is e:
+                    self._live = self._live[:i] + self._live[i + 1:]
+                    self._starts = self._starts[:i] + self._starts[i + 1:]
+                    break
+                i += 1
 
     def result(self) -> list[Entity]:
         return sorted(self.live(), key=lambda e: (e.start, e.end))

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import bisect
+from typing import Callable
 
 from rasd.doc import Entity
 
@@ -24,19 +25,22 @@ def merge_entities(dictionary: list[Entity], rules: list[Entity]) -> list[Entity
     dict_orgs = [e for e in dictionary if e.type == "ORG" and e.attrs.get("kind") not in ("demonym", "title")]
     dict_locs = [e for e in dictionary if e.type == "LOC"]
     dict_persons = [e for e in dictionary if e.type == "PERSON"]
+    orgs_in, locs_in, persons_in = _within(dict_orgs), _within(dict_locs), _within(dict_persons)
     kept_rules = []
+    dropped: set[int] = set()
     for ent in rules:
         if ent.type == "PERSON":
-            if any(ent.start <= o.start and o.end <= ent.end for o in dict_orgs):
+            if orgs_in(ent.start, ent.end):
                 continue
-            if any(o.start == ent.start and o.end < ent.end for o in dict_locs):
+            if any(o.start == ent.start and o.end < ent.end for o in locs_in(ent.start, ent.end)):
                 continue
-            inner = [p for p in dict_persons if ent.start <= p.start and p.end <= ent.end
-                     and (p.start, p.end) != (ent.start, ent.end)]
+            inner = [p for p in persons_in(ent.start, ent.end) if (p.start, p.end) != (ent.start, ent.end)]
             if inner:
                 _adopt_identity(ent, inner[0])
-                dictionary = [d for d in dictionary if d is not inner[0]]
+                dropped.add(id(inner[0]))
         kept_rules.append(ent)
+    if dropped:
+        dictionary = [d for d in dictionary if id(d) not in dropped]
 
     # longest first; on equal length dictionary (0) before rules (1), then leftmost
     ranked = [(e, 0) for e in dictionary] + [(e, 1) for e in kept_rules]
@@ -64,6 +68,19 @@ def merge_entities(dictionary: list[Entity], rules: list[Entity]) -> list[Entity
             for key, value in ent.attrs.items():
                 other.attrs.setdefault(key, value)
     return [e for e, _ in accepted]
+
+
+def _within(items: list[Entity]) -> Callable[[int, int], list[Entity]]:
+    """A lookup of the items lying wholly inside a span, in list order: a bisect over the
+    items sorted by start (not a scan of all of them per rule entity)."""
+    order = sorted(range(len(items)), key=lambda i: items[i].start)
+    starts = [items[i].start for i in order]
+
+    def inside(start: int, end: int) -> list[Entity]:
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        return [items[i] for i in sorted(order[lo:hi]) if items[i].end <= end]
+
+    return inside
 
 
 def _adopt_identity(person: Entity, known: Entity) -> None:
