@@ -132,11 +132,11 @@ def _best_of(runs: int, fn) -> float:
 LINEAR_STAGES = ("text", "entities", "geo", "actors", "dates", "events")
 
 
-def _ratio(make, size: int) -> float:
-    """Time at 4x ``size`` over time at ``size`` (best of three each)."""
+def _ratio(make, size: int, stages: tuple[str, ...] = LINEAR_STAGES) -> float:
+    """Time at 4x ``size`` over time at ``size`` (best of three each), for ``stages``."""
     from rasd.pipeline import Pipeline
     default = rasd.default_pipeline()
-    pipeline = Pipeline(default.options, [s for s in default.stages if s.name in LINEAR_STAGES])
+    pipeline = Pipeline(default.options, [s for s in default.stages if s.name in stages])
     small, large = make(size), make(4 * size)
     pipeline.run(small)  # warm
     return _best_of(3, lambda: pipeline.run(large)) / _best_of(3, lambda: pipeline.run(small))
@@ -151,13 +151,13 @@ def test_pipeline_time_is_linear_in_the_text(words):
     assert _ratio(lambda n: (sentence * (n // len(sentence) + 1))[:n], 6_000) < 9
 
 
-@pytest.mark.parametrize("make", [
-    lambda n: "قتل" * (n // 3),                                  # no space at all
-    lambda n: "قتل ثلاثة، وقصف مدفعي، واشتباكات عنيفة، " * (n // 40),  # one sentence, chained
-    lambda n: "قتل قصف اشتباكات غارة " * (n // 22),                # triggers back to back
+@pytest.mark.parametrize("make, size, stages", [
+    (lambda n: "قتل" * (n // 3), 6_000, LINEAR_STAGES),                                   # no space at all
+    (lambda n: "قتل ثلاثة، وقصف مدفعي، واشتباكات عنيفة، " * (n // 40), 6_000, LINEAR_STAGES),  # chained
+    (lambda n: "قتل قصف اشتباكات غارة " * (n // 22), 6_000, LINEAR_STAGES),                 # triggers only
 ], ids=["no-space", "run-on", "dense"])
-def test_hostile_shapes_stay_linear(make):
-    assert _ratio(make, 6_000) < 9
+def test_hostile_shapes_stay_linear(make, size, stages):
+    assert _ratio(make, size, stages) < 8
 
 
 def test_text_stage_work_is_bounded_by_the_budget():
