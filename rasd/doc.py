@@ -196,6 +196,7 @@ class Event:
     aggregate: bool = False  # a running total (منذ بداية العام …), never a single incident
     earlier_toll: bool = False  # the fatality figure is one the report calls earlier (حصيلة سابقة)
     evidence: list[Mention] = field(default_factory=list)  # every mention of the incident
+    trigger_spans: list[tuple[int, int]] = field(default_factory=list)  # all its trigger words, main first
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -225,6 +226,7 @@ class Event:
             "aggregate": self.aggregate,
             "earlier_toll": self.earlier_toll,
             "evidence": [m.to_dict() for m in self.evidence],
+            "trigger_spans": [list(t) for t in self.trigger_spans],
         }
 
 

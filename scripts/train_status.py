@@ -54,8 +54,13 @@ class _Collect(EventStatus):
 
     def __call__(self, doc: Document) -> Document:
         for c in self.candidates(doc):
-            if c.event.plover_type in self.screened and rule_status(c) is None:
-                self.found.append((c.event.plover_type, candidate_features(c), *c.event.span))
+            if c.event.plover_type not in self.screened:
+                continue
+            readings = [c.at(i) for i in dict.fromkeys(c.trigger_indexes)]
+            found = [rule_status(r) for r in readings]
+            if "reported" not in found and None in found:  # the model decides: learn from its reading
+                reading = readings[found.index(None)]
+                self.found.append((c.event.plover_type, candidate_features(reading), *c.event.span))
         return doc
 
 

@@ -26,6 +26,8 @@ PLACE_RANK = {"point": 5, "town": 4, "district": 3, "governorate": 2, "country":
 # sub-event labels a mention carries when it only tells that people died or were attacked
 GENERIC_SUB_EVENTS = {None, "Attack", "Other"}
 GENERIC_MODES = {None, "kill"}
+MAX_OPEN_INCIDENTS = 40    # incidents of one kind a new mention is compared with (the latest)
+MAX_CHECKED_MENTIONS = 8   # mentions of an incident checked from each end
 
 
 # ---------------------------------------------------------------- rules: may a and b be one?
@@ -203,10 +205,18 @@ def merge_incidents(doc: Document) -> list[Event]:
     body = [s for s in doc.sentences if s.start >= headline_end]
     lead = (body[0].start, body[0].end) if body else None
     incidents: list[list[Event]] = []
+    open_: dict[tuple, list[list[Event]]] = {}  # by type and status: only those can be one
     for ev in _fold_parts(doc.events):
-        home = next((inc for inc in incidents if all(same_incident(m, ev) for m in inc)), None)
+        key = (ev.plover_type, ev.negated, ev.hypothetical, ev.historical, ev.aggregate)
+        recent = open_.setdefault(key, [])
+        # bounded work per event (the page may be huge): the latest incidents of its kind,
+        # checked against their first and latest mentions
+        home = next((inc for inc in recent[-MAX_OPEN_INCIDENTS:]
+                     if all(same_incident(m, ev) for m in inc[:MAX_CHECKED_MENTIONS] + inc[-MAX_CHECKED_MENTIONS:])),
+                    None)
         if home is None:
             incidents.append([ev])
+            recent.append(incidents[-1])
         else:
             home.append(ev)
     roles = [[_role(m, doc, headline_end, lead) for m in inc] for inc in incidents]

@@ -24,7 +24,7 @@ import bisect
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -87,6 +87,11 @@ class Candidate:
     trigger_index: int                      # index in ``tokens`` of the trigger's first token
     # (index of the cue's first token, of its last token, the cue)
     cues: list[tuple[int, int, StatusCue]] = field(default_factory=list)
+    trigger_indexes: list[int] = field(default_factory=list)  # every trigger word of the event, main first
+
+    def at(self, index: int) -> "Candidate":
+        """The same candidate read from another of its trigger words."""
+        return replace(self, trigger_index=index)
 
     def cue_before(self, status: str, reach: int = CUE_REACH) -> bool:
         """A cue of ``status`` ends at most ``reach`` tokens before the trigger."""
@@ -106,12 +111,13 @@ def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, Statu
     lo = bisect.bisect_left(token_starts, event.span[0])
     hi = bisect.bisect_left(token_starts, event.span[1])
     tokens = doc.tokens[lo:hi]
-    trig = max(bisect.bisect_right(token_starts, event.trigger_span[0]) - 1 - lo, 0)
+    trigger_spans = event.trigger_spans or [event.trigger_span]
+    indexes = [max(bisect.bisect_right(token_starts, t[0]) - 1 - lo, 0) for t in trigger_spans]
     cues = [(bisect.bisect_right(token_starts, s) - 1 - lo, bisect.bisect_left(token_starts, e) - 1 - lo, cue)
             for s, e, cue in cue_hits
             if event.span[0] <= s and e <= event.span[1]
-            and not (s < event.trigger_span[1] and event.trigger_span[0] < e)]
-    return Candidate(doc, event, tokens, trig, cues)
+            and not any(s < t[1] and t[0] < e for t in trigger_spans)]
+    return Candidate(doc, event, tokens, indexes[0], cues, indexes)
 
 
 # ---------------------------------------------------------------- rules
@@ -164,7 +170,7 @@ def speculation(c: Candidate) -> str | None:
 
 
 PURPOSE_PREFIXES = ("ل", "لل", "ول", "ولل", "فل", "فلل")
-UNDERGO_REACH = 5  # تعرضت قافلة مساعدات أممية لهجوم: the sufferer stands between
+UNDERGO_REACH = 8  # تعرضت بلدات حدودية في جنوب لبنان لقصف: the sufferer and its place stand between
 
 
 def purpose(c: Candidate) -> str | None:
@@ -214,8 +220,16 @@ STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     metaphor, seized_weapon, speculation,
 )
+def undergone(c: Candidate) -> str | None:
+    """``تعرضت قافلة لهجوم``: the one who suffered an act is named as suffering it."""
+    toks, i = c.tokens, c.trigger_index
+    if 0 <= i < len(toks) and toks[i].prefix in PURPOSE_PREFIXES and c.cue_before("undergo", reach=UNDERGO_REACH):
+        return "reported"
+    return None
+
+
 # rules that find a violent candidate reported, whatever the model would say
-CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named,)
+CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone)
 
 
 # ---------------------------------------------------------------- the learned model
@@ -336,14 +350,21 @@ class EventStatus:
         return [_candidate(doc, ev, hits, token_starts) for ev in doc.events]
 
     def status_of(self, c: Candidate) -> str:
+        """Each trigger word of the event is read (``استهدفت … بالصواريخ … ردا على القصف``:
+        the motive governs القصف, not the strike): a confirming rule on any word makes the
+        event reported; otherwise the words no rule speaks of go to the model; when a rule
+        speaks of every word, the main word's status stands."""
         ev = c.event
         violent = ev.plover_type in self.screened
-        found = rule_status(c, violent)
-        if found is not None and found != "reported":
-            return found
-        if found is None and violent and self.model is not None and self._model_applies(c) \
-                and not self.model.reported(ev.plover_type, candidate_features(c)):
-            return "mention"
+        readings = [c.at(i) for i in dict.fromkeys(c.trigger_indexes or [c.trigger_index])]
+        found = [rule_status(r, violent) for r in readings]
+        if "reported" not in found:
+            open_ = [r for r, f in zip(readings, found) if f is None]
+            if not open_:
+                return found[0]
+            if violent and self.model is not None and self._model_applies(c) and not any(
+                    self.model.reported(ev.plover_type, candidate_features(r)) for r in open_):
+                return "mention"
         return "recalled" if ev.historical else "reported"
 
     @staticmethod
