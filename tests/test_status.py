@@ -115,3 +115,11 @@ def test_a_habit_is_no_event_of_any_type():
 
 def test_a_cue_of_several_words_counts_from_its_last_word():
     assert "generic" in statuses("وفي السنوات القليلة الماضية خطف مسلحون عشرات الأجانب في المنطقة")
+
+
+def test_a_broken_model_file_is_named(tmp_path):
+    from rasd.errors import DataFileError
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"weights": {}}', encoding="utf-8")
+    with pytest.raises(DataFileError, match="bad.json"):
+        load_status_model(bad)

@@ -6,17 +6,19 @@ total, a seized weapon, speculation. This stage gives each candidate event a ``s
 and keeps only those that report a happening (``reported``; ``recalled`` ones carry
 ``historical``).
 
-Two kinds of evidence decide, in this order:
-1. **rules** (:data:`STATUS_RULES`): small named functions over cue phrases of
-   ``rasd/data/events/status.tsv`` (users add their own with ``Options.status_files``);
-   each returns a status or ``None``;
-2. **a learned model** (:class:`StatusModel`, ``rasd/data/events/status_model.json``):
+Evidence is weighed in this order, for every trigger word of the event:
+1. **rules** (:data:`STATUS_RULES` for the violent types, :data:`GENERAL_RULES` for every
+   type): small named functions over cue phrases of ``rasd/data/events/status.tsv`` (users
+   add their own with ``Options.status_files``); each returns a status or ``None``;
+2. **confirming rules** (:data:`CONFIRMING_RULES`): an agent phrase naming the doer, a
+   sufferer named as suffering the act — the event is reported;
+3. **a learned model** (:class:`StatusModel`, ``rasd/data/events/status_model.json``):
    logistic regression over features of the candidate and its sentence, trained by
-   ``scripts/train_status.py`` on the project's labelled dev data. It is deterministic
-   and small; a user can retrain it or pass another through ``EventStatus(model=…)``.
+   ``scripts/train_status.py`` on the project's labelled dev data; it screens the violent
+   types only. It is deterministic and small; ``Options.status_model`` replaces it and
+   ``EventStatus(options, model=False)`` runs without it.
 
-Only the types the ontology marks ``violent`` are screened: verbal events are reported
-by the very words that name them.
+Dropped candidates can be kept for analysis with ``Options.keep_unreported_events``.
 """
 from __future__ import annotations
 
@@ -32,13 +34,14 @@ from typing import Callable
 
 from rasd.datafiles import read_tsv
 from rasd.doc import Document, Event, Token
+from rasd.errors import DataFileError
 from rasd.events.ontology import ontology
 from rasd.options import Options
 from rasd.text.matcher import PhraseMatcher
 
-__all__ = ["StatusCue", "StatusModel", "EventStatus", "candidate_features", "STATUS_RULES", "GENERAL_RULES",
-           "CONFIRMING_RULES",
-           "load_status_cues", "load_status_model", "KEPT_STATUSES"]
+__all__ = ["StatusCue", "StatusModel", "EventStatus", "Candidate", "candidate_features", "rule_status",
+           "STATUS_RULES", "GENERAL_RULES", "CONFIRMING_RULES", "load_status_cues", "load_status_model",
+           "KEPT_STATUSES"]
 
 KEPT_STATUSES = ("reported", "recalled")
 WINDOW = 4            # tokens each side of the trigger that describe it
@@ -300,7 +303,10 @@ class StatusModel:
 def load_status_model(path: Path | None = None) -> StatusModel | None:
     """The bundled model, or the user's (``Options.status_model``); None when there is none."""
     if path is not None:
-        return StatusModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        try:
+            return StatusModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DataFileError(f"not a status model ({exc.__class__.__name__}: {exc})", where=str(path)) from None
     bundled = files("rasd.data").joinpath("events/status_model.json")
     if not bundled.is_file():
         return None
