@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from rasd.doc import Document  # noqa: E402
 from rasd.ingest import document_from_string  # noqa: E402
-from rasd.events.status import EventStatus, StatusModel, candidate_features, rule_status  # noqa: E402
+from rasd.events.status import EventStatus, StatusModel, candidate_features, retype, rule_status  # noqa: E402
 from rasd.ingest.document import parse_date  # noqa: E402
 from rasd.pipeline import Pipeline  # noqa: E402
 
@@ -54,6 +54,7 @@ class _Collect(EventStatus):
 
     def __call__(self, doc: Document) -> Document:
         for c in self.candidates(doc):
+            retype(c)
             if c.event.plover_type not in self.screened:
                 continue
             readings = [c.at(i) for i in dict.fromkeys(c.trigger_indexes)]

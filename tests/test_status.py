@@ -115,3 +115,26 @@ def test_a_habit_is_no_event_of_any_type():
 
 def test_a_cue_of_several_words_counts_from_its_last_word():
     assert "generic" in statuses("وفي السنوات القليلة الماضية خطف مسلحون عشرات الأجانب في المنطقة")
+
+
+def test_a_broken_model_file_is_named(tmp_path):
+    from rasd.errors import DataFileError
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"weights": {}}', encoding="utf-8")
+    with pytest.raises(DataFileError, match="bad.json"):
+        load_status_model(bad)
+
+
+def test_a_politicians_attack_with_no_casualties_is_words():
+    doc = Pipeline().run("شن النائب أسامة النجيفي هجوما على حكومة العبادي داعيا البرلمان إلى مساءلتها",
+                         published=PUBLISHED)
+    assert [e.plover_type for e in doc.events if e.trigger.startswith("هجوم")] == ["ACCUSE"]
+
+
+def test_confrontations_of_armed_groups_are_a_clash_of_protesters_a_riot():
+    armed = Pipeline().run("ولقي عشرة مسلحين من الحوثيين مصرعهم في مواجهات عنيفة تشهدها مديريات المحافظة "
+                           "منذ يومين بين مليشيات الحوثي والمقاومة الشعبية", published=PUBLISHED)
+    clash = [e for e in armed.events if e.plover_type == "ASSAULT"]
+    assert len(clash) == 1 and clash[0].acled_sub_event_type == "Armed clash"
+    riot = Pipeline().run("واندلعت مواجهات بين عشرات الشبان وقوات الأمن في وسط المدينة أمس", published=PUBLISHED)
+    assert [e.plover_type for e in riot.events] == ["PROTEST"]

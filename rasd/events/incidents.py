@@ -38,8 +38,9 @@ def same_type(a: Event, b: Event) -> bool:
 
 def different_sentences(a: Event, b: Event) -> bool:
     """Two events the events stage read apart in one sentence are two happenings: it
-    already joins the words of one happening within a sentence."""
-    return a.span != b.span
+    already joins the words of one happening within a sentence. A bare casualty report
+    beside an act recoded after that reading (a clash) is still its toll."""
+    return a.span != b.span or _generic(a) or _generic(b)
 
 
 def same_status(a: Event, b: Event) -> bool:
@@ -117,6 +118,11 @@ def _same_actor(a: ActorRef | None, b: ActorRef | None) -> bool:
 
 def _targets_agree(a: Event, b: Event) -> bool:
     if a.actor2 is None or b.actor2 is None or _same_actor(a.actor2, b.actor2):
+        return True
+    # the dead of a bare toll may be either side of the act it counts (a clash)
+    if _generic(a) and a.actor1 is None and _same_actor(a.actor2, b.actor1):
+        return True
+    if _generic(b) and b.actor1 is None and _same_actor(b.actor2, a.actor1):
         return True
     # a partner type names both sides in either order
     return ontology().partner(a.plover_type) and _same_actor(a.actor2, b.actor1)

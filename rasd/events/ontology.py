@@ -30,6 +30,7 @@ class Ontology:
     modes: dict[str, tuple[str, ...]]
     acled: dict[str, tuple[str, ...]]
     folds: dict[str, str]  # "TYPE:mode" → the type of event such a mention is part of
+    retypes: dict[str, dict]  # rule name → {"from", "modes", "to": {plover, mode, acled…, cameo}}
 
     def info(self, plover: str) -> TypeInfo:
         return self.types[plover]
@@ -61,4 +62,5 @@ def ontology() -> Ontology:
     types = {name: TypeInfo(name, **{k: bool(v) for k, v in spec.items()})
              for name, spec in data["types"].items()}
     return Ontology(types, {k: tuple(v) for k, v in data["modes"].items()},
-                    {k: tuple(v) for k, v in data["acled"].items()}, dict(data.get("folds", {})))
+                    {k: tuple(v) for k, v in data["acled"].items()}, dict(data.get("folds", {})),
+                    dict(data.get("retypes", {})))

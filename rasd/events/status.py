@@ -6,17 +6,19 @@ total, a seized weapon, speculation. This stage gives each candidate event a ``s
 and keeps only those that report a happening (``reported``; ``recalled`` ones carry
 ``historical``).
 
-Two kinds of evidence decide, in this order:
-1. **rules** (:data:`STATUS_RULES`): small named functions over cue phrases of
-   ``rasd/data/events/status.tsv`` (users add their own with ``Options.status_files``);
-   each returns a status or ``None``;
-2. **a learned model** (:class:`StatusModel`, ``rasd/data/events/status_model.json``):
+Evidence is weighed in this order, for every trigger word of the event:
+1. **rules** (:data:`STATUS_RULES` for the violent types, :data:`GENERAL_RULES` for every
+   type): small named functions over cue phrases of ``rasd/data/events/status.tsv`` (users
+   add their own with ``Options.status_files``); each returns a status or ``None``;
+2. **confirming rules** (:data:`CONFIRMING_RULES`): an agent phrase naming the doer, a
+   sufferer named as suffering the act — the event is reported;
+3. **a learned model** (:class:`StatusModel`, ``rasd/data/events/status_model.json``):
    logistic regression over features of the candidate and its sentence, trained by
-   ``scripts/train_status.py`` on the project's labelled dev data. It is deterministic
-   and small; a user can retrain it or pass another through ``EventStatus(model=…)``.
+   ``scripts/train_status.py`` on the project's labelled dev data; it screens the violent
+   types only. It is deterministic and small; ``Options.status_model`` replaces it and
+   ``EventStatus(options, model=False)`` runs without it.
 
-Only the types the ontology marks ``violent`` are screened: verbal events are reported
-by the very words that name them.
+Dropped candidates can be kept for analysis with ``Options.keep_unreported_events``.
 """
 from __future__ import annotations
 
@@ -30,22 +32,24 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Callable
 
+from rasd.actors import sectors
 from rasd.datafiles import read_tsv
 from rasd.doc import Document, Event, Token
+from rasd.errors import DataFileError
 from rasd.events.ontology import ontology
 from rasd.options import Options
 from rasd.text.matcher import PhraseMatcher
 
-__all__ = ["StatusCue", "StatusModel", "EventStatus", "candidate_features", "STATUS_RULES", "GENERAL_RULES",
-           "CONFIRMING_RULES",
-           "load_status_cues", "load_status_model", "KEPT_STATUSES"]
+__all__ = ["StatusCue", "StatusModel", "EventStatus", "Candidate", "candidate_features", "rule_status",
+           "STATUS_RULES", "GENERAL_RULES", "CONFIRMING_RULES", "TYPE_RULES", "retype", "load_status_cues", "load_status_model",
+           "KEPT_STATUSES"]
 
 KEPT_STATUSES = ("reported", "recalled")
 WINDOW = 4            # tokens each side of the trigger that describe it
 CUE_REACH = 6         # tokens from a `before` cue to the trigger it governs
 QUOTES = ("«", "“", '"')
 AGENT_REACH = 12      # tokens from a trigger to the agent phrase naming its doer (the event's other words lie between)
-MODEL_MIN_TOKENS = 10  # shorter sentences with a named doer and day are left to the rules
+MODEL_MIN_TOKENS = 15  # shorter sentences with a named doer are left to the rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +236,51 @@ def undergone(c: Candidate) -> str | None:
 CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone)
 
 
+# ---------------------------------------------------------------- type from the sides
+
+POLITICAL_SECTORS = frozenset({"PTY", "LEG", "OPP"})
+
+
+def _retype_applies(rule: str, ev: Event) -> bool:
+    spec = ontology().retypes.get(rule)
+    return spec is not None and ev.plover_type == spec["from"] and ev.plover_mode in spec["modes"]
+
+
+def verbal_attack(c: Candidate) -> str | None:
+    """``شن رئيس الوزراء هجوماً على المعارضة``: a politician's attack with no casualties is
+    words (ACCUSE), not violence."""
+    ev = c.event
+    if not _retype_applies("verbal_attack", ev) or ev.fatalities or ev.injuries or ev.actor1 is None:
+        return None
+    politician = ev.actor1.sector in POLITICAL_SECTORS or (ev.actor1.id or "").startswith("person")
+    return "verbal_attack" if politician and (ev.actor2 is None or ev.actor2.sector not in sectors.VICTIM) else None
+
+
+def armed_confrontation(c: Candidate) -> str | None:
+    """``لقي 15 مسلحاً مصرعهم في مواجهات``: confrontations of armed groups are a clash, not a riot."""
+    ev = c.event
+    if not _retype_applies("armed_confrontation", ev):
+        return None
+    sides = [a.sector for a in (ev.actor1, ev.actor2) if a is not None]
+    non_state = [s for s in sides if s in sectors.ARMED - sectors.STATE]
+    return "armed_confrontation" if non_state and not any(s in sectors.PROTESTER for s in sides) else None
+
+
+TYPE_RULES: tuple[Callable[[Candidate], str | None], ...] = (verbal_attack, armed_confrontation)
+
+
+def retype(c: Candidate) -> None:
+    """Recode the candidate by the first type rule that applies (the codes come from the ontology)."""
+    for rule in TYPE_RULES:
+        name = rule(c)
+        if name is not None:
+            to = ontology().retypes[name]["to"]
+            ev = c.event
+            ev.plover_type, ev.plover_mode, ev.cameo = to["plover"], to["mode"], to["cameo"]
+            ev.acled_event_type, ev.acled_sub_event_type = to["acled_event_type"], to["acled_sub_event_type"]
+            return
+
+
 # ---------------------------------------------------------------- the learned model
 
 _DIGITS = re.compile(r"\d")
@@ -300,7 +349,10 @@ class StatusModel:
 def load_status_model(path: Path | None = None) -> StatusModel | None:
     """The bundled model, or the user's (``Options.status_model``); None when there is none."""
     if path is not None:
-        return StatusModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        try:
+            return StatusModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DataFileError(f"not a status model ({exc.__class__.__name__}: {exc})", where=str(path)) from None
     bundled = files("rasd.data").joinpath("events/status_model.json")
     if not bundled.is_file():
         return None
@@ -369,15 +421,19 @@ class EventStatus:
 
     @staticmethod
     def _model_applies(c: Candidate) -> bool:
-        """The model learned from whole newswire sentences: on a short one that names its
-        doer and its day (a one-line brief) it has too little to go on, and the rules decide."""
+        """The model learned from long newswire sentences: on a short sentence that names its
+        doer (a one-line brief, a finished sentence or one with its day) it has too little to
+        go on, and the rules decide. A list of tags is no sentence."""
         ev = c.event
-        return len(c.tokens) >= MODEL_MIN_TOKENS or ev.actor1 is None or not (ev.date and ev.date.mention)
+        whole_sentence = ev.sentence.rstrip(" \"'”»)").endswith((".", "!", "؟", "?"))  # not a tag line
+        return len(c.tokens) >= MODEL_MIN_TOKENS or ev.actor1 is None or not (
+            whole_sentence or (ev.date and ev.date.mention))
 
     def __call__(self, doc: Document) -> Document:
         keep_all = self.options.keep_unreported_events
         kept = []
         for c in self.candidates(doc):
+            retype(c)
             c.event.status = self.status_of(c)
             if c.event.status == "aggregate":
                 c.event.aggregate = True
