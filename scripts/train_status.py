@@ -59,7 +59,7 @@ class _Collect(EventStatus):
                 continue
             readings = [c.at(i) for i in dict.fromkeys(c.trigger_indexes)]
             found = [rule_status(r) for r in readings]
-            if "reported" not in found and None in found:  # the model decides: learn from its reading
+            if "reported" not in found and "aggregate" not in found and None in found:  # the model decides
                 reading = readings[found.index(None)]
                 self.found.append((c.event.plover_type, candidate_features(reading), *c.event.span))
         return doc

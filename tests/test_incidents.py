@@ -93,3 +93,9 @@ def test_destruction_an_attack_caused_is_part_of_the_attack():
                          published="2024-03-10")
     assert [e.plover_type for e in doc.events] == ["ASSAULT"]
     assert any(m.trigger.startswith("ودمر") for m in doc.events[0].evidence)
+
+
+def test_a_verbal_event_carries_no_toll():
+    doc = Pipeline().run("وطالبت الحكومة بتحقيق دولي في مقتل 40 مدنيا في القصف على المدينة أمس",
+                         published="2024-03-10")
+    assert all(e.fatalities is None for e in doc.events if not ontology().violent(e.plover_type))

@@ -138,3 +138,8 @@ def test_confrontations_of_armed_groups_are_a_clash_of_protesters_a_riot():
     assert len(clash) == 1 and clash[0].acled_sub_event_type == "Armed clash"
     riot = Pipeline().run("واندلعت مواجهات بين عشرات الشبان وقوات الأمن في وسط المدينة أمس", published=PUBLISHED)
     assert [e.plover_type for e in riot.events] == ["PROTEST"]
+
+
+def test_a_rate_or_a_period_of_months_is_a_total():
+    assert "aggregate" in statuses("وقدر المسؤولون أن الغارات الجوية تقتل نحو ألف مقاتل من المتشددين شهريا")
+    assert "aggregate" in statuses("وقتل 750 شخصا في معارك المدينة خلال ثلاثة أشهر من الاشتباكات")

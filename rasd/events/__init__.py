@@ -153,7 +153,8 @@ class EventExtractor:
         location = _location(ctx, main) or inherited
         event_date = _date(ctx, main)
         counted = casualties(ctx, spans, trigger=(main.start, main.end))
-        fatalities, injuries = counted
+        # the dead are counted for acts of violence; a demand or a visit near a toll has none
+        fatalities, injuries = counted if trig.plover in VIOLENT_TYPES else (None, None)
         date_value = event_date.value if event_date and event_date.mention else None
         date_span = event_date.span if event_date and event_date.mention else None
         date_precision = event_date.precision if event_date else None

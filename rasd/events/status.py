@@ -410,6 +410,8 @@ class EventStatus:
         violent = ev.plover_type in self.screened
         readings = [c.at(i) for i in dict.fromkeys(c.trigger_indexes or [c.trigger_index])]
         found = [rule_status(r, violent) for r in readings]
+        if "aggregate" in found:
+            return "aggregate"  # a total counts all its words' victims, whichever word names it
         if "reported" not in found:
             open_ = [r for r, f in zip(readings, found) if f is None]
             if not open_:
