@@ -28,6 +28,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from rasd.datafiles import read_tsv
 from rasd.errors import DataFileError
 from rasd.text.matcher import PhraseMatcher
 from rasd.text.normalize import fold
@@ -192,20 +193,12 @@ def user_gazetteer_dir() -> Path:
 def load_ambiguous() -> dict[str, str]:
     """Folded name → context level (``prep``, ``stop`` or ``block``) from ``geo/ambiguous.tsv``."""
     out: dict[str, str] = {}
-    text = files("rasd.data").joinpath("geo/ambiguous.tsv").read_text("utf-8")
-    header = True
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        if header:
-            header = False
-            continue
-        cells = line.split("\t")
-        level = cells[1].strip() if len(cells) > 1 else ""
+    for row in read_tsv("geo/ambiguous.tsv", ("name", "context")):
+        level = row["context"]
         if level not in ("prep", "stop", "block"):
             raise DataFileError(f"context must be prep, stop or block, not {level!r}",
-                                where=f"geo/ambiguous.tsv:{lineno}:context", code="E201")
-        for name in cells[0].split("|"):
+                                where=f"{row.where}:context", code="E201")
+        for name in row["name"].split("|"):
             if name.strip():
                 out[fold(name.strip())] = level
     return out
@@ -214,22 +207,13 @@ def load_ambiguous() -> dict[str, str]:
 @lru_cache(maxsize=None)
 def load_neighbours() -> dict[str, frozenset[str]]:
     """ISO3 → the ISO3 codes of the countries it borders (``geo/neighbours.tsv``)."""
-    resource = files("rasd.data").joinpath("geo/neighbours.tsv")
-    if not resource.is_file():
+    if not files("rasd.data").joinpath("geo/neighbours.tsv").is_file():
         return {}
     out: dict[str, frozenset[str]] = {}
-    header = True
-    for lineno, line in enumerate(resource.read_text("utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        if header:
-            header = False
-            continue
-        cells = line.split("\t")
-        if len(cells) != 2 or len(cells[0].strip()) != 3:
-            raise DataFileError("expected `ISO3<TAB>ISO3,ISO3…`", where=f"geo/neighbours.tsv:{lineno}",
-                                code="E201")
-        out[cells[0].strip()] = frozenset(c.strip() for c in cells[1].split(",") if c.strip())
+    for row in read_tsv("geo/neighbours.tsv", ("country", "neighbours")):
+        if len(row["country"]) != 3:
+            raise DataFileError("expected `ISO3<TAB>ISO3,ISO3…`", where=f"{row.where}:country", code="E201")
+        out[row["country"]] = frozenset(c.strip() for c in row["neighbours"].split(",") if c.strip())
     return out
 
 
