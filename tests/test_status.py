@@ -143,3 +143,10 @@ def test_confrontations_of_armed_groups_are_a_clash_of_protesters_a_riot():
 def test_a_rate_or_a_period_of_months_is_a_total():
     assert "aggregate" in statuses("وقدر المسؤولون أن الغارات الجوية تقتل نحو ألف مقاتل من المتشددين شهريا")
     assert "aggregate" in statuses("وقتل 750 شخصا في معارك المدينة خلال ثلاثة أشهر من الاشتباكات")
+
+
+def test_counted_cases_and_a_fear_are_no_incidents():
+    assert "aggregate" in statuses("ورصد التقرير حالات اختطاف واعتقال تعرض لها صحفيون في البلاد")
+    assert "warning" in statuses("ونشرت الشرطة تعزيزات في المدينة القديمة خوفا من اندلاع اشتباكات")
+    # a death reported with its cause stays a report
+    assert "reported" in statuses("قتل ثلاثة جنود إثر هجوم على نقطة عسكرية في المنطقة صباح اليوم")

@@ -48,6 +48,7 @@ KEPT_STATUSES = ("reported", "recalled")
 WINDOW = 4            # tokens each side of the trigger that describe it
 CUE_REACH = 6         # tokens from a `before` cue to the trigger it governs
 QUOTES = ("«", "“", '"')
+CASES_REACH = 3       # حالات اختطاف واعتداء واعتقال: the list of kinds counted
 AGENT_REACH = 12      # tokens from a trigger to the agent phrase naming its doer (the event's other words lie between)
 MODEL_MIN_TOKENS = 15  # shorter sentences with a named doer are left to the rules
 
@@ -130,6 +131,8 @@ def aggregate_total(c: Candidate) -> str | None:
     """``منذ بداية العام … قتيلاً``: a running total, not one incident."""
     if c.event.aggregate:
         return "aggregate"  # the casualty step found the count to be a total
+    if c.cue_before("cases", reach=CASES_REACH):
+        return "aggregate"  # حالات اختطاف واعتداء واعتقال: counted cases
     return "aggregate" if c.cue_before("aggregate", reach=12) or c.cue_after("aggregate", reach=8) else None
 
 
