@@ -126,7 +126,7 @@ def test_a_broken_model_file_is_named(tmp_path):
 
 
 def test_a_politicians_attack_with_no_casualties_is_words():
-    doc = Pipeline().run("شن النائب أسامة النجيفي هجوما على حكومة العبادي داعيا البرلمان إلى مساءلتها",
+    doc = Pipeline().run("وشن رئيس الحزب المعارض هجوما على رئيس الوزراء في مؤتمر صحفي عقده في العاصمة",
                          published=PUBLISHED)
     assert [e.plover_type for e in doc.events if e.trigger.startswith("هجوم")] == ["ACCUSE"]
 
