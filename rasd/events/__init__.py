@@ -1,6 +1,9 @@
-"""Stage 6 — events: triggers → coded events with actors, place, date, casualties and flags.
+"""Stage 6 — events: triggers → candidate events with actors, place, date, casualties and flags.
 
-How an event is made (one per happening, not one per trigger word):
+The candidates go on to ``rasd.events.status`` (does the clause report that it happened?)
+and ``rasd.events.incidents`` (which mentions are one happening), the next two stages.
+
+How a candidate is made (one per happening in a sentence, not one per trigger word):
 1. trigger words of the lexicon are found in each sentence; words inside a name
    (an organisation or place) and violence words in a sports or figurative context are
    dropped;
@@ -11,7 +14,7 @@ How an event is made (one per happening, not one per trigger word):
    (rasd.dates.event_date), casualties and attribution (rasd.events.details) and flags
    (rasd.events.flags) are read around the trigger;
 4. a definite noun that only refers back to an event already reported (``الاجتماع``
-   after ``عقدوا اجتماعاً``) adds no new event.
+   after ``عقدوا اجتماعاً``) adds no new event, only a mention in its ``evidence``.
 """
 from __future__ import annotations
 
