@@ -263,3 +263,10 @@ def test_each_number_counts_for_its_nearest_casualty_word():
     assert ev[0].acled_sub_event_type == "Remote explosive/landmine/IED"
     assert ev[0].fatalities == 2 and ev[0].injuries == 3  # شرطيان: two dead, the three wounded
     assert ev[0].actor2.sector == "COP"
+
+
+def test_an_office_named_without_its_country_takes_the_events_country():
+    doc = Pipeline().run("واغتال مسلحون مجهولون حاكم الإقليم في مدينة قندهار جنوب أفغانستان أمس",
+                         published="2008-05-01")
+    target = [e.actor2 for e in doc.events if e.plover_type == "ASSAULT"][0]
+    assert (target.sector, target.country) == ("GOV", "AFG")

@@ -99,3 +99,4 @@ def test_a_verbal_event_carries_no_toll():
     doc = Pipeline().run("وطالبت الحكومة بتحقيق دولي في مقتل 40 مدنيا في القصف على المدينة أمس",
                          published="2024-03-10")
     assert all(e.fatalities is None for e in doc.events if not ontology().violent(e.plover_type))
+

@@ -326,7 +326,7 @@ def _trigger_rank(hit: Hit) -> tuple:
 
 
 def _actor(ent: Entity | None, country: str | None, speaker: Entity | None = None) -> ActorRef | None:
-    """The ActorRef of an entity; an unnamed group takes the event's country.
+    """The ActorRef of an entity; an unnamed group or office takes the event's country.
 
     ``قال الجيش التركي إن طائراته قصفت …``: a group named with a possessive pronoun
     belongs to the speaker of the sentence, whatever country the event happened in.
@@ -334,7 +334,8 @@ def _actor(ent: Entity | None, country: str | None, speaker: Entity | None = Non
     if ent is None:
         return None
     ref = actor_ref(ent)
-    generic = ent.attrs.get("kind") in (None, "generic")
+    # an unnamed group or an office named without its country (الرئيس، الحاكم)
+    generic = ent.attrs.get("kind") in (None, "generic", "office")
     if (ref.country is None and generic and speaker is not None and speaker.country
             and ent.text.endswith(POSSESSIVES)):
         ref.country = speaker.country
