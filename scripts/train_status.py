@@ -57,7 +57,7 @@ class _Collect(EventStatus):
             retype(c)
             if c.event.plover_type not in self.screened:
                 continue
-            readings = [c.at(i) for i in dict.fromkeys(c.trigger_indexes)]
+            readings = c.readings()
             found = [rule_status(r) for r in readings]
             if "reported" not in found and "aggregate" not in found and None in found:  # the model decides
                 reading = readings[found.index(None)]

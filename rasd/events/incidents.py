@@ -184,9 +184,12 @@ def _fold_parts(events: list[Event]) -> list[Event]:
     """Mentions that are part of another event of their sentence (the buildings an air
     strike destroyed) join that event's evidence instead of standing alone."""
     kept = []
+    by_sentence: dict[tuple[int, int], list[Event]] = {}
+    for ev in events:
+        by_sentence.setdefault(ev.span, []).append(ev)
     for ev in events:
         whole_type = ontology().folds_into(ev.plover_type, ev.plover_mode)
-        whole = next((o for o in events if whole_type and o.plover_type == whole_type and o.span == ev.span
+        whole = next((o for o in by_sentence[ev.span] if whole_type and o.plover_type == whole_type
                       and (o.negated, o.hypothetical) == (ev.negated, ev.hypothetical)), None)
         if whole is None:
             kept.append(ev)

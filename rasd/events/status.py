@@ -50,6 +50,7 @@ CUE_REACH = 6         # tokens from a `before` cue to the trigger it governs
 QUOTES = ("«", "“", '"')
 CASES_REACH = 3       # حالات اختطاف واعتداء واعتقال: the list of kinds counted
 AGENT_REACH = 12      # tokens from a trigger to the agent phrase naming its doer (the event's other words lie between)
+MAX_READINGS = 6      # trigger words of one event read for its status
 MODEL_MIN_TOKENS = 15  # shorter sentences with a named doer are left to the rules
 
 
@@ -93,10 +94,16 @@ class Candidate:
     # (index of the cue's first token, of its last token, the cue)
     cues: list[tuple[int, int, StatusCue]] = field(default_factory=list)
     trigger_indexes: list[int] = field(default_factory=list)  # every trigger word of the event, main first
+    shared: dict = field(default_factory=dict)  # what all readings of the candidate share (sentence features)
 
     def at(self, index: int) -> "Candidate":
         """The same candidate read from another of its trigger words."""
         return replace(self, trigger_index=index)
+
+    def readings(self) -> list["Candidate"]:
+        """The candidate read from each of its trigger words (a bounded number: a sentence of
+        nothing but trigger words must not cost the square of its length)."""
+        return [self.at(i) for i in list(dict.fromkeys(self.trigger_indexes or [self.trigger_index]))[:MAX_READINGS]]
 
     def cue_before(self, status: str, reach: int = CUE_REACH) -> bool:
         """A cue of ``status`` ends at most ``reach`` tokens before the trigger."""
@@ -112,16 +119,23 @@ class Candidate:
 
 
 def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, StatusCue]],
-               token_starts: list[int]) -> Candidate:
+               cue_starts: list[int], token_starts: list[int]) -> Candidate:
+    """``cue_hits`` sorted by start, ``cue_starts`` their starts: each event looks only at
+    the cues of its own sentence."""
     lo = bisect.bisect_left(token_starts, event.span[0])
     hi = bisect.bisect_left(token_starts, event.span[1])
     tokens = doc.tokens[lo:hi]
     trigger_spans = event.trigger_spans or [event.trigger_span]
     indexes = [max(bisect.bisect_right(token_starts, t[0]) - 1 - lo, 0) for t in trigger_spans]
-    cues = [(bisect.bisect_right(token_starts, s) - 1 - lo, bisect.bisect_left(token_starts, e) - 1 - lo, cue)
-            for s, e, cue in cue_hits
-            if event.span[0] <= s and e <= event.span[1]
-            and not any(s < t[1] and t[0] < e for t in trigger_spans)]
+    trigger_tokens = set(indexes)
+    cues = []
+    for s, e, cue in cue_hits[bisect.bisect_left(cue_starts, event.span[0]):bisect.bisect_left(cue_starts, event.span[1])]:
+        if e > event.span[1]:
+            continue
+        first = bisect.bisect_right(token_starts, s) - 1 - lo
+        last = bisect.bisect_left(token_starts, e) - 1 - lo
+        if not trigger_tokens.intersection(range(first, last + 1)):  # a cue inside a trigger word is the trigger
+            cues.append((first, last, cue))
     return Candidate(doc, event, tokens, indexes[0], cues, indexes)
 
 
@@ -307,7 +321,9 @@ def candidate_features(c: Candidate) -> list[str]:
         feats.append(f"w{side}={word}")
         if abs(k - i) == 1:
             feats.append(f"w{side}1={word}")
-    feats += [f"s={_DIGITS.sub('0', tok.stem)}" for tok in toks]
+    if "sentence" not in c.shared:
+        c.shared["sentence"] = [f"s={_DIGITS.sub('0', tok.stem)}" for tok in toks]
+    feats += c.shared["sentence"]
     feats += [f"cue={cue.status}" for _, _, cue in c.cues]
     feats += [
         f"actor1={ev.actor1 is not None}", f"actor2={ev.actor2 is not None}",
@@ -401,8 +417,10 @@ class EventStatus:
         for m in self.cues.matcher.iter_all(norm.text):
             start, end = norm.original_span(m.nstart, m.nend)
             hits.append((start, end, m.payload))
+        hits.sort(key=lambda h: h[0])
+        cue_starts = [h[0] for h in hits]
         token_starts = [t.start for t in doc.tokens]
-        return [_candidate(doc, ev, hits, token_starts) for ev in doc.events]
+        return [_candidate(doc, ev, hits, cue_starts, token_starts) for ev in doc.events]
 
     def status_of(self, c: Candidate) -> str:
         """Each trigger word of the event is read (``استهدفت … بالصواريخ … ردا على القصف``:
@@ -411,7 +429,7 @@ class EventStatus:
         speaks of every word, the main word's status stands."""
         ev = c.event
         violent = ev.plover_type in self.screened
-        readings = [c.at(i) for i in dict.fromkeys(c.trigger_indexes or [c.trigger_index])]
+        readings = c.readings()
         found = [rule_status(r, violent) for r in readings]
         if "aggregate" in found:
             return "aggregate"  # a total counts all its words' victims, whichever word names it
