@@ -6,23 +6,11 @@ import json
 
 import pytest
 
-from rasd.actors import ActorResolver, find_actor_mentions
 from rasd.actors.memory import (PAIR_ID, ActorMemory, load_descriptions, load_implicit_doers,
                                 load_implied_countries)
-from rasd.doc import Document, Entity, Place
-from rasd.options import Options
-from rasd.text import TextAnalyzer
+from rasd.doc import Document, Entity
 
-
-def resolved(text: str, places: dict[str, str] | None = None) -> Document:
-    doc = TextAnalyzer(Options())(Document(text=text))
-    extra = []
-    for name, country in (places or {}).items():
-        start = text.index(name)
-        extra.append(Entity("LOC", start, start + len(name), name,
-                            attrs={"place": Place(name=name, name_ar=name, country=country)}))
-    doc.entities = find_actor_mentions(doc) + extra
-    return ActorResolver(Options())(doc)
+from test_actors_resolve import resolved  # the same text → mentions → actors-stage run
 
 
 def at(doc: Document, text: str, nth: int = 0) -> Entity:
