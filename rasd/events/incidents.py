@@ -198,7 +198,7 @@ def _fold_parts(events: list[Event]) -> list[Event]:
     return kept
 
 
-def _role(ev: Event, doc: Document, headline_end: int, lead: tuple[int, int] | None) -> str:
+def _role(ev: Event, headline_end: int, lead: tuple[int, int] | None) -> str:
     if ev.span[1] <= headline_end:
         return "headline"
     if lead is not None and ev.span[0] < lead[1] and lead[0] < ev.span[1]:
@@ -228,7 +228,7 @@ def merge_incidents(doc: Document) -> list[Event]:
             recent.append(incidents[-1])
         else:
             home.append(ev)
-    roles = [[_role(m, doc, headline_end, lead) for m in inc] for inc in incidents]
+    roles = [[_role(m, headline_end, lead) for m in inc] for inc in incidents]
     body_types = {inc[0].plover_type for inc, r in zip(incidents, roles) if set(r) != {"headline"}}
     # a headline that joins no report of the body restates it in other words: the body's count
     joined = [_join(inc, r) for inc, r in zip(incidents, roles)

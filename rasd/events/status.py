@@ -87,7 +87,6 @@ def load_status_cues(extra: tuple[Path, ...] = ()) -> StatusLexicon:
 @dataclass
 class Candidate:
     """What the status rules and the model look at for one event."""
-    doc: Document
     event: Event
     tokens: list[Token]                     # the sentence's tokens
     trigger_index: int                      # index in ``tokens`` of the trigger's first token
@@ -136,7 +135,7 @@ def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, Statu
         last = bisect.bisect_left(token_starts, e) - 1 - lo
         if not trigger_tokens.intersection(range(first, last + 1)):  # a cue inside a trigger word is the trigger
             cues.append((first, last, cue))
-    return Candidate(doc, event, tokens, indexes[0], cues, indexes)
+    return Candidate(event, tokens, indexes[0], cues, indexes)
 
 
 # ---------------------------------------------------------------- rules
