@@ -197,6 +197,9 @@ class Event:
     earlier_toll: bool = False  # the fatality figure is one the report calls earlier (حصيلة سابقة)
     evidence: list[Mention] = field(default_factory=list)  # every mention of the incident
     trigger_spans: list[tuple[int, int]] = field(default_factory=list)  # all its trigger words, main first
+    # how the main trigger word is used here: "verb", "noun" (a verbal noun counts) or "phrase";
+    # read by the status rules, not part of the output record
+    trigger_pos: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

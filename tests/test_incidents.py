@@ -1,6 +1,6 @@
 """Incidents: the mentions of one happening in an article become one event with evidence."""
 from rasd.doc import ActorRef, DateRef, Event, Place
-from rasd.events.incidents import (compatible_actors, compatible_dates, compatible_places,
+from rasd.events.incidents import (compatible_actors, compatible_dates, compatible_places, different_sentences,
                                    compatible_sub_events, same_incident)
 from rasd.events.ontology import ontology
 from rasd.pipeline import Pipeline
@@ -100,3 +100,28 @@ def test_a_verbal_event_carries_no_toll():
                          published="2024-03-10")
     assert all(e.fatalities is None for e in doc.events if not ontology().violent(e.plover_type))
 
+
+
+def test_mentions_at_one_town_in_two_sentences_are_one_act_whoever_each_names():
+    # the second mention names the victims' side as the doer: the place decides
+    first = _event(1, actor1=ARMY, location=RAMADI)
+    second = _event(2, actor1=ISIS, location=RAMADI)
+    assert compatible_actors(first, second)
+    # the events stage already told the doers of one sentence apart
+    assert not compatible_actors(first, _event(2, actor1=ISIS, location=RAMADI, span=first.span))
+    # a country holds many acts of many doers
+    iraq = Place("Iraq", country="IRQ", precision="country", id="irq")
+    assert not compatible_actors(_event(1, actor1=ARMY, location=iraq), _event(2, actor1=ISIS, location=iraq))
+
+
+def test_one_doer_striking_one_town_twice_in_a_sentence_is_one_attack():
+    first = _event(1, actor1=ARMY, location=RAMADI)
+    assert different_sentences(first, _event(2, actor1=ARMY, location=RAMADI, span=first.span))
+    assert not different_sentences(first, _event(2, actor1=ARMY, location=MOSUL, span=first.span))
+
+
+def test_destruction_told_after_the_strike_is_part_of_it():
+    doc = Pipeline().run("شنت طائرات التحالف غارات جوية على مدينة الرمادي صباح أمس.\n"
+                         "وقال مسؤول محلي إن الغارات دمرت منازل بأكملها في المدينة.\n", published="2024-03-10")
+    assert [e.plover_type for e in doc.events] == ["ASSAULT"]
+    assert any("دمرت" in m.trigger for m in doc.events[0].evidence)

@@ -150,3 +150,21 @@ def test_counted_cases_and_a_fear_are_no_incidents():
     assert "warning" in statuses("ونشرت الشرطة تعزيزات في المدينة القديمة خوفا من اندلاع اشتباكات")
     # a death reported with its cause stays a report
     assert "reported" in statuses("قتل ثلاثة جنود إثر هجوم على نقطة عسكرية في المنطقة صباح اليوم")
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("وقال مدرب الفريق إن المفاوضات مع اللاعب ما زالت متعثرة بسبب قيمة العقد", "CONSULT"),
+    ("وتعتمد آلاف الأسر في المخيمات على المساعدات منذ سنوات", "AID"),
+])
+def test_a_talk_or_an_aid_named_by_a_noun_is_a_topic(text, plover):
+    assert statuses(text, plover) == ["topic"]
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("وعقد وزيرا الخارجية اجتماعا مطولا في العاصمة أمس", "CONSULT"),  # a verb of doing governs it
+    ("ووقعت الحكومة وجماعة الحوثي اتفاقا لتبادل الأسرى", "AGREE"),    # the subject between
+    ("وكشفت مصادر عن اتفاق الحكومة مع المعارضة على تشكيل لجنة", "AGREE"),  # its doer as genitive
+    ("واتفقت الحكومة والمعارضة على تشكيل لجنة مشتركة", "AGREE"),       # a verb
+])
+def test_a_verbal_noun_governed_by_a_deed_or_a_doer_is_reported(text, plover):
+    assert "reported" in statuses(text, plover)

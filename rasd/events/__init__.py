@@ -197,6 +197,7 @@ class EventExtractor:
             acled_event_type=acled_type, acled_sub_event_type=acled_sub, cameo=trig.cameo,
             trigger=main.text, trigger_span=(main.start, main.end),
             trigger_spans=[(h.start, h.end) for h in group],
+            trigger_pos="verb" if is_verb(main) else ("phrase" if trig.pos == "phrase" else "noun"),
             sentence=doc.text[start:end], span=(start, end),
             actor1=actor1, actor2=actor2,
             associated_actors=[a for a in (_actor(e, country) for e in roles.associated or []) if a],

@@ -14,6 +14,7 @@ aggregate event is never joined to a single incident.
 """
 from __future__ import annotations
 
+import bisect
 from typing import Callable
 
 from rasd.doc import ActorRef, Document, Event, Mention, Place
@@ -26,6 +27,7 @@ PLACE_RANK = {"point": 5, "town": 4, "district": 3, "governorate": 2, "country":
 # sub-event labels a mention carries when it only tells that people died or were attacked
 GENERIC_SUB_EVENTS = {None, "Attack", "Other"}
 GENERIC_MODES = {None, "kill"}
+FOLD_REACH = 2  # sentences back a part (a destruction) looks for the act it belongs to
 MAX_OPEN_INCIDENTS = 40    # incidents of one kind a new mention is compared with (the latest)
 MAX_CHECKED_MENTIONS = 8   # mentions of an incident checked from each end
 
@@ -39,8 +41,11 @@ def same_type(a: Event, b: Event) -> bool:
 def different_sentences(a: Event, b: Event) -> bool:
     """Two events the events stage read apart in one sentence are two happenings: it
     already joins the words of one happening within a sentence. A bare casualty report
-    beside an act recoded after that reading (a clash) is still its toll."""
-    return a.span != b.span or _generic(a) or _generic(b)
+    beside an act recoded after that reading (a clash) is still its toll, and the same doer
+    striking one town twice in one sentence (``غارات … على معسكر … وغارة على …``) is one
+    attack on it."""
+    return a.span != b.span or _generic(a) or _generic(b) or (
+        _at_one_known_place(a, b) and _same_actor(a.actor1, b.actor1))
 
 
 def same_status(a: Event, b: Event) -> bool:
@@ -78,7 +83,13 @@ def compatible_dates(a: Event, b: Event) -> bool:
 
 def compatible_actors(a: Event, b: Event) -> bool:
     """Different doers are different acts, unless the two mentions name the same two sides
-    the other way round (a clash: ``اشتباكات بين X وY`` / ``هاجم Y مواقع X``)."""
+    the other way round (a clash: ``اشتباكات بين X وY`` / ``هاجم Y مواقع X``). Mentions
+    of one act at one known place are one incident even when one of them names the doer
+    by another word (a pronoun, a description, the victim's side by mistake): the
+    incident keeps the actors of its clearest mention. Within one sentence the events stage
+    has already told the doers apart (the army retook the town, the rebels struck back)."""
+    if a.span != b.span and _at_one_known_place(a, b):
+        return True
     if a.actor1 is None or b.actor1 is None or _same_actor(a.actor1, b.actor1):
         return _targets_agree(a, b)
     return _same_actor(a.actor1, b.actor2) and _same_actor(b.actor1, a.actor2)
@@ -106,6 +117,13 @@ def _same_place(a: Place, b: Place) -> bool:
     if a.id and b.id:
         return a.id == b.id
     return (a.name or a.name_ar) == (b.name or b.name_ar)
+
+
+def _at_one_known_place(a: Event, b: Event) -> bool:
+    """Both at one governorate or finer: a country holds many acts of many doers."""
+    pa, pb = a.location, b.location
+    return pa is not None and pb is not None and _same_place(pa, pb) \
+        and PLACE_RANK.get(pa.precision, 0) >= PLACE_RANK["governorate"]
 
 
 def _same_actor(a: ActorRef | None, b: ActorRef | None) -> bool:
@@ -180,17 +198,23 @@ def _join(mentions: list[Event], roles: list[str]) -> Event:
     return main
 
 
-def _fold_parts(events: list[Event]) -> list[Event]:
-    """Mentions that are part of another event of their sentence (the buildings an air
-    strike destroyed) join that event's evidence instead of standing alone."""
-    kept = []
-    by_sentence: dict[tuple[int, int], list[Event]] = {}
-    for ev in events:
-        by_sentence.setdefault(ev.span, []).append(ev)
+def _fold_parts(events: list[Event], sentence_of: Callable[[Event], int]) -> list[Event]:
+    """Mentions that are part of another event (the buildings an air strike destroyed) join
+    that event's evidence instead of standing alone: an event of their sentence, or the
+    latest one of the sentences just before at a place that can be theirs
+    (``شنت الطائرات غارات على البلدة. … وان الغارات دمرت مباني``)."""
+    kept: list[Event] = []
     for ev in events:
         whole_type = ontology().folds_into(ev.plover_type, ev.plover_mode)
-        whole = next((o for o in by_sentence[ev.span] if whole_type and o.plover_type == whole_type
-                      and (o.negated, o.hypothetical) == (ev.negated, ev.hypothetical)), None)
+        here = sentence_of(ev)
+        whole = None
+        for o in reversed(kept) if whole_type else ():
+            if here - sentence_of(o) > FOLD_REACH:
+                break  # text order: the rest lie further back
+            if o.plover_type == whole_type and (o.negated, o.hypothetical) == (ev.negated, ev.hypothetical) \
+                    and (o.span == ev.span or compatible_places(o, ev)):
+                whole = o
+                break
         if whole is None:
             kept.append(ev)
         else:
@@ -215,7 +239,8 @@ def merge_incidents(doc: Document) -> list[Event]:
     lead = (body[0].start, body[0].end) if body else None
     incidents: list[list[Event]] = []
     open_: dict[tuple, list[list[Event]]] = {}  # by type and status: only those can be one
-    for ev in _fold_parts(doc.events):
+    starts = [s.start for s in doc.sentences]
+    for ev in _fold_parts(doc.events, lambda ev: bisect.bisect_right(starts, ev.span[0])):
         key = (ev.plover_type, ev.negated, ev.hypothetical, ev.historical, ev.aggregate)
         recent = open_.setdefault(key, [])
         # bounded work per event (the page may be huge): the latest incidents of its kind,

@@ -8,7 +8,7 @@ and keeps only those that report a happening (``reported``; ``recalled`` ones ca
 
 Evidence is weighed in this order, for every trigger word of the event:
 1. **rules** (:data:`STATUS_RULES` for the violent types, :data:`GENERAL_RULES` for every
-   type): small named functions over cue phrases of ``rasd/data/events/status.tsv`` (users
+   type, :data:`NON_VIOLENT_RULES` for the others): small named functions over cue phrases of ``rasd/data/events/status.tsv`` (users
    add their own with ``Options.status_files``); each returns a status or ``None``;
 2. **confirming rules** (:data:`CONFIRMING_RULES`): an agent phrase naming the doer, a
    sufferer named as suffering the act — the event is reported;
@@ -41,7 +41,7 @@ from rasd.options import Options
 from rasd.text.matcher import PhraseMatcher
 
 __all__ = ["StatusCue", "StatusModel", "EventStatus", "Candidate", "candidate_features", "rule_status",
-           "STATUS_RULES", "GENERAL_RULES", "CONFIRMING_RULES", "TYPE_RULES", "retype", "load_status_cues", "load_status_model",
+           "STATUS_RULES", "GENERAL_RULES", "NON_VIOLENT_RULES", "CONFIRMING_RULES", "TYPE_RULES", "retype", "load_status_cues", "load_status_model",
            "KEPT_STATUSES"]
 
 KEPT_STATUSES = ("reported", "recalled")
@@ -234,12 +234,37 @@ def manner_phrase(c: Candidate) -> str | None:
     return "manner" if toks[i].prefix.removesuffix("ال") in MANNER_PREFIXES and with_follows else None
 
 
-# rules for every type, then those for the violent types the ontology names
+DOING_REACH = 6  # tokens from a verb of doing to the verbal noun it governs, its subject between (وقعت الحكومة وجماعة الحوثي اتفاقا)
+
+
+def topic_noun(c: Candidate) -> str | None:
+    """``المفاوضات``, ``بالاتفاق``, ``المساعدات``: a talk, a deal or an aid named by a noun is
+    what the article is about, not a report that it took place, unless a verb of doing
+    governs the noun (``عقد اجتماعا``, ``تقدم بطلب``, ``خلال زيارته``). For the non-violent
+    types: a violent noun (``غارة``) reports the strike by itself."""
+    if c.event.trigger_pos != "noun" or c.cue_before("doing", reach=DOING_REACH) or _doer_follows(c):
+        return None
+    return "topic"
+
+
+def _doer_follows(c: Candidate) -> bool:
+    """``اتفاق الجولاني مع الفصائل``: the noun's doer stands right after it, as its genitive."""
+    doer = c.event.actor1
+    if doer is None or doer.span is None or not c.tokens:
+        return False
+    i = c.trigger_index
+    after = next((k for k, tok in enumerate(c.tokens) if tok.start >= doer.span[0]), len(c.tokens))
+    return 0 < after - i <= 2 and c.tokens[i].end <= doer.span[0]
+
+
+# rules for every type, then those for the violent types the ontology names, then those
+# for the others
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause, manner_phrase, habitual)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     metaphor, seized_weapon, speculation,
 )
+NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (topic_noun,)
 def undergone(c: Candidate) -> str | None:
     """``تعرضت قافلة لهجوم``: the one who suffered an act is named as suffering it."""
     toks, i = c.tokens, c.trigger_index
@@ -382,7 +407,7 @@ def load_status_model(path: Path | None = None) -> StatusModel | None:
 def rule_status(c: Candidate, violent: bool = True) -> str | None:
     """The first status a rule finds: the violent types' own non-report rules, those of every
     type, then the confirming rules; None when no rule speaks."""
-    rules = (STATUS_RULES + GENERAL_RULES + CONFIRMING_RULES) if violent else GENERAL_RULES
+    rules = (STATUS_RULES + GENERAL_RULES + CONFIRMING_RULES) if violent else GENERAL_RULES + NON_VIOLENT_RULES
     for rule in rules:
         found = rule(c)
         if found is not None:
