@@ -229,3 +229,15 @@ def test_the_hijri_era_mark_does_not_glue_to_the_next_word():
 ])
 def test_times_of_yesterday_and_today_are_recent_days(text, mention, value):
     assert dates(text) == [(mention, value, "day")]
+
+
+def test_how_long_a_state_lasted_is_not_the_date_of_an_act_beside_it():
+    text = "وقصف الطيران الحربي مناطق في محيط المطار العسكري المحاصر من قبل الفصائل منذ أكثر من عامين."
+    doc = analyse(text)
+    trigger = text.index("وقصف") + 1
+    assert event_date(doc, (0, len(text)), (trigger, trigger + 3)) is None
+    # right after its act, منذ is "ago": the act's own date
+    text = "وقتل ثلاثة جنود منذ يومين في هجوم على حاجز للجيش."
+    doc = analyse(text)
+    trigger = text.index("وقتل") + 1
+    assert event_date(doc, (0, len(text)), (trigger, trigger + 3)).mention.startswith("منذ")

@@ -168,3 +168,9 @@ def test_a_talk_or_an_aid_named_by_a_noun_is_a_topic(text, plover):
 ])
 def test_a_verbal_noun_governed_by_a_deed_or_a_doer_is_reported(text, plover):
     assert "reported" in statuses(text, plover)
+
+
+def test_an_office_holders_attack_on_a_government_is_words():
+    doc = Pipeline().run("من جانبه، شن نائب الرئيس العراقي هجوما على حكومة رئيس الوزراء داعيا البرلمان إلى مساءلتها",
+                         published=PUBLISHED)
+    assert [e.plover_type for e in doc.events if e.trigger.startswith("هجوم")] == ["ACCUSE"]

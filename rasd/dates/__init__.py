@@ -131,6 +131,7 @@ _CUE_REACH = 48
 
 
 DATE_REACH = 150  # characters (some 25 words) from a trigger to a date outside its clause
+SINCE_REACH = 30  # characters (some 4 words) from a trigger to a "since/ago" date that can be its own (قتل منذ يومين)
 
 
 def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int]) -> DateRef | None:
@@ -152,6 +153,8 @@ def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int
         distance = entity.start - trigger[1] if entity.start >= trigger[1] else trigger[0] - entity.end
         if not in_clause and distance > DATE_REACH:
             continue  # a date clauses away in a long sentence dates another report
+        if distance > SINCE_REACH and _opens_with_recall(norm, entity):
+            continue  # ``المحاصر منذ أكثر من عامين``: how long a state has lasted, not the act's date
         key = (_cue_before(norm, entity) is not None, not in_clause, max(distance, 0))
         if best is None or key < best[0]:
             best = (key, entity)
@@ -169,6 +172,15 @@ def _clause_of(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int
                 if clause[0] <= trigger[0] < clause[1]:
                     return clause
     return None
+
+
+def _opens_with_recall(norm: NormalizedText | None, entity: Entity) -> bool:
+    """The date phrase itself begins with a recall cue (``منذ عامين``)."""
+    if norm is None:
+        return False
+    nstart = norm.normalized_start(entity.start)
+    return any(m.nstart == nstart and m.payload == "recall"
+               for m in _context_matcher().find(norm.text, nstart, norm.normalized_start(entity.end)))
 
 
 def _cue_before(norm: NormalizedText | None, entity: Entity) -> str | None:

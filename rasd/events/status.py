@@ -280,6 +280,7 @@ CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, 
 # ---------------------------------------------------------------- type from the sides
 
 POLITICAL_SECTORS = frozenset({"PTY", "LEG", "OPP"})
+PERSON_IDS = ("person", "title-")  # a named person or an office holder (رئيس الوزراء), whatever sector the attack gave them
 
 
 def _retype_applies(rule: str, ev: Event) -> bool:
@@ -293,7 +294,8 @@ def verbal_attack(c: Candidate) -> str | None:
     ev = c.event
     if not _retype_applies("verbal_attack", ev) or ev.fatalities or ev.injuries or ev.actor1 is None:
         return None
-    politician = ev.actor1.sector in POLITICAL_SECTORS or (ev.actor1.id or "").startswith("person")
+    politician = ev.actor1.sector in POLITICAL_SECTORS or ev.actor1.sector == "GOV" \
+        or (ev.actor1.id or "").startswith(PERSON_IDS)
     return "verbal_attack" if politician and (ev.actor2 is None or ev.actor2.sector not in sectors.VICTIM) else None
 
 
