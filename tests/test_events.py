@@ -270,3 +270,11 @@ def test_an_office_named_without_its_country_takes_the_events_country():
                          published="2008-05-01")
     target = [e.actor2 for e in doc.events if e.plover_type == "ASSAULT"][0]
     assert (target.sector, target.country) == ("GOV", "AFG")
+
+
+def test_an_act_dated_weeks_before_the_report_is_recalled():
+    pipe = Pipeline()
+    old = pipe.run("وفي منتصف الشهر الماضي قتل قائد التنظيم في غارة شنتها طائرة أميركية.", published="2015-08-03")
+    assert old.events and all(e.historical for e in old.events)
+    new = real(pipe.run("وقتل قائد التنظيم أمس في غارة شنتها طائرة أميركية.", published="2015-08-03"))
+    assert new and not any(e.historical for e in new)

@@ -15,7 +15,7 @@ from rasd.events.context import Hit, SentenceContext
 __all__ = ["Flags", "flags_for"]
 
 NEGATION_REACH = 2      # tokens between a negation word and the trigger it negates
-RECALL_AGE_DAYS = 60    # an event dated this long before publication is a recalled one
+RECALL_AGE_DAYS = 14    # an event dated this long before publication is a recalled one (a daily's news is this fortnight's)
 RECENT_DAYS = 7         # an event dated at most this long before publication is news
 
 
