@@ -109,6 +109,8 @@ def test_mentions_at_one_town_in_two_sentences_are_one_act_whoever_each_names():
     assert compatible_actors(first, second)
     # the events stage already told the doers of one sentence apart
     assert not compatible_actors(first, _event(2, actor1=ISIS, location=RAMADI, span=first.span))
+    # a town and the governorate it lies in are one known place
+    assert compatible_actors(_event(1, actor1=ARMY, location=RAMADI), _event(2, actor1=ISIS, location=ANBAR))
     # a country holds many acts of many doers
     iraq = Place("Iraq", country="IRQ", precision="country", id="irq")
     assert not compatible_actors(_event(1, actor1=ARMY, location=iraq), _event(2, actor1=ISIS, location=iraq))
@@ -125,3 +127,9 @@ def test_destruction_told_after_the_strike_is_part_of_it():
                          "وقال مسؤول محلي إن الغارات دمرت منازل بأكملها في المدينة.\n", published="2024-03-10")
     assert [e.plover_type for e in doc.events] == ["ASSAULT"]
     assert any("دمرت" in m.trigger for m in doc.events[0].evidence)
+
+
+def test_a_destruction_before_its_strike_in_one_sentence_is_part_of_it():
+    doc = Pipeline().run("نجحت طائرات التحالف في تدمير مواقع للمسلحين في مدينة الرمادي في أول هجوم من نوعه.\n",
+                         published="2024-03-10")
+    assert [e.plover_type for e in doc.events] == ["ASSAULT"]

@@ -120,10 +120,11 @@ def _same_place(a: Place, b: Place) -> bool:
 
 
 def _at_one_known_place(a: Event, b: Event) -> bool:
-    """Both at one governorate or finer: a country holds many acts of many doers."""
+    """Both at one governorate or finer (a town and the governorate it lies in count as one):
+    a country holds many acts of many doers."""
     pa, pb = a.location, b.location
-    return pa is not None and pb is not None and _same_place(pa, pb) \
-        and PLACE_RANK.get(pa.precision, 0) >= PLACE_RANK["governorate"]
+    return pa is not None and pb is not None and compatible_places(a, b) \
+        and min(PLACE_RANK.get(pa.precision, 0), PLACE_RANK.get(pb.precision, 0)) >= PLACE_RANK["governorate"]
 
 
 def _same_actor(a: ActorRef | None, b: ActorRef | None) -> bool:
@@ -204,17 +205,27 @@ def _fold_parts(events: list[Event], sentence_of: Callable[[Event], int]) -> lis
     latest one of the sentences just before at a place that can be theirs
     (``شنت الطائرات غارات على البلدة. … وان الغارات دمرت مباني``)."""
     kept: list[Event] = []
+    by_sentence: dict[tuple[int, int], list[Event]] = {}
+    for ev in events:
+        by_sentence.setdefault(ev.span, []).append(ev)
+
+    def whole_of(ev: Event, whole_type: str) -> Event | None:
+        def fits(o: Event) -> bool:
+            return o.plover_type == whole_type and (o.negated, o.hypothetical) == (ev.negated, ev.hypothetical)
+        same = next((o for o in by_sentence[ev.span] if fits(o)), None)
+        if same is not None:
+            return same
+        here = sentence_of(ev)
+        for o in reversed(kept):
+            if here - sentence_of(o) > FOLD_REACH:
+                return None  # text order: the rest lie further back
+            if fits(o) and compatible_places(o, ev):
+                return o
+        return None
+
     for ev in events:
         whole_type = ontology().folds_into(ev.plover_type, ev.plover_mode)
-        here = sentence_of(ev)
-        whole = None
-        for o in reversed(kept) if whole_type else ():
-            if here - sentence_of(o) > FOLD_REACH:
-                break  # text order: the rest lie further back
-            if o.plover_type == whole_type and (o.negated, o.hypothetical) == (ev.negated, ev.hypothetical) \
-                    and (o.span == ev.span or compatible_places(o, ev)):
-                whole = o
-                break
+        whole = whole_of(ev, whole_type) if whole_type else None
         if whole is None:
             kept.append(ev)
         else:
