@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
@@ -108,10 +109,11 @@ def ingest(
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Dask: worker processes of a local cluster (default: CPU count)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask: address of a running scheduler, e.g. tcp://host:8786."),
     batch_size: int = typer.Option(100, "--batch-size", min=1, help="Documents per extraction batch and store transaction."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress on standard error: documents and rate, and for files on disk the bytes done of the total with an ETA (default: when standard error is a terminal)."),
     output_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Read articles, extract events and store them (idempotent, crash-safe)."""
+    """Read articles, extract their reports (one per event an article tells) and store
+    them, grouped into de-duplicated events across outlets (idempotent, crash-safe)."""
     from rasd.batch import run_ingest
     from rasd.errors import RasdError
 
@@ -123,11 +125,11 @@ def ingest(
         log_file = open(log_path, "w", encoding="utf-8")
     except OSError as exc:
         _fail(f"cannot write the failure log {log_path}: {exc.strerror}")
-    bar = _ProgressBar() if progress and sys.stderr.isatty() else None
+    printer = _progress_printer(progress)
     try:
-        with log_file, (bar or _Null()):
+        with log_file, printer or nullcontext():
             summary = run_ingest(paths, store, engine=engine.value, workers=workers, scheduler=scheduler,
-                                 progress=bar.update if bar else None,
+                                 progress=printer.update if printer else None,
                                  input_format=input_format.value if input_format else None,
                                  batch_size=batch_size, failure_log=log_file)
     except (RasdError, RuntimeError) as exc:
@@ -146,37 +148,15 @@ def ingest(
               "(see the failures above)", code=2)
 
 
-class _Null:
-    def __enter__(self) -> None:
+def _progress_printer(wanted: Optional[bool]) -> Any:
+    """The progress printer on standard error, or None (``wanted`` None: on a terminal)."""
+    from rasd.cli.progress import ProgressPrinter
+    stream = typer.get_text_stream("stderr")
+    tty = stream.isatty()
+    if wanted is False or (wanted is None and not tty):
         return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-class _ProgressBar:
-    """A rich progress bar: documents read, documents/second, new/duplicate/failed."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-        self.progress = Progress(
-            SpinnerColumn(), TextColumn("[bold]{task.completed:,.0f}[/] documents"),
-            TextColumn("{task.fields[rate]:,.1f} docs/s"),
-            TextColumn("new {task.fields[new]:,} · dup {task.fields[dup]:,} · failed {task.fields[failed]:,}"),
-            TimeElapsedColumn(), console=Console(stderr=True), transient=False)
-        self.task = self.progress.add_task("ingest", total=None, rate=0.0, new=0, dup=0, failed=0)
-
-    def __enter__(self) -> "_ProgressBar":
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    def update(self, summary: Any) -> None:
-        self.progress.update(self.task, completed=summary.read, rate=summary.docs_per_second,
-                             new=summary.new, dup=summary.duplicate, failed=summary.failed)
+    import shutil
+    return ProgressPrinter(stream, tty=tty, width=shutil.get_terminal_size().columns if tty else None)
 
 
 def _print_summary(summary: Any, log_path: Path, as_json: bool) -> None:
@@ -185,9 +165,7 @@ def _print_summary(summary: Any, log_path: Path, as_json: bool) -> None:
         out["failure_log"] = str(log_path)
         typer.echo(json.dumps(out, ensure_ascii=False))
     else:
-        typer.echo(f"read {summary.read:,} · new {summary.new:,} · duplicate {summary.duplicate:,} · "
-                   f"failed {summary.failed:,} · near-duplicates {summary.near_duplicates:,} · "
-                   f"events {summary.events:,} · {summary.docs_per_second:,.1f} documents/s", err=True)
+        typer.echo(summary_line(summary), err=True)
     if summary.failures:
         shown = summary.failures[:20]
         for failure in shown:
@@ -195,6 +173,16 @@ def _print_summary(summary: Any, log_path: Path, as_json: bool) -> None:
             typer.echo(f"  failed: {where}: {code} {reason}", err=True)
         more = len(summary.failures) - len(shown)
         typer.echo(f"  {'… and ' + format(more, ',') + ' more; ' if more else ''}failure log: {log_path}", err=True)
+
+
+def summary_line(summary: Any) -> str:
+    """The ingest summary in the store's words: documents read, new, duplicate, failed;
+    the reports extracted from the new documents and the de-duplicated events they
+    founded (the other reports joined events already stored)."""
+    return (f"documents: read {summary.read:,} · new {summary.new:,} · duplicate {summary.duplicate:,} · "
+            f"failed {summary.failed:,} · near-duplicate {summary.near_duplicates:,} · "
+            f"reports {summary.reports:,} · new events {summary.new_events:,} · "
+            f"{summary.docs_per_second:,.1f} documents/s")
 
 
 # --- events / stats -----------------------------------------------------------------
@@ -297,10 +285,10 @@ _STATS_TOTALS = (("documents", "documents"), ("near_duplicate_documents", "near-
 def _stats_view(data: dict[str, Any], database: str) -> dict[str, Any]:
     """The store's counts in the command's words (see _STATS_TOTALS)."""
     return {"database": database, "documents": data["documents"],
-            "near_duplicate_documents": data["near_duplicates"], "reports": data["reports"],
-            "events": data["clusters"], "multi_outlet_events": data["multi_source_clusters"],
-            "flagged_events": data["flagged"], "events_by_type": data["by_type"],
-            "events_by_country": data["by_country"], "events_by_month": data["by_month"]}
+            "near_duplicate_documents": data["near_duplicate_documents"], "reports": data["reports"],
+            "events": data["deduplicated_events"], "multi_outlet_events": data["multi_outlet_events"],
+            "flagged_events": data["flagged_events"], "events_by_type": data["events_by_type"],
+            "events_by_country": data["events_by_country"], "events_by_month": data["events_by_month"]}
 
 
 def stats(
