@@ -108,10 +108,22 @@ def test_stats_json_and_store_stats_use_the_same_words(runner, tmp_path):
 
 def test_stats_names_the_database_it_reads_from_the_environment(runner, tmp_path, monkeypatch):
     db = tmp_path / "from-env.sqlite"
+    articles = tmp_path / "wire.jsonl"
+    _jsonl(articles, range(0, 2))
     monkeypatch.setenv("RASD_DB", str(db))
+    assert runner.invoke(app, ["ingest", str(articles), "--no-progress"]).exit_code == 0
     result = runner.invoke(app, ["stats"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == f"database: {db}"
+
+
+def test_reading_commands_refuse_a_database_that_is_not_there(runner, tmp_path):
+    typo = tmp_path / "evnets.sqlite"
+    for command in (["stats"], ["events"], ["export", "-f", "geojson"]):
+        result = runner.invoke(app, [*command, "--db", str(typo)])
+        assert result.exit_code == 1, result.output
+        assert result.output == f"rasd: no database at {typo} (rasd ingest --db {typo} … creates one)\n"
+    assert not typo.exists()
 
 
 # --- the library under the command -----------------------------------------------------
@@ -179,3 +191,13 @@ def test_printer_redraws_in_place_at_most_every_interval(monkeypatch):
     assert text.count("\r") == 3 and text.endswith("\x1b[K\n")  # two draws and the final one
     assert all(len(part.removesuffix("\x1b[K\n").removesuffix("\x1b[K")) <= 59
                for part in text.split("\r")[1:])
+
+
+def test_ingest_of_missing_inputs_is_one_line_naming_them(runner, tmp_path):
+    db = tmp_path / "x.sqlite"
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nosuch.jsonl"), str(tmp_path / "gone"),
+                                 "--db", str(db)])
+    assert result.exit_code == 2
+    assert result.output == (f"rasd: nothing to read: {tmp_path / 'nosuch.jsonl'}: not found; "
+                             f"{tmp_path / 'gone'}: not found\n")
+    assert not db.exists()  # stopped before creating the database and its failure log
