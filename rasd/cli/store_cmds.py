@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 import sys
 from contextlib import nullcontext
 from enum import Enum
@@ -170,7 +172,6 @@ def ingest(
 
 def _input_problem(path: str) -> str | None:
     """Why a path given on the command line cannot be read at all, or None."""
-    import os
     if path == "-":
         return None
     if not os.path.lexists(path):
@@ -200,7 +201,6 @@ def _progress_printer(wanted: Optional[bool]) -> Any:
     tty = stream.isatty()
     if wanted is False or (wanted is None and not tty):
         return None
-    import shutil
     return ProgressPrinter(stream, tty=tty, width=shutil.get_terminal_size().columns if tty else None)
 
 
