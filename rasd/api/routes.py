@@ -364,7 +364,7 @@ async def add_document(request: Request, _: None = Depends(require_write),
     return JSONBytes(out, status_code=201 if result.status == "new" else 200)
 
 
-@router.get("/stats", response_model=None, summary="Counts of documents, events and clusters by type, country and month")
+@router.get("/stats", response_model=None, summary="Counts of documents, reports and de-duplicated events, by type, country and month")
 def stats(request: Request) -> Response:
     cache: TTLCache = request.app.state.count_cache
     out = cache.get("stats")

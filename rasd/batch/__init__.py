@@ -47,27 +47,54 @@ class Failure:
 
 @dataclass
 class IngestSummary:
-    """Counts of one ingestion run. ``read`` counts documents and unreadable records."""
+    """Counts of one ingestion run, in the store's words: a *report* is one event as
+    extracted from one document; an *event* is the de-duplicated happening that reports
+    from one or more outlets tell of.
+
+    ``read`` counts documents and unreadable records; ``reports`` the reports of the new
+    documents; ``new_events`` the de-duplicated events they founded (the other reports
+    joined events already stored). ``input_bytes`` is the size of the input when known
+    (files on disk; None for standard input) and ``bytes_read`` how much of it is done.
+    """
     read: int = 0
     new: int = 0
     duplicate: int = 0
     failed: int = 0
     near_duplicates: int = 0
-    events: int = 0
+    reports: int = 0
+    new_events: int = 0
     elapsed: float = 0.0
+    input_bytes: int | None = None
+    bytes_read: int = 0
     failures: list[Failure] = field(default_factory=list)
     error: StoreError | None = None   # set when the store stopped the run (disk full, …)
     unread_paths: list[str] = field(default_factory=list)  # given paths that gave no document
 
     @property
+    def events(self) -> int:
+        """The old name of :attr:`reports` (kept for existing callers)."""
+        return self.reports
+
+    @property
     def docs_per_second(self) -> float:
         return self.read / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the average rate so far, or None when the input size is not
+        known or nothing is done yet."""
+        if self.input_bytes is None or self.bytes_read <= 0 or self.elapsed <= 0:
+            return None
+        left = max(self.input_bytes - self.bytes_read, 0)
+        return left * self.elapsed / self.bytes_read
 
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "new": self.new, "duplicate": self.duplicate,
                 "failed": self.failed, "near_duplicates": self.near_duplicates,
-                "events": self.events, "elapsed_s": round(self.elapsed, 3),
+                "reports": self.reports, "new_events": self.new_events,
+                "elapsed_s": round(self.elapsed, 3),
                 "docs_per_second": round(self.docs_per_second, 1),
+                "input_bytes": self.input_bytes,
                 "error": str(self.error) if self.error else None,
                 "unread_paths": list(self.unread_paths)}
 
@@ -86,17 +113,26 @@ def extract_one(pipeline: Any, doc: Any, where: str = "record") -> Any:
 
 
 def _read(paths: Sequence[str | Path], input_format: str | None, options: Any,
-          reader: Callable[..., Iterable[Any]] | None, unread: list[str]) -> Iterator[Any]:
-    """The items of every path in turn; a path that gives no document is added to ``unread``."""
+          reader: Callable[..., Iterable[Any]] | None, unread: list[str],
+          offsets: dict[str, int] | None = None) -> Iterator[Any]:
+    """The items of every path in turn; a path that gives no document is added to
+    ``unread``. With the default reader, ``offsets`` receives each item's ``where`` and
+    the bytes of input read when it came out (for progress)."""
     from rasd.errors import InputError
     from rasd.ingest import ReadItem
+    position = None
     if reader is None:
         from rasd.ingest import read_path as reader
+        from rasd.ingest.readers import ReadPosition
+        position = ReadPosition() if offsets is not None else None
     for path in paths:
         documents = 0
+        extra = {"position": position} if position is not None else {}
         try:
-            for item in reader(path, input_format=input_format, options=options):
+            for item in reader(path, input_format=input_format, options=options, **extra):
                 documents += item.error is None
+                if position is not None:
+                    offsets[item.where] = position.bytes
                 yield item
         except RasdError as exc:  # a path that cannot be read at all (not found, bad format)
             yield ReadItem(None, exc, exc.where or str(path))
@@ -104,6 +140,15 @@ def _read(paths: Sequence[str | Path], input_format: str | None, options: Any,
             yield ReadItem(None, InputError(exc.strerror or str(exc), where=str(path), code="E107"), str(path))
         if documents == 0:
             unread.append(str(path))
+
+
+def _input_size(paths: Sequence[str | Path], input_format: str | None) -> int | None:
+    from rasd.errors import InputError
+    from rasd.ingest.readers import input_size
+    try:
+        return input_size(paths, input_format=input_format)
+    except InputError:  # an unknown format: each path reports it when read
+        return None
 
 
 def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -127,6 +172,13 @@ class _Run:
         self.progress = progress
         self.failure_log = failure_log
         self.started = time.perf_counter()
+        self.offsets: dict[str, int] = {}  # where → bytes read when the item came out
+
+    def done(self, where: str) -> None:
+        """The item read at ``where`` is handled: progress moves to its input offset."""
+        offset = self.offsets.pop(where, None)
+        if offset is not None and offset > self.summary.bytes_read:
+            self.summary.bytes_read = offset
 
     def fail(self, where: str, code: str, reason: str) -> None:
         if reason.startswith(f"{where}: "):  # RasdError messages start with their where
@@ -146,6 +198,7 @@ class _Run:
         for item in items:
             if item.error is not None or item.document is None:
                 self.summary.read += 1
+                self.done(item.where)
                 err = item.error
                 self.fail(item.where, getattr(err, "code", "E100"), str(err) if err else "no document")
                 continue
@@ -156,6 +209,7 @@ class _Run:
         for where, doc in todo:
             if doc.id in stored or doc.id in seen:
                 self.summary.read += 1
+                self.done(where)
                 self.summary.duplicate += 1
                 continue
             seen.add(doc.id)
@@ -169,6 +223,7 @@ class _Run:
             self.summary.read += len(extracted)
         docs, wheres = [], []
         for where, prepared, error in extracted:
+            self.done(where)
             if prepared is None:
                 code, _, reason = (error or "E900 extraction failed").partition(" ")
                 self.fail(where, code, reason)
@@ -179,7 +234,8 @@ class _Run:
             for where, result in zip(wheres, self.store.add_prepared(docs)):
                 if result.status == "new":
                     self.summary.new += 1
-                    self.summary.events += result.events_added
+                    self.summary.reports += result.events_added
+                    self.summary.new_events += result.events_founded
                     self.summary.near_duplicates += result.near_duplicate_of is not None
                 elif result.status == "duplicate":
                     self.summary.duplicate += 1
@@ -220,7 +276,9 @@ def run_ingest(paths: Sequence[str | Path], store: Any, *, engine: str = "local"
         engine: ``"local"`` (this process) or ``"dask"`` (dask.distributed).
         workers: Dask worker processes of a local cluster (default: CPU count).
         scheduler: address of a running Dask scheduler (``tcp://host:8786``).
-        progress: called with the running :class:`IngestSummary` after each batch.
+        progress: called with the running :class:`IngestSummary` after each batch (and
+            every few documents inside one); ``input_bytes``/``bytes_read``/``eta`` give
+            the position when the input size is known.
         pipeline: the extraction pipeline (default: ``rasd.default_pipeline()``).
         input_format: force an input kind (txt, html, jsonl, rss, warc, telegram).
         batch_size: documents per extraction batch and per store transaction.
@@ -237,7 +295,9 @@ def run_ingest(paths: Sequence[str | Path], store: Any, *, engine: str = "local"
     if options is None and pipeline is not None:
         options = getattr(pipeline, "options", None)
     run = _Run(store, progress, failure_log)
-    items = _read(paths, input_format, options, reader, run.summary.unread_paths)
+    if reader is None:
+        run.summary.input_bytes = _input_size(paths, input_format)
+    items = _read(paths, input_format, options, reader, run.summary.unread_paths, run.offsets)
     try:
         if engine == "dask":
             from rasd.batch.dask_runner import run_dask
@@ -252,11 +312,15 @@ def run_ingest(paths: Sequence[str | Path], store: Any, *, engine: str = "local"
                 for where, doc in run.split(batch):
                     extracted.append(extract_safely(pipeline, where, doc))
                     run.summary.read += 1
+                    run.done(where)
                     if len(extracted) % PROGRESS_EVERY == 0:
                         run.tick()
                 run.write(extracted, counted=True)
     except StoreError as exc:
         log.error("ingestion stopped: %s", exc)
         run.summary.error = exc
+    else:
+        if run.summary.input_bytes is not None:
+            run.summary.bytes_read = run.summary.input_bytes
     run.tick()
     return run.summary

@@ -39,7 +39,7 @@ def extract(
     sample: bool = typer.Option(False, "--sample", help="Run on the bundled sample article."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here instead of standard output."),
 ) -> None:
-    """Extract entities and coded events from Arabic news articles."""
+    """Extract entities and coded event reports from Arabic news articles (nothing is stored)."""
     from rasd import default_pipeline
     from rasd.errors import InputError
     from rasd.ingest import read_path

@@ -31,7 +31,7 @@ def import_cmd(
     try:
         result = import_geonames(file, country=country)
     except RasdError as exc:
-        typer.echo(f"error {exc.code}: {exc}", err=True)
+        typer.echo(f"rasd: {exc} [{exc.code}]", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"{result.places} places with Arabic names (of {result.rows_read} rows) "
                f"written to {result.path}")

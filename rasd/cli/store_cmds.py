@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
@@ -69,9 +72,15 @@ def missing_driver(exc: ImportError) -> str | None:
     return None
 
 
-def _open(db: Optional[str]):
+def _open(db: Optional[str], *, existing: bool = False):
+    """Open the store; ``existing``: a SQLite file that is not there is an error (a
+    command that only reads must not create an empty database at a mistyped path)."""
     from rasd.errors import StoreError
     from rasd.store import open_store
+    if existing:
+        missing = _missing_sqlite_file(db)
+        if missing is not None:
+            _fail(f"no database at {missing} (rasd ingest --db {missing} … creates one)")
     try:
         return open_store(db)
     except StoreError as exc:
@@ -81,6 +90,16 @@ def _open(db: Optional[str]):
         if hint is None:
             raise
         _fail(hint)
+
+
+def _missing_sqlite_file(db: Optional[str]) -> str | None:
+    """The SQLite file ``db`` names (or the default one) when it does not exist, else None."""
+    from sqlalchemy.engine import make_url
+    from rasd.store.db import resolve_url
+    url = make_url(resolve_url(db))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return None if Path(url.database).exists() else url.database
 
 
 def _where(store: Any) -> str:
@@ -108,26 +127,31 @@ def ingest(
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Dask: worker processes of a local cluster (default: CPU count)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask: address of a running scheduler, e.g. tcp://host:8786."),
     batch_size: int = typer.Option(100, "--batch-size", min=1, help="Documents per extraction batch and store transaction."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress on standard error: documents and rate, and for files on disk the bytes done of the total with an ETA (default: when standard error is a terminal)."),
     output_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Read articles, extract events and store them (idempotent, crash-safe)."""
+    """Read articles, extract their reports and store them as de-duplicated events.
+
+    A report is one event as extracted from one article; reports of the same event from
+    several outlets make one de-duplicated event. Idempotent and crash-safe: running the
+    command again skips what is stored."""
     from rasd.batch import run_ingest
     from rasd.errors import RasdError
 
     if engine is Engine.local and (workers or scheduler):
         _fail("--workers and --scheduler need --engine dask")
+    _check_some_input(paths)
     store = _open(db)
     log_path = _failure_path(store, failures)
     try:
         log_file = open(log_path, "w", encoding="utf-8")
     except OSError as exc:
         _fail(f"cannot write the failure log {log_path}: {exc.strerror}")
-    bar = _ProgressBar() if progress and sys.stderr.isatty() else None
+    printer = _progress_printer(progress)
     try:
-        with log_file, (bar or _Null()):
+        with log_file, printer or nullcontext():
             summary = run_ingest(paths, store, engine=engine.value, workers=workers, scheduler=scheduler,
-                                 progress=bar.update if bar else None,
+                                 progress=printer.update if printer else None,
                                  input_format=input_format.value if input_format else None,
                                  batch_size=batch_size, failure_log=log_file)
     except (RasdError, RuntimeError) as exc:
@@ -146,37 +170,38 @@ def ingest(
               "(see the failures above)", code=2)
 
 
-class _Null:
-    def __enter__(self) -> None:
+def _input_problem(path: str) -> str | None:
+    """Why a path given on the command line cannot be read at all, or None."""
+    if path == "-":
         return None
+    if not os.path.lexists(path):
+        return "not found"
+    if not os.path.exists(path):
+        return "a broken symbolic link"
+    if not os.access(path, os.R_OK):
+        return "permission denied"
+    return None
 
-    def __exit__(self, *exc: object) -> None:
+
+def _check_some_input(paths: list[str]) -> None:
+    """Stop before opening the store when none of ``paths`` can be read: one line naming
+    them (when only some cannot, the others are ingested and the run still fails)."""
+    from rasd.ingest.readers import escape_controls
+    problems = [(p, _input_problem(p)) for p in paths]
+    if paths and all(reason for _p, reason in problems):
+        shown = "; ".join(f"{escape_controls(p)}: {reason}" for p, reason in problems[:5])
+        more = len(problems) - 5
+        _fail(f"nothing to read: {shown}{f' and {more:,} more' if more > 0 else ''}", code=2)
+
+
+def _progress_printer(wanted: Optional[bool]) -> Any:
+    """The progress printer on standard error, or None (``wanted`` None: on a terminal)."""
+    from rasd.cli.progress import ProgressPrinter
+    stream = typer.get_text_stream("stderr")
+    tty = stream.isatty()
+    if wanted is False or (wanted is None and not tty):
         return None
-
-
-class _ProgressBar:
-    """A rich progress bar: documents read, documents/second, new/duplicate/failed."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-        self.progress = Progress(
-            SpinnerColumn(), TextColumn("[bold]{task.completed:,.0f}[/] documents"),
-            TextColumn("{task.fields[rate]:,.1f} docs/s"),
-            TextColumn("new {task.fields[new]:,} · dup {task.fields[dup]:,} · failed {task.fields[failed]:,}"),
-            TimeElapsedColumn(), console=Console(stderr=True), transient=False)
-        self.task = self.progress.add_task("ingest", total=None, rate=0.0, new=0, dup=0, failed=0)
-
-    def __enter__(self) -> "_ProgressBar":
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    def update(self, summary: Any) -> None:
-        self.progress.update(self.task, completed=summary.read, rate=summary.docs_per_second,
-                             new=summary.new, dup=summary.duplicate, failed=summary.failed)
+    return ProgressPrinter(stream, tty=tty, width=shutil.get_terminal_size().columns if tty else None)
 
 
 def _print_summary(summary: Any, log_path: Path, as_json: bool) -> None:
@@ -185,9 +210,7 @@ def _print_summary(summary: Any, log_path: Path, as_json: bool) -> None:
         out["failure_log"] = str(log_path)
         typer.echo(json.dumps(out, ensure_ascii=False))
     else:
-        typer.echo(f"read {summary.read:,} · new {summary.new:,} · duplicate {summary.duplicate:,} · "
-                   f"failed {summary.failed:,} · near-duplicates {summary.near_duplicates:,} · "
-                   f"events {summary.events:,} · {summary.docs_per_second:,.1f} documents/s", err=True)
+        typer.echo(summary_line(summary), err=True)
     if summary.failures:
         shown = summary.failures[:20]
         for failure in shown:
@@ -195,6 +218,16 @@ def _print_summary(summary: Any, log_path: Path, as_json: bool) -> None:
             typer.echo(f"  failed: {where}: {code} {reason}", err=True)
         more = len(summary.failures) - len(shown)
         typer.echo(f"  {'… and ' + format(more, ',') + ' more; ' if more else ''}failure log: {log_path}", err=True)
+
+
+def summary_line(summary: Any) -> str:
+    """The ingest summary in the store's words: documents read, new, duplicate, failed;
+    the reports extracted from the new documents and the de-duplicated events they
+    founded (the other reports joined events already stored)."""
+    return (f"documents: read {summary.read:,} · new {summary.new:,} · duplicate {summary.duplicate:,} · "
+            f"failed {summary.failed:,} · near-duplicate {summary.near_duplicates:,} · "
+            f"reports {summary.reports:,} · new events {summary.new_events:,} · "
+            f"{summary.docs_per_second:,.1f} documents/s")
 
 
 # --- events / stats -----------------------------------------------------------------
@@ -240,18 +273,18 @@ def events(
     country: Optional[str] = typer.Option(None, "--country", help="Country of the location: ISO3 (SYR), ISO2 or name (Syria, سوريا)."),
     admin1: Optional[str] = typer.Option(None, "--admin1", help="Governorate / province (Hama)."),
     near: Optional[str] = typer.Option(None, "--near", help="LAT,LON,KM: events within KM of the point."),
-    text: Optional[str] = typer.Option(None, "--text", help="Words in the report (Arabic folded: هيئة = هيئه)."),
+    text: Optional[str] = typer.Option(None, "--text", help="Words in one of the event's reports: sentence, trigger or place (Arabic folded: هيئة = هيئه)."),
     output_format: EventsFormat = typer.Option(EventsFormat.table, "--format", "-f"),
     limit: int = typer.Option(50, "--limit", min=0),
     offset: int = typer.Option(0, "--offset", min=0),
     order: Order = typer.Option(Order.date_desc, "--order"),
-    include_flagged: bool = typer.Option(False, "--include-flagged", help="Also negated/hypothetical/historical reports."),
+    include_flagged: bool = typer.Option(False, "--include-flagged", help="Also flagged events (negated, hypothetical, historical)."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """List de-duplicated events."""
     from rasd.errors import StoreError
     q = _query(since, until, type_, actor, country, admin1, near, text, limit, offset, order, include_flagged)
-    store = _open(db)
+    store = _open(db, existing=True)
     try:
         rows = store.query_events(q)
         total = store.count_events(q)
@@ -297,20 +330,22 @@ _STATS_TOTALS = (("documents", "documents"), ("near_duplicate_documents", "near-
 def _stats_view(data: dict[str, Any], database: str) -> dict[str, Any]:
     """The store's counts in the command's words (see _STATS_TOTALS)."""
     return {"database": database, "documents": data["documents"],
-            "near_duplicate_documents": data["near_duplicates"], "reports": data["reports"],
-            "events": data["clusters"], "multi_outlet_events": data["multi_source_clusters"],
-            "flagged_events": data["flagged"], "events_by_type": data["by_type"],
-            "events_by_country": data["by_country"], "events_by_month": data["by_month"]}
+            "near_duplicate_documents": data["near_duplicate_documents"], "reports": data["reports"],
+            "events": data["deduplicated_events"], "multi_outlet_events": data["multi_outlet_events"],
+            "flagged_events": data["flagged_events"], "events_by_type": data["events_by_type"],
+            "events_by_country": data["events_by_country"], "events_by_month": data["events_by_month"]}
 
 
 def stats(
     output_format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Counts of documents, reports (events as read in each article) and de-duplicated
-    events, by type, country and month; and which database they come from."""
+    """Counts of documents, reports and de-duplicated events, and the database they come from.
+
+    A report is one event as extracted from one article; an event is the de-duplicated
+    happening its reports tell of. Events are also counted by type, country and month."""
     from rasd.errors import StoreError
-    store = _open(db)
+    store = _open(db, existing=True)
     try:
         data = _stats_view(store.stats(), _where(store))
     except StoreError as exc:
@@ -355,17 +390,17 @@ def export(
     until: Optional[str] = typer.Option(None, "--until"),
     type_: Optional[str] = typer.Option(None, "--type", help="PLOVER type or ACLED event/sub-event type."),
     country: Optional[str] = typer.Option(None, "--country", help="ISO3 (SYR), ISO2 or name (Syria, سوريا)."),
-    include_flagged: bool = typer.Option(False, "--include-flagged"),
+    include_flagged: bool = typer.Option(False, "--include-flagged", help="Also flagged events (negated, hypothetical, historical)."),
     acled_labels: AcledLabels = typer.Option(AcledLabels.codes, "--acled-labels", help="ACLED CSV inter1/inter2/interaction: the codes (17) or ACLED's text labels (State forces-Civilians)."),
     sources: list[Path] = typer.Option([], "--sources", help="Your outlets file (TSV: source, name, scale…; see rasd/data/export/README.md); may repeat."),
     fatality_review: Optional[int] = typer.Option(None, "--fatality-review", min=0, help="Tag events with more deaths than this for review (default: the codebook's threshold)."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Export the de-duplicated events (ids stay stable as clusters grow)."""
+    """Export the de-duplicated events (an event keeps its id as it gains reports)."""
     from rasd.errors import DataFileError, StoreError
     from rasd.store.export import export_events
     q = _query(since, until, type_, None, country, None, None, None, None, 0, Order.date_asc, include_flagged)
-    store = _open(db)
+    store = _open(db, existing=True)
     try:
         n = export_events(store, output_format.value, out, q, acled_labels=acled_labels.value,
                           sources_files=tuple(sources), fatality_review=fatality_review)

@@ -16,7 +16,7 @@ import re
 import stat
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -30,8 +30,8 @@ from rasd.ingest.decode import check_size
 from rasd.ingest.document import build_document, parse_date, url_id
 from rasd.options import DEFAULT_OPTIONS, Options
 
-__all__ = ["InputFormat", "ReadItem", "read_path", "read_stream", "detect_format", "load_json",
-           "escape_controls", "MAX_JSON_DEPTH"]
+__all__ = ["InputFormat", "ReadItem", "ReadPosition", "read_path", "read_stream", "input_size",
+           "detect_format", "load_json", "escape_controls", "MAX_JSON_DEPTH"]
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,69 @@ class ReadItem:
         return self.error is None
 
 
+class ReadPosition:
+    """How far :func:`read_path` has read, in bytes of the files on disk (for progress):
+    the sizes of the files finished plus the offset in the file being read. A gzipped
+    file counts its compressed bytes, as :func:`input_size` does."""
+
+    def __init__(self) -> None:
+        self.finished = 0
+        self._stream: IO[bytes] | None = None
+
+    @property
+    def bytes(self) -> int:
+        current = 0
+        if self._stream is not None:
+            try:
+                current = self._stream.tell()
+            except (OSError, ValueError):  # a pipe, or a file already closed
+                current = 0
+        return self.finished + current
+
+    def start(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def finish(self, size: int | None) -> None:
+        """The current file is done: count all of it (``size``), even when reading
+        stopped early on an error, so that the position reaches the total."""
+        self.finished += size or 0
+        self._stream = None
+
+
+def input_size(paths: Iterable[str | Path], *, input_format: str | InputFormat | None = None) -> int | None:
+    """The bytes on disk of the files :func:`read_path` reads for ``paths`` (the same
+    folder walk and file kinds), or None when it cannot be known: standard input, or a
+    pipe or device named as a path. A path that cannot be read counts 0 bytes."""
+    fmt = _as_format(input_format)
+    total = 0
+    for path in paths:
+        if str(path) == "-":
+            return None
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            total += info.st_size
+        elif not stat.S_ISDIR(info.st_mode):
+            return None
+        else:
+            total += _folder_size(Path(path), fmt)
+    return total
+
+
+def _folder_size(folder: Path, fmt: InputFormat | None) -> int:
+    total = 0
+    for found in _walk(folder):
+        if isinstance(found, ReadItem) or (fmt is None and _format_from_name(found) is None):
+            continue
+        try:
+            total += found.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
 def _as_format(value: str | InputFormat | None) -> InputFormat | None:
     if value is None or isinstance(value, InputFormat):
         return value
@@ -95,7 +158,8 @@ def _as_format(value: str | InputFormat | None) -> InputFormat | None:
 
 
 def read_path(path: str | Path, *, input_format: str | InputFormat | None = None,
-              options: Options | None = None) -> Iterator[ReadItem]:
+              options: Options | None = None,
+              position: ReadPosition | None = None) -> Iterator[ReadItem]:
     """Read the documents of a file, a folder or stdin.
 
     Args:
@@ -105,6 +169,7 @@ def read_path(path: str | Path, *, input_format: str | InputFormat | None = None
             from the extension and the first bytes when None.
         options: ``max_input_bytes`` bounds each document (and each whole feed or
             Telegram export, which are parsed at once); ``remove_boilerplate`` as usual.
+        position: updated with the bytes read so far (progress), when given.
 
     Returns:
         An iterator of :class:`ReadItem`, one per document or failed record, in input order.
@@ -127,7 +192,7 @@ def read_path(path: str | Path, *, input_format: str | InputFormat | None = None
     if not is_dir:
         # a pipe or device named on the command line is read: the user asked for it
         # (``<(zcat a.gz)``); inside folders only regular files are
-        yield from _read_file(path, fmt, options)
+        yield from _read_file(path, fmt, options, position)
         return
     files = unknown = 0
     for found in _walk(path):
@@ -139,7 +204,7 @@ def read_path(path: str | Path, *, input_format: str | InputFormat | None = None
             log.debug("%s: skipped (unknown kind of file)", found)
             continue
         files += 1
-        yield from _read_file(found, fmt, options)
+        yield from _read_file(found, fmt, options, position)
     if files == 0:
         skipped = f" ({unknown:,} files of other kinds skipped)" if unknown else ""
         yield _error(str(path), f"no input files in this folder{skipped}; rasd reads "
@@ -215,7 +280,8 @@ def _format_from_name(path: Path) -> InputFormat | None:
     return _EXTENSIONS.get(Path(name).suffix)
 
 
-def _read_file(path: Path, fmt: InputFormat | None, options: Options) -> Iterator[ReadItem]:
+def _read_file(path: Path, fmt: InputFormat | None, options: Options,
+               position: ReadPosition | None = None) -> Iterator[ReadItem]:
     where = str(path)
     try:
         stream = open(path, "rb")
@@ -224,9 +290,15 @@ def _read_file(path: Path, fmt: InputFormat | None, options: Options) -> Iterato
         yield _error(where, f"cannot read: {_os_reason(exc)}", "E107")
         return
     size = info.st_size if stat.S_ISREG(info.st_mode) else None
-    with stream:
-        yield from read_stream(stream, where=where, input_format=fmt or _format_from_name(path),
-                               options=options, size=size)
+    if position is not None:
+        position.start(stream)
+    try:
+        with stream:
+            yield from read_stream(stream, where=where, input_format=fmt or _format_from_name(path),
+                                   options=options, size=size)
+    finally:
+        if position is not None:
+            position.finish(size)
 
 
 def read_stream(stream: IO[bytes], *, where: str, input_format: str | InputFormat | None = None,

@@ -291,26 +291,35 @@ def _grouped(conn: Connection, column: Any, where: list[Any]) -> dict[str, int]:
 
 
 def stats(conn: Connection) -> dict[str, Any]:
+    """The store's counts; see :meth:`rasd.store.Store.stats` for the keys."""
     c = event_clusters.c
     real = [c.flagged.is_(False)]
     month = func.substr(_event_date(), 1, 7)
-    by_month = _grouped(conn, month, real)
+    reports = conn.execute(select(func.count()).select_from(event_reports)).scalar_one()
+    events = conn.execute(select(func.count()).select_from(event_clusters).where(*real)).scalar_one()
+    flagged = conn.execute(select(func.count()).select_from(event_clusters)
+                           .where(c.flagged.is_(True))).scalar_one()
+    multi = conn.execute(select(func.count()).select_from(event_clusters)
+                         .where(*real, c.source_count > 1)).scalar_one()
+    near = conn.execute(select(func.count()).select_from(documents)
+                        .where(documents.c.near_duplicate_of.is_not(None))).scalar_one()
+    by_type = _grouped(conn, c.plover_type, real)
+    by_country = _grouped(conn, c.country, real)
+    by_month = dict(sorted(_grouped(conn, month, real).items()))
     return {
         "documents": conn.execute(select(func.count()).select_from(documents)).scalar_one(),
-        "near_duplicates": conn.execute(select(func.count()).select_from(documents)
-                                        .where(documents.c.near_duplicate_of.is_not(None))).scalar_one(),
-        # "reports": events as read in each article; "clusters": de-duplicated events.
-        # "events" is the old name of "reports", kept for existing callers.
-        "reports": conn.execute(select(func.count()).select_from(event_reports)).scalar_one(),
-        "events": conn.execute(select(func.count()).select_from(event_reports)).scalar_one(),
-        "clusters": conn.execute(select(func.count()).select_from(event_clusters).where(*real)).scalar_one(),
-        "flagged": conn.execute(select(func.count()).select_from(event_clusters)
-                                .where(c.flagged.is_(True))).scalar_one(),
-        "multi_source_clusters": conn.execute(select(func.count()).select_from(event_clusters)
-                                              .where(*real, c.source_count > 1)).scalar_one(),
-        "by_type": _grouped(conn, c.plover_type, real),
-        "by_country": _grouped(conn, c.country, real),
-        "by_month": dict(sorted(by_month.items())),
+        "near_duplicate_documents": near,
+        "reports": reports,
+        "deduplicated_events": events,
+        "multi_outlet_events": multi,
+        "flagged_events": flagged,
+        "events_by_type": by_type,
+        "events_by_country": by_country,
+        "events_by_month": by_month,
+        # the old names, kept for existing callers ("events" counts reports there)
+        "events": reports, "clusters": events, "flagged": flagged, "near_duplicates": near,
+        "multi_source_clusters": multi, "by_type": by_type, "by_country": by_country,
+        "by_month": by_month,
     }
 
 

@@ -262,8 +262,17 @@ class Store:
             return q_.get_event(conn, event_id)
 
     def stats(self) -> dict[str, Any]:
-        """Counts: documents, events (reports), clusters (de-duplicated, not flagged),
-        flagged, near_duplicates; and clusters by_type, by_country, by_month."""
+        """The store's counts. A *report* is one event as extracted from one document; an
+        *event* is the de-duplicated happening one or more reports tell of.
+
+        Keys: ``documents``, ``near_duplicate_documents``, ``reports``,
+        ``deduplicated_events`` (not flagged), ``multi_outlet_events`` (told by more than
+        one outlet), ``flagged_events`` (negated, hypothetical, historical), and
+        ``events_by_type`` / ``events_by_country`` / ``events_by_month`` (de-duplicated,
+        not flagged). The old names stay: ``events`` (= ``reports``), ``clusters``,
+        ``flagged``, ``near_duplicates``, ``multi_source_clusters``, ``by_type``,
+        ``by_country``, ``by_month``.
+        """
         with self._read() as conn:
             return q_.stats(conn)
 

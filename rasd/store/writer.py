@@ -44,13 +44,18 @@ GRID_DEGREES = 0.5
 
 @dataclass(slots=True)
 class AddResult:
-    """What happened to one record: ``status`` is "new", "duplicate" or "failed"."""
+    """What happened to one record: ``status`` is "new", "duplicate" or "failed".
+
+    ``events_added`` counts the document's reports (events as extracted from it);
+    ``events_founded`` the de-duplicated events they started (not flagged; its other
+    reports joined events already stored)."""
     document_id: str | None
     status: str
     events_added: int = 0
     error: str | None = None
     near_duplicate_of: str | None = None
     code: str | None = None
+    events_founded: int = 0
 
 
 def cluster_id_for(document_id: str, event_index: int) -> str:
@@ -436,19 +441,21 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
     for i in accepted:
         doc = docs[i]
         origin = doc.row["near_duplicate_of"] or doc.id
+        founded = 0
         for report in doc.reports:
             target = None if report.flagged else cache.best_match(report, doc.id)
             if target is None:
                 target = ClusterState.found(report, doc, origin, cache.founding_time(now))
                 if not report.flagged:
                     cache.add(target)
+                    founded += 1
             else:
                 target.absorb(report, doc, origin, now)
                 cache.reindex(target)
             clusters[target.row["id"]] = target
             report_rows.append({**report.row, "document_id": doc.id, "cluster_id": target.row["id"]})
         results[i] = AddResult(doc.id, "new", len(doc.reports),
-                               near_duplicate_of=doc.row["near_duplicate_of"])
+                               near_duplicate_of=doc.row["near_duplicate_of"], events_founded=founded)
 
     # 4. rows, parents first
     if accepted:
