@@ -174,3 +174,15 @@ def test_an_office_holders_attack_on_a_government_is_words():
     doc = Pipeline().run("من جانبه، شن نائب الرئيس العراقي هجوما على حكومة رئيس الوزراء داعيا البرلمان إلى مساءلتها",
                          published=PUBLISHED)
     assert [e.plover_type for e in doc.events if e.trigger.startswith("هجوم")] == ["ACCUSE"]
+
+
+@pytest.mark.parametrize("text", [
+    "وأدانت الحكومة التفجيرات بشدة ووصفتها بالعمل الجبان",
+    "وطالب الادعاء العام بإجراء تحقيقات بشأن اختطاف المواطن في العاصمة",
+])
+def test_an_act_condemned_or_investigated_is_talked_about(text):
+    assert statuses(text) == ["talked_about"]
+
+
+def test_a_condemned_act_with_its_toll_is_still_reported():
+    assert "reported" in statuses("وأدانت الحكومة الهجوم الذي أسفر عن مقتل خمسة جنود في المدينة أمس")

@@ -174,6 +174,16 @@ def reference(c: Candidate) -> str | None:
     return "reference" if c.cue_before("reference", reach=2) else None
 
 
+def condemned(c: Candidate) -> str | None:
+    """``تدين التفجيرات``, ``تحقيقات بشأن اختطاف``, ``تداعيات اغتيال``: an act named by a
+    noun as the object of a condemnation, an inquiry or an aftermath is talked about, not
+    reported; a toll in the clause still reports it (``دان الهجوم الذي أودى بحياة …``)."""
+    ev = c.event
+    if ev.fatalities or ev.injuries:
+        return None
+    return "talked_about" if c.cue_before("talked_about", reach=2) else None
+
+
 def metaphor(c: Candidate) -> str | None:
     """``اغتيال الحقيقة``, ``قصف إعلامي``: violence words used of ideas."""
     return "metaphor" if c.cue_after("metaphor", reach=1) or c.cue_before("metaphor", reach=1) else None
@@ -262,7 +272,7 @@ def _doer_follows(c: Candidate) -> bool:
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause, manner_phrase, habitual)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
-    metaphor, seized_weapon, speculation,
+    condemned, metaphor, seized_weapon, speculation,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (topic_noun,)
 def undergone(c: Candidate) -> str | None:
