@@ -278,3 +278,12 @@ def test_an_act_dated_weeks_before_the_report_is_recalled():
     assert old.events and all(e.historical for e in old.events)
     new = real(pipe.run("وقتل قائد التنظيم أمس في غارة شنتها طائرة أميركية.", published="2015-08-03"))
     assert new and not any(e.historical for e in new)
+
+
+def test_an_office_holder_stays_a_person_when_the_state_strikes():
+    from rasd.events import _as_military
+    from rasd.doc import ActorRef
+    premier = _as_military(ActorRef("prime minister", country="IRQ", sector="GOV", id="title-prime-minister"))
+    assert (premier.sector, premier.name) == ("GOV", "prime minister")
+    state = _as_military(ActorRef("Government of Iraq", country="IRQ", sector="GOV", id="government"))
+    assert (state.sector, state.name) == ("MIL", "Military Forces of Iraq")

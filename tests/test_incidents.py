@@ -133,3 +133,13 @@ def test_a_destruction_before_its_strike_in_one_sentence_is_part_of_it():
     doc = Pipeline().run("نجحت طائرات التحالف في تدمير مواقع للمسلحين في مدينة الرمادي في أول هجوم من نوعه.\n",
                          published="2024-03-10")
     assert [e.plover_type for e in doc.events] == ["ASSAULT"]
+
+
+def test_two_officials_of_one_government_are_two_sides():
+    premier = ActorRef("prime minister", country="IRQ", sector="GOV", id="title-prime-minister")
+    deputy = ActorRef("Osama al-Nujaifi", country="IRQ", sector="GOV")
+    government = ActorRef("Government", country="IRQ", sector="GOV", id="government")
+    first = _event(1, plover_type="ACCUSE", plover_mode="criticize", actor1=premier, actor2=deputy)
+    second = _event(2, plover_type="ACCUSE", plover_mode="criticize", actor1=deputy, actor2=government)
+    assert not compatible_actors(first, second)
+    assert compatible_actors(first, _event(3, plover_type="ACCUSE", plover_mode="criticize", actor1=premier))

@@ -132,7 +132,14 @@ def _same_actor(a: ActorRef | None, b: ActorRef | None) -> bool:
         return False
     if a.id and b.id and a.id == b.id:
         return True
+    if (_individual(a) or _individual(b)) and a.name and b.name and a.name != b.name:
+        return False  # two officials of one government are two people
     return (a.country, a.sector) == (b.country, b.sector) and a.sector is not None
+
+
+def _individual(a: ActorRef) -> bool:
+    """A person or an office holder, or a name the dictionary does not know (most often a person)."""
+    return a.id is None or a.id.startswith(("person", "title-"))
 
 
 def _targets_agree(a: Event, b: Event) -> bool:
