@@ -12,6 +12,7 @@ from rasd.actors.dictionary import COLUMNS, read_actor_file
 from rasd.doc import Document
 from rasd.errors import DataFileError
 from rasd.options import Options
+from rasd.pipeline import Pipeline
 from rasd.text import TextAnalyzer
 
 HEADER = "\t".join(COLUMNS)
@@ -259,3 +260,9 @@ def test_mention_finder_uses_the_users_files(tmp_path: Path):
     found = finder(analysed("هاجم لواء الفجر الجديد الحاجز"))
     assert [e.id for e in found] == ["liwa-x"]
     assert mention_finder(Options())(analysed("هاجم لواء الفجر الجديد الحاجز")) == []
+
+
+def test_a_delegation_takes_the_country_of_its_demonym():
+    doc = Pipeline().run("وقالت المصادر إن الوفد الإيراني التقى رئيس الوزراء العراقي في بغداد.", published="2015-08-03")
+    meeting = [e for e in doc.events if e.plover_type == "CONSULT"][0]
+    assert (meeting.actor1.country, meeting.actor1.sector) == ("IRN", "GOV")
