@@ -182,3 +182,11 @@ def test_neighbours_of_the_region_are_known_both_ways():
     assert {"LBN", "TUR", "IRQ", "JOR", "ISR"} <= near["SYR"] and "SAU" in near["YEM"]
     region = ("SYR", "IRQ", "YEM", "SAU", "LBY", "EGY", "JOR", "LBN", "TUR", "IRN", "SDN")
     assert [(a, b) for a in region for b in near[a] if a not in near.get(b, ())] == []
+
+
+def test_the_country_word_of_the_last_sentence_is_read_too():
+    doc = read("أعلنت الحكومة التركية في أنقرة أن الطائرات قصفت مواقع في شمال العراق. وقال مسؤول في "
+               "إسطنبول إن تركيا ستواصل الحملة. وأوقفت الشرطة 250 شخصا في 13 محافظة في البلاد.")
+    assert doc.geo_context.main_country == "TUR"
+    place = locate(doc, "وأوقفت")
+    assert (place.name, place.mention) == ("Turkey", "البلاد")

@@ -194,8 +194,9 @@ def country_references(doc: Document, an: Analysis, sentence: tuple[int, int],
     locative word, as places of the article's ``country`` (none when it is unknown)."""
     if country is None or "بلاد" not in doc.text[sentence[0]:sentence[1]]:
         return []
-    first, last = an.word_index_at(sentence[0]), an.word_index_at(max(sentence[1] - 1, sentence[0]))
-    if first is None or last is None:
+    first, after = an.word_index_at(sentence[0]), an.word_index_at(sentence[1])
+    last = (len(an.words) if after is None else after) - 1  # the sentence may end on a stop, not a word
+    if first is None or last < first:
         return []
     out = []
     for wi in range(first, last + 1):
