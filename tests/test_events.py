@@ -287,3 +287,11 @@ def test_an_office_holder_stays_a_person_when_the_state_strikes():
     assert (premier.sector, premier.name) == ("GOV", "prime minister")
     state = _as_military(ActorRef("Government of Iraq", country="IRQ", sector="GOV", id="government"))
     assert (state.sector, state.name) == ("MIL", "Military Forces of Iraq")
+
+
+def test_the_hurt_named_after_a_time_and_a_count_are_the_target():
+    doc = Pipeline().run("أصيب فجر أمس ثلاثة من عناصر الشرطة الفلسطينية في انفجار عبوة جانبية وسط مدينة غزة.",
+                         published="2008-01-10")
+    blast = [e for e in doc.events if e.plover_type == "ASSAULT"][0]
+    assert blast.actor2 is not None and blast.actor2.sector == "COP"
+    assert blast.actor1 is None or blast.actor1.sector != "COP"

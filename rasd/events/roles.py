@@ -480,12 +480,26 @@ def _after_casualty_verb(ctx: SentenceContext, ent: Entity) -> bool:
     """``أصيب سفير بولندا``, ``جرح ثلاثة جنود``: right after an injury word that is a verb
     (no article, no preposition), an actor is the one hurt."""
     for c in ctx.cues_of("injured"):  # قتل is also the active "killed": left to the verb rules
-        if c.end <= ent.start and ctx.distance(c.end, ent.start) <= 0 and "ال" not in c.prefix \
+        if c.end <= ent.start and (ctx.distance(c.end, ent.start) <= 0 or _when_and_count_between(ctx, c.end, ent)) \
+                and "ال" not in c.prefix \
                 and not c.text.lstrip("وف").startswith("ال") \
                 and not c.prefix.endswith(("ب", "ل")) and not ent.attrs.get("instrument") \
                 and ent.sector not in ("UAF", "CRM"):
             return True
     return False
+
+
+def _when_and_count_between(ctx: SentenceContext, start: int, ent: Entity) -> bool:
+    """``أصيب فجر أمس ثلاثة من عناصر الشرطة``: only a time and a count of ``ent`` stand
+    between ``start`` and it."""
+    if ctx.distance(start, ent.start) > 5 or not _number_before(ctx, ent):
+        return False
+    spans = [(e.start, e.end) for e in ctx.entities if e.type in ("DATE", "NUM") and start <= e.start < ent.start]
+    covered, pos = True, start
+    for s, e in sorted(spans):
+        covered = covered and ctx.distance(pos, s) <= 0
+        pos = max(pos, e)
+    return covered and bool(spans)
 
 
 def _subject_of_target_verb(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
