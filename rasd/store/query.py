@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import Boolean, Select, and_, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 
-from rasd.store.schema import documents, event_clusters, event_reports
+from rasd.store.schema import (
+    documents, event_clusters, event_fts, event_reports, event_rtree, event_search_keys,
+)
 
 __all__ = ["EventQuery", "PLOVER_TYPES", "event_type_names", "check_event_type", "event_row", "geo_precision", "select_events",
            "count_events", "get_event", "get_document", "stats", "actors"]
@@ -144,6 +148,72 @@ def _fold(text: str) -> str:
     return fold(text).lower()
 
 
+class Indexed(ColumnElement):
+    """A condition with an index-backed form for SQLite (migration 0003's FTS5 and R*Tree
+    tables) and the plain form elsewhere; the dialect picks one when the query compiles.
+
+    ``sqlite`` must select a superset of what ``plain`` selects: it is ANDed with it."""
+    type = Boolean()
+    inherit_cache = False
+
+    def __init__(self, plain: Any, sqlite: Any | None) -> None:
+        self.plain, self.sqlite = plain, sqlite
+
+
+@compiles(Indexed)
+def _compile_plain(element: Indexed, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.plain, **kw)
+
+
+@compiles(Indexed, "sqlite")
+def _compile_sqlite(element: Indexed, compiler: Any, **kw: Any) -> str:
+    if element.sqlite is None:
+        return compiler.process(element.plain, **kw)
+    return compiler.process(and_(element.sqlite, element.plain), **kw)
+
+
+def _keyed(keys: Select) -> Any:
+    """``event_clusters.id`` among the clusters whose search keys ``keys`` selects."""
+    k = event_search_keys.c
+    return event_clusters.c.id.in_(select(k.cluster_id).where(k.key.in_(keys)))
+
+
+TRIGRAM = 3  # the FTS5 trigram tokenizer cannot look up shorter strings
+
+
+def _fts_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _words_like(column: Any, fts_column: str, words: list[str]) -> Indexed:
+    """Every word occurs in ``column`` (``LIKE '%word%'``); on SQLite the FTS5 trigram index
+    finds the candidates for the words of three characters or more."""
+    plain = and_(*(column.like(f"%{_like_escape(w)}%", escape="\\") for w in words))
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    if not long_words:
+        return Indexed(plain, None)
+    match = " AND ".join(f"{fts_column}:{_fts_phrase(w)}" for w in long_words)
+    keys = select(event_fts.c.rowid).where(literal_column("event_fts").op("MATCH")(literal(match)))
+    return Indexed(plain, _keyed(keys))
+
+
+def _near(lat: float, lon: float, km: float) -> Indexed:
+    """Within ``km`` of the point (equirectangular distance: exact enough at the scale of a
+    few hundred km); on SQLite the R*Tree finds the points in the enclosing box first."""
+    c = event_clusters.c
+    kx = KM_PER_DEGREE * math.cos(math.radians(lat))
+    dy = (c.lat - lat) * KM_PER_DEGREE
+    dx = (c.lon - lon) * kx
+    plain = and_(c.lat.is_not(None), dy * dy + dx * dx <= km * km)
+    # the box holds every point of the disc, with a margin for rounding
+    dlat = km / KM_PER_DEGREE * 1.001 + 1e-6
+    dlon = km / kx * 1.001 + 1e-6 if kx > 1e-6 else 360.0
+    r = event_rtree.c
+    keys = select(r.key).where(r.max_lat >= lat - dlat, r.min_lat <= lat + dlat,
+                               r.max_lon >= lon - dlon, r.min_lon <= lon + dlon)
+    return Indexed(plain, _keyed(keys))
+
+
 def _event_date():
     return func.coalesce(event_clusters.c.date, event_clusters.c.published_min)
 
@@ -165,22 +235,19 @@ def _where(q: EventQuery) -> list[Any]:
             conds.append(or_(func.lower(c.acled_event_type) == value.lower(),
                              func.lower(c.acled_sub_event_type) == value.lower()))
     if q.actor:
-        for word in _fold(q.actor).split():
-            conds.append(c.actor_text.like(f"%{_like_escape(word)}%", escape="\\"))
+        words = _fold(q.actor).split()
+        if words:
+            conds.append(_words_like(c.actor_text, "actor_text", words))
     if q.country:
         conds.append(c.country == q.country.strip().upper())
     if q.admin1:
         conds.append(func.lower(c.admin1) == q.admin1.strip().lower())
     if q.near:
-        lat, lon, km = q.near
-        # equirectangular distance: exact enough at the scale of a few hundred km
-        kx = KM_PER_DEGREE * math.cos(math.radians(lat))
-        dy = (c.lat - lat) * KM_PER_DEGREE
-        dx = (c.lon - lon) * kx
-        conds.append(and_(c.lat.is_not(None), dy * dy + dx * dx <= km * km))
+        conds.append(_near(*q.near))
     if q.text:
-        for word in _fold(q.text).split():
-            conds.append(c.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+        words = _fold(q.text).split()
+        if words:
+            conds.append(_words_like(c.search_text, "search_text", words))
     if q.document_id:
         conds.append(c.id.in_(select(event_reports.c.cluster_id)
                               .where(event_reports.c.document_id == q.document_id)))
