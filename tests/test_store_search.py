@@ -83,9 +83,9 @@ def test_folding_and_clitics_are_matched(store):
     assert store.count_events(EventQuery(text="قوات")) > store.count_events(EventQuery(text="لقوات")) > 0
 
 
-def _plan(store, q: EventQuery) -> str:
+def _plan(store, q: EventQuery, scan: frozenset[str] = frozenset()) -> str:
     with store.engine.connect() as conn:
-        compiled = select_events(q).compile(conn, compile_kwargs={"literal_binds": True})
+        compiled = select_events(q, scan).compile(conn, compile_kwargs={"literal_binds": True})
         return " | ".join(row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
 
 
@@ -154,3 +154,26 @@ def test_an_old_store_is_upgraded_on_open(tmp_path, monkeypatch):
     store.add_records(_records(50, seed=6))  # and it keeps them up to date from then on
     assert _assert_same_as_full_scan(store, monkeypatch) > 0
     store.close()
+
+
+@pytest.mark.parametrize("page", [(20, 0), (20, 30), (5, 0)])
+def test_dense_pages_scan_in_date_order_with_the_same_results(store, monkeypatch, page):
+    """A page of a filter with many candidates is read in date order without the index:
+    the same events as through the index and as the full scan."""
+    limit, offset = page
+    dense_queries = 0
+    for q in _queries():
+        q = EventQuery(**{**q.__dict__, "limit": limit, "offset": offset})
+        expected = _full_scan(store, q, monkeypatch)
+        with store.engine.connect() as conn:
+            monkeypatch.setattr(store_query, "DENSE", 10 ** 9)
+            assert store_query.dense_filters(conn, q) == frozenset()
+            indexed = [e["id"] for e in store.query_events(q)]
+            monkeypatch.setattr(store_query, "DENSE", 5)
+            dense = store_query.dense_filters(conn, q)
+        assert [e["id"] for e in store.query_events(q)] == indexed == expected, q
+        dense_queries += bool(dense)
+        if q.text == "مدنيين" or q.actor == "Houthis":
+            assert dense, q
+    assert dense_queries >= 10
+    assert "event_fts" not in _plan(store, EventQuery(text="مدنيين"), frozenset({"text"}))

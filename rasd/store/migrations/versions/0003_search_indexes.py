@@ -8,8 +8,9 @@ has a text primary key, and its implicit rowid may change on VACUUM). Triggers k
 three tables in step with every insert, update and delete of ``event_clusters``, whatever
 code writes it; the upgrade fills them from the existing clusters.
 
-The trigram tokenizer matches substrings, as the ``LIKE '%word%'`` filters do; the query
-keeps the LIKE test on the candidates the index returns, so results are unchanged. PostgreSQL
+The trigram tokenizer matches substrings, as the ``LIKE '%word%'`` filters do (words of
+three characters or more; shorter ones keep their LIKE test): the text is lower-cased, so
+the case-sensitive index selects what LIKE selected. PostgreSQL
 is left as it was (its filters run as before).
 
 Revision ID: 0003
@@ -26,7 +27,7 @@ _KEY = "(SELECT key FROM event_search_keys WHERE cluster_id = {}.id)"
 
 _UPGRADE = [
     "CREATE TABLE event_search_keys (key INTEGER PRIMARY KEY, cluster_id VARCHAR(32) NOT NULL UNIQUE)",
-    "CREATE VIRTUAL TABLE event_fts USING fts5(search_text, actor_text, content='', tokenize='trigram')",
+    "CREATE VIRTUAL TABLE event_fts USING fts5(search_text, actor_text, content='', tokenize='trigram case_sensitive 1')",
     "CREATE VIRTUAL TABLE event_rtree USING rtree(key, min_lat, max_lat, min_lon, max_lon)",
     "INSERT INTO event_search_keys (cluster_id) SELECT id FROM event_clusters ORDER BY rowid",
     "INSERT INTO event_fts (rowid, search_text, actor_text) SELECT k.key, c.search_text, c.actor_text "
