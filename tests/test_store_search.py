@@ -94,6 +94,7 @@ def _plan(store, q: EventQuery, scan: frozenset[str] = frozenset()) -> str:
     (EventQuery(actor="Houthis"), "event_fts VIRTUAL TABLE INDEX"),
     (EventQuery(near=(35.93, 36.63, 20.0)), "event_rtree VIRTUAL TABLE INDEX"),
     (EventQuery(admin1="Idlib"), "ix_event_clusters_admin1_day"),
+    (EventQuery(admin1="Idlib", type="ASSAULT"), "ix_event_clusters_admin1_type_day"),
 ])
 def test_filters_use_the_indexes(store, q, index):
     assert index in _plan(store, q)

@@ -1,5 +1,5 @@
 """SQLite search indexes: full-text (FTS5 trigram) over the folded search and actor text,
-an R*Tree over the event points, and a province index.
+an R*Tree over the event points, and province indexes (alone and with the event type).
 
 Without them the ``text``, ``actor`` and ``near`` filters read every cluster (p99 3–4 s
 at 117k events and 8 clients, see docs/web.md). The FTS5 and R*Tree rows are keyed by
@@ -37,6 +37,8 @@ _UPGRADE = [
     "WHERE c.lat IS NOT NULL AND c.lon IS NOT NULL",
     "CREATE INDEX ix_event_clusters_admin1_day ON event_clusters "
     "(lower(admin1), flagged, coalesce(date, published_min))",
+    "CREATE INDEX ix_event_clusters_admin1_type_day ON event_clusters "
+    "(lower(admin1), plover_type, flagged, coalesce(date, published_min))",
     f"""CREATE TRIGGER event_clusters_search_insert AFTER INSERT ON event_clusters BEGIN
         INSERT INTO event_search_keys (cluster_id) VALUES (new.id);
         INSERT INTO event_fts (rowid, search_text, actor_text)
@@ -75,6 +77,7 @@ _DOWNGRADE = [
     *(f"DROP TRIGGER {name}" for name in (
         "event_clusters_search_delete", "event_clusters_search_id", "event_clusters_search_point",
         "event_clusters_search_text", "event_clusters_search_insert")),
+    "DROP INDEX ix_event_clusters_admin1_type_day",
     "DROP INDEX ix_event_clusters_admin1_day",
     "DROP TABLE event_rtree",
     "DROP TABLE event_fts",
