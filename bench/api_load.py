@@ -4,6 +4,7 @@
     python bench/api_load.py                      # build a temp store, run, print a report
     python bench/api_load.py --db /tmp/load.sqlite --keep   # reuse the store next time
     python bench/api_load.py --events 20000 --requests 500  # a quick run
+    python bench/api_load.py --duration 60        # 8 clients for 60 s (the figures in docs/web.md)
 
 The server runs in a subprocess (uvicorn, one worker, loopback only); the client is
 httpx with a thread per concurrent connection. Reports requests/second and p50/p95/p99
@@ -108,42 +109,52 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def run_load(base: str, requests: int, concurrency: int, seed: int = 1) -> dict:
+def run_load(base: str, requests: int, concurrency: int, seed: int = 1,
+             duration: float | None = None) -> dict:
+    """``requests`` requests in all, or as many as the clients send in ``duration`` seconds."""
     rng = random.Random(seed)
-    plan = []
-    for _ in range(requests):
-        name = rng.choice(list(QUERIES))
-        plan.append((name, QUERIES[name](rng)))
     results: list[tuple[str, float, int]] = []
     lock = threading.Lock()
-    cursor = iter(range(requests))
+    sent = 0
+
+    def next_request() -> tuple[str, dict] | None:
+        nonlocal sent
+        with lock:
+            if duration is None and sent >= requests or duration is not None and time.perf_counter() >= stop:
+                return None
+            sent += 1
+            name = rng.choice(list(QUERIES))
+            return name, QUERIES[name](rng)
 
     def worker() -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
             while True:
-                with lock:
-                    i = next(cursor, None)
-                if i is None:
+                planned = next_request()
+                if planned is None:
                     return
-                name, params = plan[i]
+                name, params = planned
                 t0 = time.perf_counter()
-                r = client.get("/api/events", params=params)
+                try:
+                    status = client.get("/api/events", params=params).status_code
+                except httpx.TransportError:  # a timeout or a dropped connection: an error
+                    status = 0
                 dt = time.perf_counter() - t0
                 with lock:
-                    results.append((name, dt, r.status_code))
+                    results.append((name, dt, status))
 
     # warm up: every query once
     with httpx.Client(base_url=base, timeout=60) as client:
         for make in QUERIES.values():
             client.get("/api/events", params=make(random.Random(seed - 1))).raise_for_status()
     t0 = time.perf_counter()
+    stop = t0 + (duration or 0)
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    report: dict = {"requests": len(results), "concurrency": concurrency,
+    report: dict = {"requests": len(results), "concurrency": concurrency, "wall_s": round(wall, 1),
                     "errors": sum(1 for _, _, s in results if s != 200),
                     "rps": round(len(results) / wall, 1)}
 
@@ -164,6 +175,7 @@ def main() -> None:
     parser.add_argument("--db", help="sqlite file to use (built when it holds too few events)")
     parser.add_argument("--events", type=int, default=100_000, help="events the store must hold")
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--duration", type=float, help="run for this many seconds instead of --requests")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help="keep the temporary store")
     parser.add_argument("--out", help="also write the report (JSON) here")
@@ -180,7 +192,8 @@ def main() -> None:
     port = free_port()
     server = start_server(db, port)
     try:
-        report = run_load(f"http://127.0.0.1:{port}", args.requests, args.concurrency)
+        report = run_load(f"http://127.0.0.1:{port}", args.requests, args.concurrency,
+                          duration=args.duration)
     finally:
         server.terminate()
         server.wait(timeout=10)

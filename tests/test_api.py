@@ -70,6 +70,26 @@ def test_pagination_keeps_total(client):
     assert len(set(ids)) == 4
 
 
+def test_page_size_is_capped(client):
+    from rasd.api.queries import MAX_GEOJSON_PAGE, MAX_PAGE
+
+    assert client.get("/api/events", params={"limit": MAX_PAGE}).json()["limit"] == MAX_PAGE
+    r = client.get("/api/events", params={"limit": MAX_PAGE + 1})
+    assert r.status_code == 422 and error_of(r)["code"] == "invalid_request"
+    assert str(MAX_PAGE) in error_of(r)["message"]
+    # the map's GeoJSON pages may be larger, up to their own cap
+    geo = client.get("/api/events", params={"limit": 3000, "format": "geojson"})
+    assert geo.status_code == 200 and geo.json()["limit"] == 3000
+    r = client.get("/api/events", params={"limit": MAX_GEOJSON_PAGE + 1, "format": "geojson"})
+    assert r.status_code == 422 and error_of(r)["code"] == "invalid_request"
+
+
+def test_internal_queries_stay_unlimited(store):
+    from rasd.store import EventQuery
+
+    assert len(store.query_events(EventQuery(limit=None))) == store.count_events(EventQuery()) == 4
+
+
 def test_geojson(client):
     r = client.get("/api/events", params={"format": "geojson", "country": "SYR"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")

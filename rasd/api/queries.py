@@ -9,7 +9,13 @@ from fastapi import Query
 
 from rasd.api.errors import ApiError
 
-__all__ = ["EventFilters", "event_filters", "parse_near", "parse_day"]
+__all__ = ["EventFilters", "event_filters", "parse_near", "parse_day", "MAX_PAGE", "MAX_GEOJSON_PAGE",
+           "check_page_size"]
+
+# The largest page of ``GET /api/events``: JSON pages carry whole event rows; GeoJSON pages
+# feed the map (a few fields per marker, 3,000 markers at a time), hence the larger cap.
+MAX_PAGE = 500
+MAX_GEOJSON_PAGE = 5000
 
 _DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 ORDERS = ("date_desc", "date_asc", "fatalities_desc", "sources_desc", "updated_desc")
@@ -43,6 +49,17 @@ def parse_near(value: str | None) -> tuple[float, float, float] | None:
     return (lat, lon, km)
 
 
+def check_page_size(limit: int, format: str) -> None:
+    """422 for a JSON page over :data:`MAX_PAGE` (GeoJSON is bounded by the Query itself).
+
+    Refused rather than clamped, so that a client paging with ``offset += limit`` never
+    skips events silently."""
+    if format != "geojson" and limit > MAX_PAGE:
+        raise ApiError(422, "invalid_request",
+                       f"limit: at most {MAX_PAGE} events per JSON page (page with offset), "
+                       f"or {MAX_GEOJSON_PAGE} with format=geojson")
+
+
 class EventFilters(dict):
     """Keyword arguments for ``EventQuery`` (a dict so that routes can adjust them)."""
 
@@ -71,7 +88,8 @@ def event_filters(
     admin1: str | None = Query(None, description="governorate / province", max_length=200),
     near: str | None = Query(None, description="lat,lon,km"),
     text: str | None = Query(None, description="words in the event sentence", max_length=500),
-    limit: int = Query(100, ge=1, le=5000),
+    limit: int = Query(100, ge=1, le=MAX_GEOJSON_PAGE,
+                       description=f"page size: at most {MAX_PAGE} (JSON) or {MAX_GEOJSON_PAGE} (GeoJSON)"),
     offset: int = Query(0, ge=0, le=10_000_000),
     order: str = Query("date_desc", description="|".join(ORDERS)),
     flagged: bool = Query(False, description="also return denied, conditional and recalled events"),

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from rasd.api.errors import ApiError
-from rasd.api.queries import EventFilters, event_filters
+from rasd.api.queries import EventFilters, check_page_size, event_filters
 from rasd.api.schemas import DocumentIn, ErrorOut, EventsPage, IngestOut
 from rasd.api.security import token_ok
 from rasd.api.settings import ApiSettings, is_loopback
@@ -119,6 +119,7 @@ def list_events(request: Request, filters: EventFilters = Depends(event_filters)
                 format: Literal["json", "geojson"] = Query("json"),
                 fields: str | None = Query(None, max_length=1000,
                                            description="comma-separated event keys to return (default: all)")) -> Response:
+    check_page_size(filters["limit"], format)
     store = store_of(request)
     query = filters.to_query()
     rows = store.query_events(query)

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import Boolean, Select, and_, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 
-from rasd.store.schema import documents, event_clusters, event_reports
+from rasd.store.schema import (
+    documents, event_clusters, event_fts, event_reports, event_rtree, event_search_keys,
+)
 
 __all__ = ["EventQuery", "PLOVER_TYPES", "event_type_names", "check_event_type", "event_row", "geo_precision", "select_events",
+           "dense_filters",
            "count_events", "get_event", "get_document", "stats", "actors"]
 
 PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
@@ -144,15 +149,136 @@ def _fold(text: str) -> str:
     return fold(text).lower()
 
 
+class Indexed(ColumnElement):
+    """A condition with an index-backed form for SQLite (migration 0003's FTS5 and R*Tree
+    tables) and the plain form elsewhere; the dialect picks one when the query compiles.
+
+    ``sqlite`` selects exactly what ``plain`` selects when ``exact``, else a superset of it
+    (and is then ANDed with it)."""
+    type = Boolean()
+    inherit_cache = False
+
+    def __init__(self, plain: Any, sqlite: Any | None, *, exact: bool = False) -> None:
+        self.plain, self.sqlite, self.exact = plain, sqlite, exact
+
+
+@compiles(Indexed)
+def _compile_plain(element: Indexed, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.plain, **kw)
+
+
+@compiles(Indexed, "sqlite")
+def _compile_sqlite(element: Indexed, compiler: Any, **kw: Any) -> str:
+    if element.sqlite is None:
+        return compiler.process(element.plain, **kw)
+    if element.exact:
+        return compiler.process(element.sqlite, **kw)
+    return compiler.process(and_(element.sqlite, element.plain), **kw)
+
+
+def _keyed(keys: Select) -> Any:
+    """``event_clusters.id`` among the clusters whose search keys ``keys`` selects."""
+    k = event_search_keys.c
+    return event_clusters.c.id.in_(select(k.cluster_id).where(k.key.in_(keys)))
+
+
+TRIGRAM = 3  # the FTS5 trigram tokenizer cannot look up shorter strings
+
+
+def _fts_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _like(column: Any, word: str) -> Any:
+    return column.like(f"%{_like_escape(word)}%", escape="\\")
+
+
+def _fts_keys(fts_column: str, words: list[str]) -> Select:
+    """The search keys of the clusters whose ``fts_column`` contains every word (each of
+    three characters or more): the trigram index matches substrings, as LIKE does."""
+    match = " AND ".join(f"{fts_column}:{_fts_phrase(w)}" for w in words)
+    return select(event_fts.c.rowid).where(literal_column("event_fts").op("MATCH")(literal(match)))
+
+
+def _words_like(column: Any, fts_column: str, words: list[str]) -> Indexed:
+    """Every word occurs in ``column`` (``LIKE '%word%'``); on SQLite the FTS5 trigram index
+    finds the clusters for the words of three characters or more.
+
+    The index is case-sensitive and LIKE is not (for ASCII); both the stored text and the
+    query words are lower-cased, so the two select the same clusters."""
+    plain = and_(*(_like(column, w) for w in words))
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    if not long_words:
+        return Indexed(plain, None)
+    keyed = _keyed(_fts_keys(fts_column, long_words))
+    if keyed is None:
+        return Indexed(plain, None)
+    short = [_like(column, w) for w in words if len(w) < TRIGRAM]
+    return Indexed(plain, and_(keyed, *short), exact=True)
+
+
+def _near_box(lat: float, lon: float, km: float) -> Select:
+    """The search keys of the points in a box that holds every point of the disc, with a
+    margin for rounding (the R*Tree stores 32-bit floats, rounded outwards)."""
+    kx = KM_PER_DEGREE * math.cos(math.radians(lat))
+    dlat = km / KM_PER_DEGREE * 1.001 + 1e-6
+    dlon = km / kx * 1.001 + 1e-6 if kx > 1e-6 else 360.0
+    r = event_rtree.c
+    return select(r.key).where(r.max_lat >= lat - dlat, r.min_lat <= lat + dlat,
+                               r.max_lon >= lon - dlon, r.min_lon <= lon + dlon)
+
+
+def _near(lat: float, lon: float, km: float) -> Indexed:
+    """Within ``km`` of the point (equirectangular distance: exact enough at the scale of a
+    few hundred km); on SQLite the R*Tree finds the points in the enclosing box first."""
+    c = event_clusters.c
+    kx = KM_PER_DEGREE * math.cos(math.radians(lat))
+    dy = (c.lat - lat) * KM_PER_DEGREE
+    dx = (c.lon - lon) * kx
+    plain = and_(c.lat.is_not(None), dy * dy + dx * dx <= km * km)
+    return Indexed(plain, _keyed(_near_box(lat, lon, km)))
+
+
+# A page (limit and offset) of a filter that matches many clusters is found sooner by
+# reading the clusters in date order and testing each than by collecting every match
+# from the index: the date-ordered scan is used when the index holds at least ``DENSE``
+# candidates and the page ends within ``DENSE_WINDOW`` rows.
+DENSE = 2000
+DENSE_WINDOW = 200
+
+
+def _candidates(conn: Connection, keys: Select, cap: int) -> int:
+    """How many keys ``keys`` selects, counting no further than ``cap``."""
+    return conn.execute(select(func.count()).select_from(keys.limit(cap).subquery())).scalar_one()
+
+
+def dense_filters(conn: Connection, q: EventQuery) -> frozenset[str]:
+    """The filters of a page query that should run as a date-ordered scan (SQLite only)."""
+    if conn.dialect.name != "sqlite" or q.limit is None or q.offset + q.limit > DENSE_WINDOW:
+        return frozenset()
+    probes: dict[str, Select] = {}
+    if q.text and (words := [w for w in _fold(q.text).split() if len(w) >= TRIGRAM]):
+        probes["text"] = _fts_keys("search_text", words)
+    if q.actor and (words := [w for w in _fold(q.actor).split() if len(w) >= TRIGRAM]):
+        probes["actor"] = _fts_keys("actor_text", words)
+    if q.near:
+        probes["near"] = _near_box(*q.near)
+    return frozenset(name for name, keys in probes.items() if _candidates(conn, keys, DENSE) >= DENSE)
+
+
+def _scanned(condition: Any, name: str, scan: frozenset[str]) -> Any:
+    return condition.plain if name in scan else condition
+
+
 def _event_date():
     return func.coalesce(event_clusters.c.date, event_clusters.c.published_min)
 
 
-def _where(q: EventQuery) -> list[Any]:
+def _where(q: EventQuery, scan: frozenset[str] = frozenset()) -> list[Any]:
+    """The filters' conditions; those named in ``scan`` without their index (see
+    :func:`dense_filters`)."""
     c = event_clusters.c
     conds: list[Any] = []
-    if not q.include_flagged:
-        conds.append(c.flagged.is_(False))
     if q.since:
         conds.append(_event_date() >= q.since)
     if q.until:
@@ -165,26 +291,36 @@ def _where(q: EventQuery) -> list[Any]:
             conds.append(or_(func.lower(c.acled_event_type) == value.lower(),
                              func.lower(c.acled_sub_event_type) == value.lower()))
     if q.actor:
-        for word in _fold(q.actor).split():
-            conds.append(c.actor_text.like(f"%{_like_escape(word)}%", escape="\\"))
+        words = _fold(q.actor).split()
+        if words:
+            conds.append(_scanned(_words_like(c.actor_text, "actor_text", words), "actor", scan))
     if q.country:
         conds.append(c.country == q.country.strip().upper())
     if q.admin1:
         conds.append(func.lower(c.admin1) == q.admin1.strip().lower())
     if q.near:
-        lat, lon, km = q.near
-        # equirectangular distance: exact enough at the scale of a few hundred km
-        kx = KM_PER_DEGREE * math.cos(math.radians(lat))
-        dy = (c.lat - lat) * KM_PER_DEGREE
-        dx = (c.lon - lon) * kx
-        conds.append(and_(c.lat.is_not(None), dy * dy + dx * dx <= km * km))
+        conds.append(_scanned(_near(*q.near), "near", scan))
     if q.text:
-        for word in _fold(q.text).split():
-            conds.append(c.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+        words = _fold(q.text).split()
+        if words:
+            conds.append(_scanned(_words_like(c.search_text, "search_text", words), "text", scan))
     if q.document_id:
         conds.append(c.id.in_(select(event_reports.c.cluster_id)
                               .where(event_reports.c.document_id == q.document_id)))
+    if not q.include_flagged:
+        conds.insert(0, _not_flagged(any(isinstance(cond, Indexed) and cond.sqlite is not None
+                                         for cond in conds)))
     return conds
+
+
+def _not_flagged(index_driven: bool) -> Any:
+    """``flagged`` false. When a search index gives the candidates, SQLite is kept from
+    reading the flagged index instead (without statistics it takes ``flagged = 0`` for a
+    selective test, and would scan every cluster testing each against the candidates)."""
+    plain = event_clusters.c.flagged.is_(False)
+    if not index_driven:
+        return plain
+    return Indexed(plain, func.coalesce(event_clusters.c.flagged, False).is_(False), exact=True)
 
 
 def _order(q: EventQuery) -> list[Any]:
@@ -200,8 +336,12 @@ def _order(q: EventQuery) -> list[Any]:
     return [_event_date().desc(), c.id]
 
 
-def select_events(q: EventQuery) -> Select:
-    stmt = select(event_clusters).where(*_where(q)).order_by(*_order(q))
+# What a listing reads of a cluster: what event_row needs (not the long search columns).
+_LISTED = [col for col in event_clusters.c if col.name not in ("search_text", "actor_text", "origin_ids")]
+
+
+def select_events(q: EventQuery, scan: frozenset[str] = frozenset()) -> Select:
+    stmt = select(*_LISTED).where(*_where(q, scan)).order_by(*_order(q))
     if q.limit is not None:
         stmt = stmt.limit(q.limit)
     if q.offset:

@@ -12,6 +12,9 @@ Tables, in the order data flows into them:
   queries filter on and the contract event dict as JSON.
 - ``event_clusters``: the de-duplicated events. A report belongs to exactly one cluster;
   the cluster id is the public event id and never changes when the cluster grows.
+- SQLite only, kept by triggers (migration 0003): ``event_search_keys`` (an integer key
+  per cluster id), ``event_fts`` (FTS5 trigram index of ``search_text`` and
+  ``actor_text``) and ``event_rtree`` (R*Tree of the event points), by that key.
 
 The schema is versioned with alembic (``rasd/store/migrations``); :data:`HEAD` is the
 revision this code expects and :func:`ensure_schema` upgrades older databases.
@@ -22,17 +25,18 @@ import logging
 
 from sqlalchemy import (
     BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-    String, Table, Text, func, inspect, text,
+    String, Table, Text, column, func, inspect, table, text,
 )
 from sqlalchemy.engine import Connection, Engine
 
 __all__ = ["metadata", "documents", "document_bands", "document_raw", "event_reports",
-           "event_clusters", "store_meta", "HEAD", "ensure_schema"]
+           "event_clusters", "store_meta", "event_search_keys", "event_fts", "event_rtree",
+           "HEAD", "ensure_schema"]
 
 log = logging.getLogger(__name__)
 
 # The alembic revision the code expects; a test checks it equals the migrations' head.
-HEAD = "0002"
+HEAD = "0003"
 
 metadata = MetaData()
 
@@ -157,6 +161,13 @@ store_meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
+
+# The SQLite search tables of migration 0003, for queries only (outside ``metadata``: they
+# are virtual tables and triggers that only the migration creates).
+event_search_keys = table("event_search_keys", column("key"), column("cluster_id"))
+event_fts = table("event_fts", column("rowid"), column("search_text"), column("actor_text"))
+event_rtree = table("event_rtree", column("key"), column("min_lat"), column("max_lat"),
+                    column("min_lon"), column("max_lon"))
 
 
 def current_revision(conn: Connection) -> str | None:

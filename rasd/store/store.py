@@ -238,7 +238,8 @@ class Store:
         """Cluster-level event rows matching ``q`` (see :class:`EventQuery`)."""
         q = q or EventQuery()
         with self._read() as conn:
-            return [q_.event_row(r) for r in conn.execute(q_.select_events(q)).mappings()]
+            stmt = q_.select_events(q, q_.dense_filters(conn, q))
+            return [q_.event_row(r) for r in conn.execute(stmt).mappings()]
 
     def iter_events(self, q: EventQuery | None = None, *, chunk: int = 2000) -> Iterator[dict[str, Any]]:
         """Every event matching ``q`` (its limit ignored), in ``q.order``, read in chunks."""

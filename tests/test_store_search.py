@@ -1,0 +1,180 @@
+"""The SQLite search indexes (migration 0003): the FTS5 trigram index behind ``text`` and
+``actor``, the R*Tree behind ``near``, the province index; the same results as the full
+scan they replace, kept up to date by triggers, and built when an old store is opened."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+
+from rasd.api.synthetic import synthetic_records
+from rasd.store import EventQuery, open_store
+from rasd.store import query as store_query
+from rasd.store.db import make_engine, resolve_url
+from rasd.store.query import select_events
+
+# Folded forms (hamza, ta marbuta), clitics glued to a word (و، ل، ب، ال), several words,
+# words under three letters (not in the trigram index), English and Arabic actors.
+TEXT_QUERIES = ["مدنيين", "غارات جوية", "إدلب", "ادلب", "الشرطة", "الشرطه", "شرطة", "أسفرت", "اسفرت",
+                "بالغارات", "مستشفى",
+                "وقوات", "لقوات النظام", "قصف مدفعي الموصل", "في", "ل قصف", "دير الزور",
+                "اشتباكات عنيفة بين", 'قصف "مدفعي', "100%", "no_such_word"]
+ACTOR_QUERIES = ["Houthis", "houthis", "Syrian Army", "قوات النظام", "الحوثي", "تنظيم الدوله",
+                 "is", "hayat tahrir", "nobody here"]
+NEAR_QUERIES = [(35.93, 36.63, 20.0), (36.34, 43.13, 40.0), (13.58, 44.02, 80.0),
+                (33.31, 44.36, 150.0), (36.2, 37.15, 5.0), (0.0, 0.0, 100.0), (89.9, 10.0, 50.0)]
+
+
+def _records(count: int, seed: int) -> list[dict]:
+    records = list(synthetic_records(count, seed=seed, events=2, days=60, jitter=1.5, filler=12))
+    for i, record in enumerate(records):
+        record["document"]["id"] = f"syn-{seed}-{i}"
+    return records
+
+
+def _queries() -> list[EventQuery]:
+    out = [EventQuery(text=t, limit=None) for t in TEXT_QUERIES]
+    out += [EventQuery(actor=a, limit=None) for a in ACTOR_QUERIES]
+    out += [EventQuery(near=n, limit=None) for n in NEAR_QUERIES]
+    out += [EventQuery(near=(35.93, 36.63, 60.0), text="قصف", actor="Syrian", limit=None),
+            EventQuery(text="مدنيين", include_flagged=True, order="date_asc", limit=None),
+            EventQuery(admin1="idlib", limit=None), EventQuery(admin1="Nineveh", type="ASSAULT", limit=None)]
+    return out
+
+
+def _full_scan(store, q: EventQuery, monkeypatch) -> list[str]:
+    """The ids the filters give without the search indexes (the LIKE and distance tests alone)."""
+    with monkeypatch.context() as m:
+        m.setattr(store_query, "_keyed", lambda keys: None)
+        return [e["id"] for e in store.query_events(q)]
+
+
+def _assert_same_as_full_scan(store, monkeypatch) -> int:
+    matched = 0
+    for q in _queries():
+        indexed = [e["id"] for e in store.query_events(q)]
+        assert indexed == _full_scan(store, q, monkeypatch), q
+        assert store.count_events(q) == len(indexed)
+        matched += bool(indexed)
+    return matched
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = open_store(tmp_path_factory.mktemp("search") / "events.sqlite")
+    s.add_records(_records(300, seed=1))
+    yield s
+    s.close()
+
+
+def test_indexed_filters_give_the_full_scan_results(store, monkeypatch):
+    matched = _assert_same_as_full_scan(store, monkeypatch)
+    assert matched >= 25  # most test queries do find events
+
+
+def test_folding_and_clitics_are_matched(store):
+    assert store.count_events(EventQuery(text="إدلب")) == store.count_events(EventQuery(text="ادلب")) > 0
+    assert store.count_events(EventQuery(text="الشرطة")) == store.count_events(EventQuery(text="الشرطه")) > 0
+    # a substring of the folded text: "شرطة" is found inside "الشرطة", "قوات" inside "لقوات"
+    assert store.count_events(EventQuery(text="شرطة")) >= store.count_events(EventQuery(text="الشرطة"))
+    assert store.count_events(EventQuery(text="قوات")) > store.count_events(EventQuery(text="لقوات")) > 0
+
+
+def _plan(store, q: EventQuery, scan: frozenset[str] = frozenset()) -> str:
+    with store.engine.connect() as conn:
+        compiled = select_events(q, scan).compile(conn, compile_kwargs={"literal_binds": True})
+        return " | ".join(row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+
+
+@pytest.mark.parametrize("q, index", [
+    (EventQuery(text="مدنيين"), "event_fts VIRTUAL TABLE INDEX"),
+    (EventQuery(actor="Houthis"), "event_fts VIRTUAL TABLE INDEX"),
+    (EventQuery(near=(35.93, 36.63, 20.0)), "event_rtree VIRTUAL TABLE INDEX"),
+    (EventQuery(admin1="Idlib"), "ix_event_clusters_admin1_day"),
+    (EventQuery(admin1="Idlib", type="ASSAULT"), "ix_event_clusters_admin1_type_day"),
+])
+def test_filters_use_the_indexes(store, q, index):
+    assert index in _plan(store, q)
+
+
+def test_triggers_follow_cluster_updates_and_deletes(tmp_path, monkeypatch):
+    s = open_store(tmp_path / "events.sqlite")
+    s.add_records(_records(150, seed=2))
+    # the same events told again by other documents: clusters grow, their text changes
+    again = _records(150, seed=2)
+    rng = random.Random(3)
+    for i, record in enumerate(again):
+        record["document"]["id"] = f"again-{i}"
+        record["document"]["text"] += " " + rng.choice(["تعزيزات", "مداهمات", "نازحين"])
+    s.add_records(again)
+    s.add_records(_records(100, seed=4))
+    with s.engine.begin() as conn:
+        gone = conn.execute(text("SELECT id FROM event_clusters ORDER BY id LIMIT 20")).scalars().all()
+        for cluster_id in gone:
+            conn.execute(text("DELETE FROM event_reports WHERE cluster_id = :c"), {"c": cluster_id})
+            conn.execute(text("DELETE FROM event_clusters WHERE id = :c"), {"c": cluster_id})
+        conn.execute(text("UPDATE event_clusters SET lat = lat + 0.5 WHERE lat IS NOT NULL AND rowid % 7 = 0"))
+        conn.execute(text("INSERT INTO event_fts (event_fts) VALUES ('integrity-check')"))
+        keys = conn.execute(text("SELECT count(*) FROM event_search_keys")).scalar()
+        clusters = conn.execute(text("SELECT count(*) FROM event_clusters")).scalar()
+    assert keys == clusters
+    assert _assert_same_as_full_scan(s, monkeypatch) > 0
+    s.close()
+
+
+def test_an_old_store_is_upgraded_on_open(tmp_path, monkeypatch):
+    """A store written by the code of revision 0002 (no search tables, no triggers) gets its
+    indexes built from its existing events when it is opened."""
+    path = tmp_path / "old.sqlite"
+    engine = make_engine(resolve_url(path))
+    cfg = Config()
+    cfg.set_main_option("script_location", "rasd.store:migrations")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    from rasd.store.store import Store
+    old = Store(engine)
+    old.add_records(_records(200, seed=5))
+    with engine.connect() as conn:
+        tables = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
+    assert "event_fts" not in tables and "event_clusters" in tables
+    old.close()
+
+    store = open_store(path)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        keys = conn.execute(text("SELECT count(*) FROM event_search_keys")).scalar()
+        points = conn.execute(text("SELECT count(*) FROM event_rtree")).scalar()
+        located = conn.execute(text("SELECT count(*) FROM event_clusters WHERE lat IS NOT NULL")).scalar()
+        clusters = conn.execute(text("SELECT count(*) FROM event_clusters")).scalar()
+    assert keys == clusters > 0 and points == located > 0
+    assert _assert_same_as_full_scan(store, monkeypatch) > 0
+    store.add_records(_records(50, seed=6))  # and it keeps them up to date from then on
+    assert _assert_same_as_full_scan(store, monkeypatch) > 0
+    store.close()
+
+
+@pytest.mark.parametrize("page", [(20, 0), (20, 30), (5, 0)])
+def test_dense_pages_scan_in_date_order_with_the_same_results(store, monkeypatch, page):
+    """A page of a filter with many candidates is read in date order without the index:
+    the same events as through the index and as the full scan."""
+    limit, offset = page
+    dense_queries = 0
+    for q in _queries():
+        q = EventQuery(**{**q.__dict__, "limit": limit, "offset": offset})
+        expected = _full_scan(store, q, monkeypatch)
+        with store.engine.connect() as conn:
+            monkeypatch.setattr(store_query, "DENSE", 10 ** 9)
+            assert store_query.dense_filters(conn, q) == frozenset()
+            indexed = [e["id"] for e in store.query_events(q)]
+            monkeypatch.setattr(store_query, "DENSE", 5)
+            dense = store_query.dense_filters(conn, q)
+        assert [e["id"] for e in store.query_events(q)] == indexed == expected, q
+        dense_queries += bool(dense)
+        if q.text == "مدنيين" or q.actor == "Houthis":
+            assert dense, q
+    assert dense_queries >= 10
+    assert "event_fts" not in _plan(store, EventQuery(text="مدنيين"), frozenset({"text"}))
