@@ -15,6 +15,7 @@ Matches are reported on the normalised text; the caller maps them back with
 from __future__ import annotations
 
 import bisect
+import threading
 from dataclasses import dataclass
 from typing import Any, Generic, Iterable, Iterator, TypeVar
 
@@ -88,16 +89,17 @@ class _WordRuns:
         if i and pos < self.ends[i - 1]:
             self.last = i - 1
             return i - 1
-        text, word = self.text, _is_word_char
+        text = self.text
         floor = max(self.lo, pos - self.limit - 1, self.ends[i - 1] if i else 0)
         ceiling = min(self.hi, pos + self.limit + 1, self.starts[i] if i < len(self.starts) else self.hi)
         a, b = pos, pos + 1
-        while a > floor and word(text[a - 1]):
+        # str.isalnum inline (this is _is_word_char): the loops run over every letter
+        while a > floor and text[a - 1].isalnum():
             a -= 1
-        while b < ceiling and word(text[b]):
+        while b < ceiling and text[b].isalnum():
             b += 1
-        too_long = (b - a > self.limit or (a == floor and a > self.lo and word(text[a - 1]))
-                    or (b == ceiling and b < self.hi and word(text[b])))
+        too_long = (b - a > self.limit or (a == floor and a > self.lo and text[a - 1].isalnum())
+                    or (b == ceiling and b < self.hi and text[b].isalnum()))
         self.starts.insert(i, a)
         self.ends.insert(i, b)
         self.long.insert(i, too_long)
@@ -109,18 +111,43 @@ class _WordRuns:
         word there is longer than ``limit``."""
         text = self.text
         ws = cs
-        if cs > self.lo and _is_word_char(text[cs - 1]):
+        if cs > self.lo and text[cs - 1].isalnum():
             i = self._run(cs - 1)
             if self.long[i]:
                 return None
             ws = self.starts[i]
         we = ce
-        if ce < self.hi and _is_word_char(text[ce]):
+        if ce < self.hi and text[ce].isalnum():
             i = self._run(ce)
             if self.long[i]:
                 return None
             we = self.ends[i]
         return ws, we
+
+
+_SHARED = threading.local()  # the word runs of the text matched last, per thread
+_SHARED_SPANS = 64  # at most this many (start, end) bounds remembered for one text
+
+
+def _word_runs(text: str, lo: int, hi: int, limit: int) -> _WordRuns:
+    """The word runs of ``text[lo:hi]``, shared by every matcher run over the same text.
+
+    A document's normalised text is matched by several dictionaries in turn (places,
+    actors, triggers, cues …): each finds its words' edges where the one before already
+    looked. The runs depend only on the text and the bounds, so they are kept for the text
+    object matched last (one per thread; another text replaces them).
+    """
+    if getattr(_SHARED, "text", None) is not text:
+        _SHARED.text = text
+        _SHARED.runs = {}
+    runs = _SHARED.runs
+    key = (lo, hi, limit)
+    found = runs.get(key)
+    if found is None:
+        if len(runs) >= _SHARED_SPANS:
+            runs.clear()
+        found = runs[key] = _WordRuns(text, lo, hi, limit)
+    return found
 
 
 def longest_first(found: list[Match[T]]) -> list[Match[T]]:
@@ -207,7 +234,7 @@ class PhraseMatcher(Generic[T]):
         if not self._entries:
             return
         end = len(text) if end is None else end
-        runs = _WordRuns(text, start, end, self.max_word)
+        runs = _word_runs(text, start, end, self.max_word)
         for last, entries in self._automaton.iter(text, start, end):
             core_end = last + 1
             for entry in entries:
