@@ -6,7 +6,10 @@ from functools import lru_cache
 
 from rasd.datafiles import read_tsv
 
-__all__ = ["sector_class", "STATE", "ARMED", "VICTIM", "PROTESTER", "CRIMINAL"]
+__all__ = ["sector_class", "is_individual", "STATE", "ARMED", "VICTIM", "PROTESTER", "CRIMINAL"]
+
+# ids the actor dictionary gives to persons (persons.tsv) and office holders (titles.tsv)
+INDIVIDUAL_ID_PREFIXES = ("person", "title-")
 
 
 @lru_cache(maxsize=1)
@@ -28,3 +31,8 @@ ARMED = sector_class("armed")
 VICTIM = sector_class("victim")
 PROTESTER = sector_class("protester")
 CRIMINAL = sector_class("criminal")
+
+
+def is_individual(actor_id: str | None) -> bool:
+    """A person or an office holder (``رئيس الوزراء``) of the actor dictionary, not a body."""
+    return bool(actor_id) and actor_id.startswith(INDIVIDUAL_ID_PREFIXES)

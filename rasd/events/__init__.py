@@ -350,7 +350,7 @@ def _actor(ent: Entity | None, country: str | None, speaker: Entity | None = Non
 def _as_military(actor: ActorRef) -> ActorRef:
     """ACLED codes a state's violence to its military forces: a government body doing it
     becomes MIL; a person or an office holder (رئيس الوزراء) stays who they are."""
-    if actor.sector == "GOV" and actor.country and actor.id and not actor.id.startswith(("person", "title-")):
+    if actor.sector == "GOV" and actor.country and actor.id and not sectors.is_individual(actor.id):
         actor.sector = "MIL"
         actor.name = f"Military Forces of {actor.name.removeprefix('Government of ')}" \
             if actor.name and actor.name.startswith("Government of ") else actor.name

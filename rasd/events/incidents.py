@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 from typing import Callable
 
+from rasd.actors import sectors
 from rasd.doc import ActorRef, Document, Event, Mention, Place
 from rasd.events.ontology import ontology
 from rasd.options import Options
@@ -139,7 +140,7 @@ def _same_actor(a: ActorRef | None, b: ActorRef | None) -> bool:
 
 def _individual(a: ActorRef) -> bool:
     """A person or an office holder, or a name the dictionary does not know (most often a person)."""
-    return a.id is None or a.id.startswith(("person", "title-"))
+    return a.id is None or sectors.is_individual(a.id)
 
 
 def _targets_agree(a: Event, b: Event) -> bool:

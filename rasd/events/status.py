@@ -8,8 +8,9 @@ and keeps only those that report a happening (``reported``; ``recalled`` ones ca
 
 Evidence is weighed in this order, for every trigger word of the event:
 1. **rules** (:data:`STATUS_RULES` for the violent types, :data:`GENERAL_RULES` for every
-   type, :data:`NON_VIOLENT_RULES` for the others): small named functions over cue phrases of ``rasd/data/events/status.tsv`` (users
-   add their own with ``Options.status_files``); each returns a status or ``None``;
+   type, :data:`NON_VIOLENT_RULES` for the others): small named functions over cue phrases
+   of ``rasd/data/events/status.tsv`` (users add their own with ``Options.status_files``);
+   each returns a status or ``None``;
 2. **confirming rules** (:data:`CONFIRMING_RULES`): an agent phrase naming the doer, a
    sufferer named as suffering the act — the event is reported;
 3. **a learned model** (:class:`StatusModel`, ``rasd/data/events/status_model.json``):
@@ -275,6 +276,8 @@ STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     condemned, metaphor, seized_weapon, speculation,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (topic_noun,)
+
+
 def undergone(c: Candidate) -> str | None:
     """``تعرضت قافلة لهجوم``: the one who suffered an act is named as suffering it."""
     toks, i = c.tokens, c.trigger_index
@@ -290,7 +293,6 @@ CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, 
 # ---------------------------------------------------------------- type from the sides
 
 POLITICAL_SECTORS = frozenset({"PTY", "LEG", "OPP"})
-PERSON_IDS = ("person", "title-")  # a named person or an office holder (رئيس الوزراء), whatever sector the attack gave them
 
 
 def _retype_applies(rule: str, ev: Event) -> bool:
@@ -304,8 +306,7 @@ def verbal_attack(c: Candidate) -> str | None:
     ev = c.event
     if not _retype_applies("verbal_attack", ev) or ev.fatalities or ev.injuries or ev.actor1 is None:
         return None
-    politician = ev.actor1.sector in POLITICAL_SECTORS or ev.actor1.sector == "GOV" \
-        or (ev.actor1.id or "").startswith(PERSON_IDS)
+    politician = ev.actor1.sector in POLITICAL_SECTORS | {"GOV"} or sectors.is_individual(ev.actor1.id)
     return "verbal_attack" if politician and (ev.actor2 is None or ev.actor2.sector not in sectors.VICTIM) else None
 
 
