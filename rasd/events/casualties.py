@@ -172,7 +172,15 @@ def casualties(ctx: SentenceContext, spans: list[tuple[int, int]],
 # -- the rules, one each ---------------------------------------------------------------
 
 def _casualty_words(ctx: SentenceContext) -> list[_Word]:
-    """The words of ``casualties.tsv`` in the sentence, in original offsets."""
+    """The words of ``casualties.tsv`` in the sentence, in original offsets (matched once
+    per sentence, for its first event; the list is only read)."""
+    found = ctx.memo.get("casualty_words")
+    if found is None:
+        found = ctx.memo["casualty_words"] = _match_casualty_words(ctx)
+    return found
+
+
+def _match_casualty_words(ctx: SentenceContext) -> list[_Word]:
     norm = ctx.doc.normalized
     lo, hi = norm.normalized_start(ctx.sentence.start), norm.normalized_start(ctx.sentence.end)
     out = []

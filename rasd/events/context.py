@@ -38,6 +38,9 @@ class SentenceContext:
     # the whole sentence as written: the text stage cuts "، و…" chains into report-sized
     # pieces, but an event's `sentence` is the sentence (contract)
     whole: tuple[int, int] | None = None
+    # what a rule reads from the sentence alone, worked out for its first event and kept
+    # for the others (the sentence and the document do not change during the events stage)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
