@@ -170,3 +170,11 @@ def test_the_one_armed_side_named_in_a_clash_is_a_party(pipeline):
     # civilians killed in a clash stay its victims
     ev = one(pipeline, "قتل ثلاثة مدنيين في اشتباكات عنيفة قرب مدينة مأرب.", "ASSAULT")
     assert ev.actor1 is None or ev.actor1.sector != "CVL"
+
+
+def test_only_a_states_forces_fly(pipeline):
+    """An air strike read as done by the rebels to the army has its sides the wrong way round."""
+    text = ("واندلعت اشتباكات عنيفة بين قوات النظام من جهة والفصائل المعارضة من جهة ثانية في ريف المدينة، "
+            "ترافقت مع قصف جوي على مناطق الاشتباك أدى إلى خسائر في صفوف الطرفين.")
+    strike = one(pipeline, text, "ASSAULT", "جوي")
+    assert strike.actor1 is not None and strike.actor1.sector in ("MIL", "GOV")

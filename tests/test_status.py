@@ -186,3 +186,52 @@ def test_an_act_condemned_or_investigated_is_talked_about(text):
 
 def test_a_condemned_act_with_its_toll_is_still_reported():
     assert "reported" in statuses("وأدانت الحكومة الهجوم الذي أسفر عن مقتل خمسة جنود في المدينة أمس")
+
+
+@pytest.mark.parametrize("text, status", [
+    ("وأكد الوزير أن بلاده مستعدة لردع أي هجوم على حدودها الشمالية", "generic"),       # any attack
+    ("وتشمل الدورة التدرب على القيام باختطاف الطائرات والتعامل معه", "generic"),        # training for it
+    ("وقال إن المعتقلين أضربوا عن الطعام بهدف تجنب التعرض للتعذيب في السجن", "generic"),  # exposure in general
+    ("وقال محللون إن المدينة ستتعرض لقصف عنيف إذا انهارت الهدنة", "generic"),       # in the future
+    ("وزار الوزير البلدة الحدودية التي تتعرض دائما لصواريخ المسلحين", "habitual"),
+    ("ويعتقد مسؤولون أن ضربة جوية نفذت الشهر الماضي استهدفت القيادي", "speculation"),
+    ("وقال الخبير إن الحرب الأهلية في البلاد مغامرة انتحارية بكل المقاييس", "metaphor"),
+    ("ويرى الباحث أن التفجيرات الانتحارية ظاهرة جديدة في المنطقة", "generic"),
+])
+def test_an_act_of_no_one_time_is_no_report(text, status):
+    assert statuses(text) == [status]
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("ودعا زعيم الحزب أمس الحكومة والمتمردين إلى وقف القتال وبدء مفاوضات مباشرة", "CONSULT"),
+    ("وطالب أهالي المعتقلين بالإفراج عن أبنائهم المحتجزين منذ أشهر", "RETREAT"),
+    ("ودعت النقابة العمال إلى التظاهر أمام مبنى الوزارة يوم الأحد المقبل", "PROTEST"),
+])
+def test_what_a_call_asks_for_has_not_happened(text, plover):
+    assert statuses(text, plover) == ["requested"]
+
+
+def test_the_callers_of_a_call_can_be_the_event():
+    """Protesters who call for something are protesting: they are the callers, not the content."""
+    assert "reported" in statuses("ودعا متظاهرون أمس أمام مقر الصحيفة إلى الإفراج عن الصحفيين المعتقلين", "PROTEST")
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("واشترط الدائنون إصلاحات جديدة لبدء المفاوضات مع الحكومة حول الديون", "CONSULT"),
+    ("وقال المسؤول إنهم سيعملون على فتح الميناء لاستقبال المساعدات الإنسانية", "AID"),
+])
+def test_a_talk_or_an_aid_named_as_an_aim_has_not_happened(text, plover):
+    assert statuses(text, plover) == ["purpose"]
+
+
+def test_people_held_as_hostages_are_abducted():
+    text = "وقال مسؤول في الشرطة إن مسلحين احتجزوا أربعة من رجال الأمن رهائن منذ مساء الأحد"
+    assert statuses(text, "ASSAULT") == ["reported"] and statuses(text, "COERCE") == []
+
+
+@pytest.mark.parametrize("text", [
+    "ولزم الوزراء الصمت طوال محنة الرهائن الأخيرة",
+    "وقال المتظاهر إن سكان الحي يشعرون أنهم رهائن بيد المسؤولين",
+])
+def test_the_word_hostages_alone_reports_no_taking(text):
+    assert statuses(text) == []

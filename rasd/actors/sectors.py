@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from rasd.datafiles import read_tsv
 
-__all__ = ["sector_class", "is_individual", "STATE", "ARMED", "VICTIM", "PROTESTER", "CRIMINAL"]
+__all__ = ["sector_class", "is_individual", "STATE", "ARMED", "VICTIM", "PROTESTER", "CRIMINAL", "AIR"]
 
 # ids the actor dictionary gives to persons (persons.tsv) and office holders (titles.tsv)
 INDIVIDUAL_ID_PREFIXES = ("person", "title-")
@@ -31,6 +31,7 @@ ARMED = sector_class("armed")
 VICTIM = sector_class("victim")
 PROTESTER = sector_class("protester")
 CRIMINAL = sector_class("criminal")
+AIR = sector_class("air")
 
 
 def is_individual(actor_id: str | None) -> bool:

@@ -31,6 +31,7 @@ class Ontology:
     acled: dict[str, tuple[str, ...]]
     folds: dict[str, str]  # "TYPE:mode" → the type of event such a mention is part of
     retypes: dict[str, dict]  # rule name → {"from", "modes", "to": {plover, mode, acled…, cameo}}
+    airborne: frozenset[str] = frozenset()  # "TYPE:mode" done from the air (only a state's forces fly)
 
     def info(self, plover: str) -> TypeInfo:
         return self.types[plover]
@@ -51,6 +52,10 @@ class Ontology:
         """The type of event a mention of ``plover``/``mode`` is part of in the same sentence."""
         return self.folds.get(f"{plover}:{mode}")
 
+    def airborne_act(self, plover: str, mode: str | None) -> bool:
+        """Whether ``plover``/``mode`` is done from the air (an air strike)."""
+        return f"{plover}:{mode}" in self.airborne
+
     def of_kind(self, kind: str) -> frozenset[str]:
         """The types with one behaviour set (``"violent"``, ``"speech"``, …)."""
         return frozenset(name for name, info in self.types.items() if getattr(info, kind))
@@ -63,4 +68,4 @@ def ontology() -> Ontology:
              for name, spec in data["types"].items()}
     return Ontology(types, {k: tuple(v) for k, v in data["modes"].items()},
                     {k: tuple(v) for k, v in data["acled"].items()}, dict(data.get("folds", {})),
-                    dict(data.get("retypes", {})))
+                    dict(data.get("retypes", {})), frozenset(data.get("airborne", ())))

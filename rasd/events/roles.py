@@ -162,7 +162,18 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
         _expand_pairs(roles, memory)
         if roles.actor1 is None:
             roles.actor1 = implicit_doer(ctx, triggers, memory)
+    if _flyer_is_the_target(triggers, roles):
+        roles.actor1, roles.actor2 = roles.actor2, roles.actor1
     return roles
+
+
+def _flyer_is_the_target(triggers: list[Hit], roles: Roles) -> bool:
+    """``اشتباكات بين قوات النظام والفصائل المعارضة … وقصف جوي``: only a state's forces fly, so
+    an air strike read as done by the rebels to the army has its sides the wrong way round."""
+    main = triggers[0].trigger
+    a1, a2 = roles.actor1, roles.actor2
+    return (ontology().airborne_act(main.plover, main.mode) and a1 is not None and a2 is not None
+            and a1.sector not in sectors.AIR and a2.sector in sectors.AIR)
 
 
 def _chained_subject(ctx: SentenceContext, main: Hit, target: Entity | None,

@@ -175,6 +175,42 @@ def reference(c: Candidate) -> str | None:
     return "reference" if c.cue_before("reference", reach=2) else None
 
 
+def indefinite(c: Candidate) -> str | None:
+    """``لردع أي هجوم``: any act of the kind, none in particular."""
+    return "generic" if c.cue_before("indefinite", reach=1) else None
+
+
+def aim(c: Candidate) -> str | None:
+    """``لبدء المفاوضات``, ``لاستقبال المساعدات``, ``من أجل ضرب المتظاهرين``: a verbal noun of
+    aim governs the trigger; what is to be done has not been done (the trigger's own ل is
+    :func:`purpose`). For the non-violent types: after ``لوقف`` a violent trigger often names
+    the people stopped (``لوقف متظاهر``)."""
+    return "purpose" if c.cue_before("aim", reach=AIM_REACH) else None
+
+
+def called_for(c: Candidate) -> str | None:
+    """``دعا الطرفين إلى وقف العنف وبدء مفاوضات``, ``طالبوا بالإفراج عن المعتقلين``: the content
+    of a call or a demand is asked for, not done; the call itself is the event (REQUEST).
+    A toll in the clause still reports a violent act (``طالب بمحاسبة المسؤولين عن الهجوم
+    الذي أودى بحياة …``)."""
+    ev = c.event
+    if ontology().speech(ev.plover_type) or ev.fatalities or ev.injuries:
+        return None
+    return "requested" if any(_asked_for(c, last) for first, last, cue in c.cues
+                              if cue.status == "call" and 0 <= c.trigger_index - last <= CALL_REACH) else None
+
+
+CALL_LINKS = frozenset({"الي", "الى"})  # دعا … إلى: what is called for follows
+CALL_PREFIXES = ("ب", "وب", "بال", "وبال")  # طالبوا بالإفراج، نطالب حزب العمال بإخراج قواعده
+
+
+def _asked_for(c: Candidate, call_end: int) -> bool:
+    """The trigger stands in what the call asks for (after إلى or a ب-noun), not in who calls
+    (``ودعا متظاهرون … إلى الإفراج``: the protesters are the callers)."""
+    between = c.tokens[call_end + 1:c.trigger_index + 1]
+    return any(t.norm in CALL_LINKS or t.prefix in CALL_PREFIXES for t in between)
+
+
 def condemned(c: Candidate) -> str | None:
     """``تدين التفجيرات``, ``تحقيقات بشأن اختطاف``, ``تداعيات اغتيال``: an act named by a
     noun as the object of a condemnation, an inquiry or an aftermath is talked about, not
@@ -245,6 +281,8 @@ def manner_phrase(c: Candidate) -> str | None:
     return "manner" if toks[i].prefix.removesuffix("ال") in MANNER_PREFIXES and with_follows else None
 
 
+AIM_REACH = 2   # لبدء المفاوضات، من أجل ضرب المتظاهرين
+CALL_REACH = 10  # دعا أمس الحكومة وحزب العمال إلى وقف العنف وبدء مفاوضات: the addressee stands between
 DOING_REACH = 6  # tokens from a verb of doing to the verbal noun it governs, its subject between (وقعت الحكومة وجماعة الحوثي اتفاقا)
 
 
@@ -270,12 +308,13 @@ def _doer_follows(c: Candidate) -> bool:
 
 # rules for every type, then those for the violent types the ontology names, then those
 # for the others
-GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (purpose, relative_clause, manner_phrase, habitual)
+GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
+    purpose, called_for, indefinite, relative_clause, manner_phrase, habitual)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     condemned, metaphor, seized_weapon, speculation,
 )
-NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (topic_noun,)
+NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (aim, topic_noun)
 
 
 def undergone(c: Candidate) -> str | None:
@@ -320,7 +359,14 @@ def armed_confrontation(c: Candidate) -> str | None:
     return "armed_confrontation" if non_state and not any(s in sectors.PROTESTER for s in sides) else None
 
 
-TYPE_RULES: tuple[Callable[[Candidate], str | None], ...] = (verbal_attack, armed_confrontation)
+def hostage_taking(c: Candidate) -> str | None:
+    """``احتجزوا أربعة من الشرطة رهائن``: people held as hostages are abducted, not arrested."""
+    return "hostage_taking" if _retype_applies("hostage_taking", c.event) and c.cue_after("hostage", reach=HOSTAGE_REACH) else None
+
+
+HOSTAGE_REACH = 6  # the held stand between the verb and رهائن
+
+TYPE_RULES: tuple[Callable[[Candidate], str | None], ...] = (verbal_attack, armed_confrontation, hostage_taking)
 
 
 def retype(c: Candidate) -> None:
