@@ -232,7 +232,8 @@ def test_post_document_needs_the_token(client, fake_extraction):
     assert r.status_code == 401
     r = client.post("/api/documents", json=body, headers={"Authorization": "Bearer s3cret-token"})
     assert r.status_code == 201, r.text
-    assert r.json() == {"document_id": "posted-1", "status": "new", "events_added": 1}
+    assert r.json() == {"document_id": "posted-1", "status": "new", "reports_added": 1, "new_events": 1,
+                        "events_added": 1}
     again = client.post("/api/documents", json=body, headers={"Authorization": "Bearer s3cret-token"})
     assert again.status_code == 200 and again.json()["status"] == "duplicate"
     assert client.get("/api/documents/posted-1").json()["document"]["title"] == "خبر"
@@ -701,3 +702,34 @@ def test_input_errors_from_the_worker_keep_their_codes(client):
     pipeline_or_skip()
     r = client.post("/api/extract", json={"text": "This page is in English only, about the weather."})
     assert r.status_code == 400 and error_of(r)["code"] == "input_E108"
+
+
+def test_post_document_counts_reports_and_new_events(tmp_path, fake_extraction):
+    """``reports_added`` counts the document's reports, ``new_events`` the de-duplicated
+    events they started; ``events_added`` is the deprecated name of ``reports_added``."""
+    from rasd.store import open_store
+
+    store = open_store(str(tmp_path / "fresh.sqlite"))
+    auth = {"Authorization": "Bearer s3cret-token"}
+    with TestClient(create_app(ApiSettings(token="s3cret-token"), store=store)) as c:
+        first = c.post("/api/documents", json={"text": "وأعلن الجيش استعادة السيطرة على الطريق.", "id": "report-1"},
+                       headers=auth)
+        second = c.post("/api/documents", json={"text": "وقال مصدر عسكري إن المعارك توقفت مساء.", "id": "report-2"},
+                        headers=auth)
+        again = c.post("/api/documents", json={"text": "وأعلن الجيش استعادة السيطرة على الطريق.", "id": "report-1"},
+                       headers=auth)
+        stats = c.get("/api/stats").json()
+        schema = c.get("/openapi.json").json()["components"]["schemas"]["IngestOut"]["properties"]
+    assert first.status_code == second.status_code == 201
+    assert first.json() == {"document_id": "report-1", "status": "new", "reports_added": 1, "new_events": 1,
+                            "events_added": 1}
+    # a near-copy of the first document (fake_job extracts the same event): its report
+    # joins the stored event
+    assert (second.json()["reports_added"], second.json()["new_events"]) == (1, 0)
+    assert second.json()["events_added"] == second.json()["reports_added"]
+    assert (stats["reports"], stats["deduplicated_events"]) == (2, 1)
+    assert again.status_code == 200
+    assert {k: again.json()[k] for k in ("status", "reports_added", "new_events")} == \
+        {"status": "duplicate", "reports_added": 0, "new_events": 0}
+    assert schema["events_added"].get("deprecated") is True and "deprecated" not in schema["reports_added"]
+    store.close()

@@ -108,7 +108,7 @@ def test_acled_csv_columns_and_codes(exported_store):
     assert strike["disorder_type"] == "Political violence"
     assert (strike["event_type"], strike["sub_event_type"]) == ("Explosions/Remote violence", "Air/drone strike")
     # Russian forces in Syria are external forces (8); civilians 7
-    assert (strike["actor1"], strike["actor2"]) == ("Military Forces of Russia", "Civilians (Syria)")
+    assert (strike["actor1"], strike["actor2"]) == ("Military Forces of Russia (2000-)", "Civilians (Syria)")
     assert (strike["inter1"], strike["inter2"], strike["interaction"]) == ("8", "7", "78")
     assert strike["civilian_targeting"] == "Civilian targeting"
     assert strike["assoc_actor_1"] == "Military Forces of Syria (2000-2024)"
@@ -240,9 +240,9 @@ def test_interaction_labels():
     ({"name": "Syria Military", "id": "army@syr", "country": "SYR", "sector": "MIL"}, 1,
      "Battles", "SYR", "Military Forces of Syria (2000-2024)", 1),
     ({"name": "Turkey Police", "id": "police@tur", "country": "TUR", "sector": "COP"}, 1,
-     "Strategic developments", "TUR", "Police Forces of Turkey", 1),
+     "Strategic developments", "TUR", "Police Forces of Turkey (2002-)", 1),
     ({"name": "Russia", "id": "rus", "country": "RUS", "sector": "GOV"}, 1,
-     "Explosions/Remote violence", "SYR", "Military Forces of Russia", 8),
+     "Explosions/Remote violence", "SYR", "Military Forces of Russia (2000-)", 8),
     ({"name": "Hayat Tahrir al-Sham", "id": "hts", "country": "SYR", "sector": "REB"}, 1,
      "Battles", "SYR", "Hayat Tahrir al-Sham", 2),
     ({"name": "Unidentified armed group", "id": "gunmen", "sector": "UAF"}, 1,
@@ -265,14 +265,14 @@ def test_acled_actor_names(actor, slot, event_type, country, name, inter):
 def test_state_names_and_their_units():
     us = acled_actor({"name": "United States", "id": "usa", "country": "USA", "sector": "GOV"}, 1,
                      "Explosions/Remote violence", "SYR", "2015-08-01")
-    assert (us.name, us.inter, us.assoc) == ("Military Forces of the United States", 8, [])
+    assert (us.name, us.inter, us.assoc) == ("Military Forces of the United States (2009-2017)", 8, [])
     # the state's own body adds nothing; a named unit is associated
     regime = acled_actor({"name": "Military Forces of Syria", "id": "syr-regime-forces", "country": "SYR",
                           "sector": "MIL"}, 2, "Battles", "SYR", "2015-08-01")
     assert (regime.name, regime.assoc) == ("Military Forces of Syria (2000-2024)", [])
     shin_bet = acled_actor({"name": "Shin Bet", "id": "isr-shin-bet", "country": "ISR", "sector": "SPY"}, 1,
                            "Strategic developments", "ISR", "2015-08-01")
-    assert (shin_bet.name, shin_bet.assoc) == ("Military Forces of Israel", ["Shin Bet"])
+    assert (shin_bet.name, shin_bet.assoc) == ("Military Forces of Israel (2009-2021)", ["Shin Bet"])
     # a person stands for the organisation the dictionary gives them
     person = acled_actor({"name": "Qassem Soleimani", "id": "person-qassem-soleimani", "country": "IRN",
                           "sector": "MIL"}, 1, "Battles", "IRQ", "2015-08-01")
@@ -299,7 +299,60 @@ def test_a_named_party_protesting_is_associated():
 def test_state_forces_years_follow_the_event_date():
     assert state_name("SYR", "2019-12-24") == "Syria (2000-2024)"
     assert state_name("SYR", "2025-03-01") == "Syria (2024-)"
-    assert state_name("FRA", "2019-12-24") == "France"
+    assert [state_name("EGY", day) for day in ("2010-05-01", "2013-01-10", "2014-06-07", "2014-06-08")] == \
+        ["Egypt (1981-2011)", "Egypt (2012-2013)", "Egypt (2013-2014)", "Egypt (2014-)"]
+    assert state_name("TUN", "2023-01-01") == "Tunisia (2021-)"
+    assert state_name("LBY", "2019-04-04") == "Libya (2016-2021)"
+    assert state_name("USA", "2025-06-01") == "the United States (2025-)"
+    assert state_name("RUS", None) == "Russia (2000-)"           # no date: the open period
+    # a country without rows, and a day before a country's first row: the name alone
+    assert state_name("NOR", "2019-12-24") == "Norway"
+    assert state_name("EGY", "1975-01-01") == "Egypt"
+
+
+@pytest.mark.parametrize("iso3", ["SYR", "IRQ", "YEM", "LBN", "JOR", "PSE", "ISR", "SAU", "ARE", "QAT", "KWT",
+                                  "BHR", "OMN", "IRN", "TUR", "EGY", "LBY", "TUN", "DZA", "MAR", "MRT", "SDN",
+                                  "SSD", "SOM", "DJI", "ETH", "ERI", "MLI", "NER", "TCD", "NGA", "AFG", "PAK",
+                                  "RUS", "USA", "FRA", "GBR"])
+def test_state_forces_table_covers_the_region_and_news_countries(iso3):
+    from rasd.store.countries import country
+    assert country(iso3) is not None
+    name = state_name(iso3, "2025-06-01")
+    assert re.fullmatch(r".+ \(\d{4}-\)", name), name      # an open current period
+
+
+def test_state_forces_rows_agree_with_their_dates():
+    from rasd.datafiles import Row
+    from rasd.store.export import _overlaps, _period, _state_years
+    for iso3, periods in _state_years().items():
+        for i, a in enumerate(periods):
+            assert not any(_overlaps(a, b) for b in periods[i + 1:]), iso3
+        assert sum(hi is None for _, hi, _ in periods) <= 1, iso3
+    row = {"iso3": "EGY", "valid_from": "2014-06-08", "valid_to": "", "note": ""}
+    assert _period(Row({**row, "years": "2014-"}, "t:1"))[2] == "2014-"
+    for years, valid_to in (("2013-", ""), ("2014", ""), ("2014-2015", ""), ("2014-", "2015-01-01")):
+        with pytest.raises(DataFileError) as info:
+            _period(Row({**row, "years": years, "valid_to": valid_to}, "t:9"))
+        assert info.value.where == "t:9"
+
+
+def test_acled_csv_names_the_egyptian_army_with_its_years(store, make_record):
+    text = "قتل الجيش المصري خمسة مسلحين في اشتباكات في مدينة العريش بشمال سيناء يوم الثلاثاء."
+    clash = {"plover": {"type": "ASSAULT", "mode": "clash"},
+             "acled": {"event_type": "Battles", "sub_event_type": "Armed clash"},
+             "actor1": {"name": "Egypt Military", "name_ar": "الجيش المصري", "id": "army@egy", "country": "EGY",
+                        "sector": "MIL"},
+             "actor2": {"name": "Unidentified armed group", "name_ar": "مسلحون", "id": "gunmen", "country": "EGY",
+                        "sector": "UAF"},
+             "location": {"name": "Arish", "name_ar": "العريش", "admin1": "North Sinai", "country": "EGY",
+                          "lat": 31.1316, "lon": 33.7984, "precision": "town"},
+             "date": {"value": "2024-03-05", "precision": "day", "mention": "يوم الثلاثاء"}, "fatalities": 5,
+             "trigger": "اشتباكات", "sentence": text}
+    store.add_record(make_record("ahram-1", text, [clash], published="2024-03-06", source="ahram"))
+    [row] = _acled(store)
+    assert (row["actor1"], row["inter1"]) == ("Military Forces of Egypt (2014-)", "1")
+    assert (row["actor2"], row["inter2"], row["interaction"]) == ("Unidentified Armed Group (Egypt)", "3", "13")
+    assert (row["country"], row["rasd_actor1_ar"]) == ("Egypt", "الجيش المصري")
 
 
 @pytest.mark.parametrize("event_type, sub, inter2, expected", [

@@ -347,6 +347,16 @@ def require_write(request: Request) -> None:
         raise ApiError(403, "forbidden", "writes without a token are accepted from this machine only")
 
 
+def ingest_out(result: Any) -> dict[str, Any]:
+    """The answer to ``POST /api/documents`` in the store's words: ``reports_added`` the
+    document's reports, ``new_events`` the de-duplicated events they started (the others
+    joined events already stored). ``events_added`` is the old, deprecated name of
+    ``reports_added`` (it never counted de-duplicated events)."""
+    return {"document_id": result.document_id, "status": result.status,
+            "reports_added": result.events_added, "new_events": result.events_founded,
+            "events_added": result.events_added}
+
+
 @router.post("/documents", response_model=None, status_code=201, openapi_extra=_BODY_DOC,
              responses={201: {"model": IngestOut}, 200: {"model": IngestOut}, 401: {"model": ErrorOut},
                         **_EXTRACT_ERRORS},
@@ -360,8 +370,7 @@ async def add_document(request: Request, _: None = Depends(require_write),
         raise ApiError(500, "store_failed", f"the store did not accept the document: {result.error}")
     request.app.state.timeline_cache.clear()
     request.app.state.count_cache.clear()
-    out = {"document_id": result.document_id, "status": result.status,
-           "events_added": result.events_added}
+    out = ingest_out(result)
     return JSONBytes(out, status_code=201 if result.status == "new" else 200)
 
 

@@ -46,4 +46,7 @@ class EventsPage(BaseModel):
 class IngestOut(BaseModel):
     document_id: str | None
     status: str = Field(description="new | duplicate")
-    events_added: int
+    reports_added: int = Field(description="the document's reports (one event record each, as extracted)")
+    new_events: int = Field(description="de-duplicated events the reports started; the others joined stored events")
+    events_added: int = Field(description="the old name of reports_added: counts reports, not events",
+                              deprecated="use reports_added (or new_events for de-duplicated events)")

@@ -105,16 +105,43 @@ def _inter_labels() -> dict[int, str]:
     return {row.int("code"): row["label"] for row in read_tsv("export/acled_inter.tsv", ("code", "label"))}
 
 
+_YEARS = re.compile(r"(\d{4})-(\d{4})?")
+_Period = tuple[date | None, date | None, str]
+
+
+def _period(row: Any) -> _Period:
+    """One state_forces.tsv row: its dates, and years that agree with them (``2014-``
+    for an open period from 2014, ``2000-2024`` for one from 2000 to 2024)."""
+    try:
+        lo = date.fromisoformat(row["valid_from"]) if row.cells.get("valid_from") else None
+        hi = date.fromisoformat(row["valid_to"]) if row.cells.get("valid_to") else None
+    except ValueError as exc:
+        raise DataFileError(f"not a date (YYYY-MM-DD): {exc}", where=row.where) from None
+    years = _YEARS.fullmatch(row["years"])
+    if years is None:
+        raise DataFileError(f"years must read YYYY- or YYYY-YYYY, not {row['years']!r}", where=row.where)
+    if lo is not None and hi is not None and hi < lo:
+        raise DataFileError("valid_to is before valid_from", where=row.where)
+    if lo is not None and int(years[1]) != lo.year or (years[2] is None) != (hi is None) \
+            or hi is not None and int(years[2]) != hi.year:
+        raise DataFileError(f"years {row['years']!r} do not match the dates", where=row.where)
+    return lo, hi, row["years"]
+
+
+def _overlaps(a: _Period, b: _Period) -> bool:
+    return (a[0] is None or b[1] is None or a[0] <= b[1]) and (b[0] is None or a[1] is None or b[0] <= a[1])
+
+
 @lru_cache(maxsize=1)
-def _state_years() -> dict[str, list[tuple[date | None, date | None, str]]]:
-    out: dict[str, list[tuple[date | None, date | None, str]]] = {}
+def _state_years() -> dict[str, list[_Period]]:
+    """state_forces.tsv by country; a row whose period overlaps an earlier one of the same
+    country is an error (the event's date must pick one name)."""
+    out: dict[str, list[_Period]] = {}
     for row in read_tsv("export/state_forces.tsv", ("iso3", "years")):
-        try:
-            lo = date.fromisoformat(row["valid_from"]) if row.cells.get("valid_from") else None
-            hi = date.fromisoformat(row["valid_to"]) if row.cells.get("valid_to") else None
-        except ValueError as exc:
-            raise DataFileError(f"not a date (YYYY-MM-DD): {exc}", where=row.where) from None
-        out.setdefault(row["iso3"].upper(), []).append((lo, hi, row["years"]))
+        period, periods = _period(row), out.setdefault(row["iso3"].upper(), [])
+        if any(_overlaps(period, other) for other in periods):
+            raise DataFileError(f"the period of {row['iso3']} overlaps another", where=row.where)
+        periods.append(period)
     return out
 
 
