@@ -19,7 +19,6 @@ How a candidate is made (one per happening in a sentence, not one per trigger wo
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from rasd.actors import actor_ref, sectors
 from rasd.actors.memory import ActorMemory  # roles: the actors named so far (issue 8, roles)
 from rasd.dates import event_date
 from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Mention, Place
+from rasd.events.acled import codes_doer_as_military, refined_coding, worst_coding
 from rasd.events.context import Hit, SentenceContext, build_contexts
 from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
@@ -34,6 +34,7 @@ from rasd.events.lexicon import load_lexicon
 from rasd.events.ontology import ontology
 from rasd.events.roles import VICTIM_SECTORS, assign_roles, is_verb
 from rasd.geo import event_location
+from rasd.geo.context import dominant_country
 from rasd.options import Options
 
 __all__ = ["EventExtractor"]
@@ -42,16 +43,13 @@ log = logging.getLogger(__name__)
 
 VIOLENT_TYPES = ontology().of_kind("violent")
 SPEECH_TYPES = ontology().of_kind("speech")  # events that talk about other events
-KINETIC_ACLED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 STATE_SECTORS = sectors.STATE
-ARMED_SECTORS = sectors.ARMED | sectors.STATE  # a party that can fight a battle
-PROTEST_SEVERITY = {"Peaceful protest": 1, "Mob violence": 2, "Violent demonstration": 3,
-                    "Protest with intervention": 4, "Excessive force against protesters": 5}
 POSSESSIVES = ("ه", "ها", "هم")  # قواته، طائراتها، جنودهم
 MIN_WEIGHT = 0.3          # triggers below this never make an event
 WEAK_WEIGHT = 0.55        # triggers below this need an actor, a casualty word or a place
 SPORT_DOC_CUES = 4        # a document with this many sports words is a sports report
 SPORT_SAFE_WEIGHT = 0.9   # in a sports context only triggers this sure survive
+MAIN_COUNTRY_SHARE = 0.5  # an unnamed group takes the document's country only when half its places lie there
 
 
 class EventExtractor:
@@ -69,7 +67,7 @@ class EventExtractor:
         sport_doc = sport_words >= SPORT_DOC_CUES
         violent_doc = any(_violence_word(ctx, hit) for ctx in contexts for hit in ctx.triggers) or any(
             e.sector in sectors.ARMED for e in doc.entities if e.type in ("ORG", "PERSON"))
-        main_country = _main_country(doc)
+        main_country = dominant_country(doc.entities, MAIN_COUNTRY_SHARE)
         memory = ActorMemory(doc)  # roles: built once per document (rasd.actors.memory)
         events: list[Event] = []
         previous_place: Place | None = None
@@ -179,16 +177,13 @@ class EventExtractor:
             doer = speaker  # أعلنت الداخلية اعتقال …: a state body announcing its own act
         actor1 = _actor(doer, country, speaker)
         actor2 = _actor(roles.actor2, country, speaker)
-        acled_type, acled_sub = trig.acled_event_type, trig.acled_sub_event_type
-        if trig.plover == "PROTEST":
-            # a protest is coded by the worst that happened at it: tear gas, riots, deaths
-            worst = max(group, key=lambda h: PROTEST_SEVERITY.get(h.trigger.acled_sub_event_type, 0))
-            if PROTEST_SEVERITY.get(worst.trigger.acled_sub_event_type, 0) > PROTEST_SEVERITY.get(acled_sub, 0):
-                acled_type, acled_sub = worst.trigger.acled_event_type, worst.trigger.acled_sub_event_type
-        if trig.plover == "ASSAULT":
-            acled_type, acled_sub = _refine_assault(acled_type, acled_sub, actor1, actor2)
-            if acled_type in KINETIC_ACLED and actor1 is not None:
-                actor1 = _as_military(actor1)
+        # the ontology's ACLED rules: the worst of the event's words (a protest with tear gas),
+        # then its sides (two armed parties: a battle)
+        coding = worst_coding(trig.plover, [(h.trigger.acled_event_type, h.trigger.acled_sub_event_type)
+                                            for h in group], (trig.acled_event_type, trig.acled_sub_event_type))
+        acled_type, acled_sub = refined_coding(trig.plover, coding, actor1, actor2)
+        if actor1 is not None and codes_doer_as_military(trig.plover, acled_type):
+            actor1 = _as_military(actor1)
         confidence = trig.weight * (0.55 + 0.2 * (actor1 is not None) + 0.1 * (actor2 is not None)
                                     + 0.1 * (location is not None) + 0.05 * (fatalities is not None))
         start, end = ctx.whole or (ctx.sentence.start, ctx.sentence.end)
@@ -357,20 +352,6 @@ def _as_military(actor: ActorRef) -> ActorRef:
     return actor
 
 
-def _refine_assault(acled_type: str | None, acled_sub: str | None, actor1: ActorRef | None,
-                    actor2: ActorRef | None) -> tuple[str | None, str | None]:
-    state_doer = actor1 is not None and actor1.sector in STATE_SECTORS
-    if acled_sub in ("Government regains territory", "Non-state actor overtakes territory") and actor1:
-        return "Battles", "Government regains territory" if state_doer else "Non-state actor overtakes territory"
-    if acled_type is None or acled_sub in (None, "Attack", "Armed clash"):
-        if actor2 is not None and actor2.sector in ARMED_SECTORS and actor1 is not None \
-                and actor1.sector in ARMED_SECTORS:
-            return "Battles", "Armed clash"
-        if actor2 is not None and actor2.sector == "CVL":
-            return "Violence against civilians", acled_sub if acled_sub not in (None, "Armed clash") else "Attack"
-    return acled_type, acled_sub
-
-
 def _location(ctx: SentenceContext, main: Hit) -> Place | None:
     return event_location(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
 
@@ -385,18 +366,3 @@ def _date(ctx: SentenceContext, main: Hit) -> DateRef | None:
     # No date in the sentence: news reports the latest days; ACLED codes such events to the
     # report date with a week's precision.
     return DateRef(value=published.isoformat(), precision="week", mention=None, span=None)
-
-
-def _main_country(doc: Document) -> str | None:
-    """The country most places of the document lie in, when one clearly dominates."""
-    counts = Counter()
-    for e in doc.entities:
-        if e.type == "LOC":
-            place = e.attrs.get("place")
-            country = getattr(place, "country", None) or e.country
-            if country:
-                counts[country] += 1
-    if not counts:
-        return None
-    country, n = counts.most_common(1)[0]
-    return country if n / sum(counts.values()) >= 0.5 else None

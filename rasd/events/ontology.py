@@ -2,13 +2,14 @@
 
 Read once from ``rasd/data/events/ontology.json`` (``types``): whether a type is violent,
 talks about other events (speech), takes a partner rather than a target, or is kinetic
-violence whose places and casualties define an incident. Code asks the ontology
+violence whose places and casualties define an incident; and (``acled_rules``) how each
+type's ACLED coding follows from its context (``rasd.events.acled``). Code asks the ontology
 (``ontology().violent("PROTEST")``) instead of testing type names.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
@@ -31,6 +32,7 @@ class Ontology:
     acled: dict[str, tuple[str, ...]]
     folds: dict[str, str]  # "TYPE:mode" → the type of event such a mention is part of
     retypes: dict[str, dict]  # rule name → {"from", "modes", "to": {plover, mode, acled…, cameo}}
+    acled_rules: dict[str, dict] = field(default_factory=dict)  # type → {"worst_of", "refine", "military_doer"}
 
     def info(self, plover: str) -> TypeInfo:
         return self.types[plover]
@@ -51,6 +53,10 @@ class Ontology:
         """The type of event a mention of ``plover``/``mode`` is part of in the same sentence."""
         return self.folds.get(f"{plover}:{mode}")
 
+    def acled_rules_of(self, plover: str) -> dict:
+        """How an event of ``plover`` changes its trigger's ACLED coding (see ``rasd.events.acled``)."""
+        return self.acled_rules.get(plover, {})
+
     def of_kind(self, kind: str) -> frozenset[str]:
         """The types with one behaviour set (``"violent"``, ``"speech"``, …)."""
         return frozenset(name for name, info in self.types.items() if getattr(info, kind))
@@ -63,4 +69,4 @@ def ontology() -> Ontology:
              for name, spec in data["types"].items()}
     return Ontology(types, {k: tuple(v) for k, v in data["modes"].items()},
                     {k: tuple(v) for k, v in data["acled"].items()}, dict(data.get("folds", {})),
-                    dict(data.get("retypes", {})))
+                    dict(data.get("retypes", {})), dict(data.get("acled_rules", {})))
