@@ -26,7 +26,7 @@ from rasd.actors import actor_ref, sectors
 from rasd.actors.memory import ActorMemory  # roles: the actors named so far (issue 8, roles)
 from rasd.dates import event_date
 from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Mention, Place
-from rasd.events.acled import codes_doer_as_military, refined_coding, worst_coding
+from rasd.events.acled import codes_doer_as_military, fold_absorbed, refined_coding, worst_coding
 from rasd.events.context import Hit, SentenceContext, build_contexts
 from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
@@ -90,7 +90,7 @@ class EventExtractor:
                     continue
                 events.append(event)
             previous_place = place_here
-        events = _fold_force_against_protesters(events)
+        events = fold_absorbed(events)  # the ontology's ACLED rules: force against protesters
         for n, event in enumerate(events, 1):
             event.id = f"e{n}"
         doc.events = events
@@ -240,31 +240,6 @@ class EventExtractor:
 def _doers(ctx: SentenceContext, clause: tuple[int, int]) -> list[Entity]:
     """Actors of a clause that could be doers: any but civilians and other usual victims."""
     return [a for a in ctx.actors(*clause) if a.sector not in VICTIM_SECTORS]
-
-
-def _is_protesters(actor: ActorRef | None) -> bool:
-    return actor is not None and (actor.id or "").split("@")[0] == "protesters"
-
-
-def _fold_force_against_protesters(events: list[Event]) -> list[Event]:
-    """Security forces killing or wounding protesters at a protest is, in ACLED's codebook,
-    the protest itself ("Excessive force against protesters"), not a separate attack."""
-    kept = []
-    for ev in events:
-        protest = next((p for p in events if p.plover_type == "PROTEST" and p.span == ev.span
-                        and not (p.negated or p.hypothetical or p.historical)), None)
-        forceful = protest is not None and protest.acled_sub_event_type in (
-            "Excessive force against protesters", "Protest with intervention")
-        if (protest is not None and ev.plover_type == "ASSAULT" and ev.actor1 is not None
-                and ev.actor1.sector in STATE_SECTORS
-                and (_is_protesters(ev.actor2) or (ev.actor2 is None and forceful))):
-            protest.acled_event_type, protest.acled_sub_event_type = "Protests", "Excessive force against protesters"
-            protest.actor2 = protest.actor2 if protest.actor2 and protest.actor2.sector in STATE_SECTORS else ev.actor1
-            protest.fatalities = ev.fatalities if protest.fatalities is None else protest.fatalities
-            protest.injuries = ev.injuries if protest.injuries is None else protest.injuries
-            continue
-        kept.append(ev)
-    return kept
 
 
 def _mediators(ctx: SentenceContext, main: Hit) -> list[Entity]:

@@ -12,7 +12,10 @@ the functions here only apply it:
   territory``; two armed sides → ``Armed clash``; civilians attacked → ``Violence against
   civilians``);
 * :func:`codes_doer_as_military`: whether a state body doing the act stands for the
-  state's military forces, ACLED's convention for its violence.
+  state's military forces, ACLED's convention for its violence;
+* :func:`fold_absorbed`: an event another one of the same sentence ``absorbs`` is part of
+  it (security forces firing on protesters: the protest, ``Excessive force against
+  protesters``).
 """
 from __future__ import annotations
 
@@ -20,10 +23,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rasd.actors import sectors
-from rasd.doc import ActorRef
+from rasd.doc import ActorRef, Event
 from rasd.events.ontology import ontology
 
-__all__ = ["Coding", "worst_coding", "refined_coding", "codes_doer_as_military"]
+__all__ = ["Coding", "worst_coding", "refined_coding", "codes_doer_as_military",
+           "fold_absorbed"]
 
 Coding = tuple[str | None, str | None]  # (ACLED event type, sub-event type)
 ANY_SIDE = "any"
@@ -51,6 +55,48 @@ def refined_coding(plover: str, coding: Coding, actor1: ActorRef | None,
 def codes_doer_as_military(plover: str, event_type: str | None) -> bool:
     """Whether a state body doing an event of ``plover`` coded ``event_type`` is its military."""
     return event_type in ontology().acled_rules_of(plover).get("military_doer", ())
+
+
+def fold_absorbed(events: list[Event]) -> list[Event]:
+    """``events`` less those another event of their sentence absorbs (its type's ``absorbs``
+    rule), whose coding, target and casualties that event takes over."""
+    kept = []
+    for ev in events:
+        found = _absorber(ev, events)
+        if found is None:
+            kept.append(ev)
+        else:
+            _absorb(*found, ev)
+    return kept
+
+
+def _absorber(ev: Event, events: list[Event]) -> tuple[Event, dict] | None:
+    """The event of ``ev``'s sentence that absorbs it, with the rule, if any."""
+    for plover, rules in ontology().acled_rules.items():
+        rule = rules.get("absorbs")
+        if rule is None or rule["type"] != ev.plover_type:
+            continue
+        host = next((p for p in events if p.plover_type == plover and p.span == ev.span
+                     and not (p.negated or p.hypothetical or p.historical)), None)
+        if host is not None and _absorbs(rule, host, ev):
+            return host, rule
+    return None
+
+
+def _absorbs(rule: dict, host: Event, ev: Event) -> bool:
+    if ev.actor1 is None or ev.actor1.sector not in _sectors_of(tuple(rule["doer"])):
+        return False
+    if ev.actor2 is None:
+        return host.acled_sub_event_type in rule.get("forceful", ())
+    return (ev.actor2.id or "").split("@")[0] == rule["target"]
+
+
+def _absorb(host: Event, rule: dict, ev: Event) -> None:
+    host.acled_event_type, host.acled_sub_event_type = rule["to"]
+    if host.actor2 is None or host.actor2.sector not in _sectors_of(tuple(rule["doer"])):
+        host.actor2 = ev.actor1
+    host.fatalities = ev.fatalities if host.fatalities is None else host.fatalities
+    host.injuries = ev.injuries if host.injuries is None else host.injuries
 
 
 def _severity(order: list[str], sub: str | None) -> int:
