@@ -149,3 +149,17 @@ def test_an_attack_on_nobody_named_is_absorbed_only_by_a_forceful_protest():
     assert kept == [gassed]
     assert (gassed.acled_sub_event_type, gassed.actor2, gassed.fatalities) == \
         ("Excessive force against protesters", police, 2)
+
+
+# -- types: announced ----------------------------------------------------------------------------
+
+def test_a_ministry_announcing_arrests_is_their_doer(pipe):
+    arrest = events_of(pipe, "أعلنت وزارة الداخلية العراقية اعتقال خمسة مطلوبين في بغداد.", "COERCE")
+    assert [(e.actor1.sector, e.actor1.country) for e in arrest] == [("GOV", "IRQ")]
+    assert ontology().announced("COERCE") and ontology().announced("ASSAULT")
+
+
+def test_a_ministry_reporting_a_protest_is_not_its_doer(pipe):
+    protest = events_of(pipe, "أعلنت وزارة الداخلية العراقية تظاهر مئات الطلاب في بغداد.", "PROTEST")
+    assert protest and all(e.actor1 is None or e.actor1.sector != "GOV" for e in protest)
+    assert not ontology().announced("PROTEST")

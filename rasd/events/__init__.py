@@ -224,7 +224,7 @@ class EventExtractor:
                 return False
         for prior in reversed(earlier):
             if prior.plover_type == event.plover_type and not (prior.negated or prior.hypothetical):
-                if event.plover_type == "ASSAULT" and prior.location and event.location and \
+                if ontology().kinetic(event.plover_type) and prior.location and event.location and \
                         prior.location.name != event.location.name and not talked_about:
                     continue
                 if prior.fatalities is None and event.fatalities is not None:
@@ -255,7 +255,7 @@ def _announces(ctx: SentenceContext, speaker: Entity, main: Hit) -> bool:
 
     Not for casualty words: ``أعلن الجيش مقتل جنديين`` reports a loss, not a deed.
     """
-    return (speaker.sector in STATE_SECTORS and main.trigger.plover in ("COERCE", "ASSAULT")
+    return (speaker.sector in STATE_SECTORS and ontology().announced(main.trigger.plover)
             and not _casualty_only(ctx, main) and speaker.end <= main.start
             and ctx.distance(speaker.end, main.start) <= 0)
 
@@ -274,13 +274,13 @@ def _consequence(ctx: SentenceContext, clause: tuple[int, int]) -> bool:
 
 def _casualty_only(ctx: SentenceContext, hit: Hit) -> bool:
     """A trigger that only reports deaths or injuries (قتل، لقي حتفه، جرحى), not how they came about."""
-    return hit.trigger.plover == "ASSAULT" and (hit.trigger.mode == "kill" or any(
+    return ontology().kinetic(hit.trigger.plover) and (hit.trigger.mode == "kill" or any(
         c.start < hit.end and hit.start < c.end for c in ctx.cues_of("killed", "injured")))
 
 
 def _violence_word(ctx: SentenceContext, hit: Hit) -> bool:
-    """A sure sign of political violence: a strong ASSAULT trigger that is not just a casualty word."""
-    return hit.trigger.plover == "ASSAULT" and hit.trigger.weight >= 0.8 and not _casualty_only(ctx, hit)
+    """A sure sign of political violence: a strong kinetic (ASSAULT) trigger that is not just a casualty word."""
+    return ontology().kinetic(hit.trigger.plover) and hit.trigger.weight >= 0.8 and not _casualty_only(ctx, hit)
 
 
 def _demonstrative(event: Event, main: Hit) -> bool:

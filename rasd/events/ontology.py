@@ -1,8 +1,9 @@
 """The event ontology: what each PLOVER type is and how it behaves.
 
 Read once from ``rasd/data/events/ontology.json`` (``types``): whether a type is violent,
-talks about other events (speech), takes a partner rather than a target, or is kinetic
-violence whose places and casualties define an incident; and (``acled_rules``) how each
+talks about other events (speech), takes a partner rather than a target, is kinetic
+violence whose places and casualties define an incident, or an act a state body
+announces as its own; and (``acled_rules``) how each
 type's ACLED coding follows from its context (``rasd.events.acled``). Code asks the ontology
 (``ontology().violent("PROTEST")``) instead of testing type names.
 """
@@ -23,6 +24,7 @@ class TypeInfo:
     speech: bool
     partner: bool
     kinetic: bool
+    announced: bool = False  # a state body naming it right after itself is its doer
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class Ontology:
 
     def kinetic(self, plover: str) -> bool:
         return plover in self.types and self.types[plover].kinetic
+
+    def announced(self, plover: str) -> bool:
+        return plover in self.types and self.types[plover].announced
 
     def folds_into(self, plover: str, mode: str | None) -> str | None:
         """The type of event a mention of ``plover``/``mode`` is part of in the same sentence."""
