@@ -2,8 +2,8 @@
 
 Read once from ``rasd/data/events/ontology.json`` (``types``): whether a type is violent,
 talks about other events (speech), takes a partner rather than a target, is kinetic
-violence whose places and casualties define an incident, or an act a state body
-announces as its own; and (``acled_rules``) how each
+violence whose places and casualties define an incident, an act a state body
+announces as its own, or a crowd's act (a protest); and (``acled_rules``) how each
 type's ACLED coding follows from its context (``rasd.events.acled``). Code asks the ontology
 (``ontology().violent("PROTEST")``) instead of testing type names.
 """
@@ -25,6 +25,7 @@ class TypeInfo:
     partner: bool
     kinetic: bool
     announced: bool = False  # a state body naming it right after itself is its doer
+    crowd: bool = False  # the act of a crowd (a protest): who leads it, whom it addresses
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class Ontology:
 
     def announced(self, plover: str) -> bool:
         return plover in self.types and self.types[plover].announced
+
+    def crowd(self, plover: str) -> bool:
+        return plover in self.types and self.types[plover].crowd
 
     def folds_into(self, plover: str, mode: str | None) -> str | None:
         """The type of event a mention of ``plover``/``mode`` is part of in the same sentence."""
