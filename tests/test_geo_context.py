@@ -190,3 +190,16 @@ def test_the_country_word_of_the_last_sentence_is_read_too():
     assert doc.geo_context.main_country == "TUR"
     place = locate(doc, "وأوقفت")
     assert (place.name, place.mention) == ("Turkey", "البلاد")
+
+
+def test_the_dominant_country_of_places_needs_its_share_when_one_is_asked():
+    from rasd.doc import Entity
+    from rasd.geo.context import dominant_country
+
+    def loc(text, country):
+        return Entity("LOC", 0, len(text), text, text, None, country, None, {})
+    places = [loc("حلب", "SYR"), loc("بغداد", "IRQ"), loc("الموصل", "IRQ"), loc("عمان", "JOR"), loc("دمشق", "SYR")]
+    assert dominant_country(places) == "SYR"  # a plurality, ties to the first
+    assert dominant_country(places, min_share=0.5) is None  # two of five is no majority
+    assert dominant_country(places[1:3] + places[:1], min_share=0.5) == "IRQ"
+    assert dominant_country([]) is None

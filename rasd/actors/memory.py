@@ -26,7 +26,6 @@ plain object passed along, not state hidden in the document).
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
@@ -35,6 +34,7 @@ from rasd.actors import sectors
 from rasd.datafiles import read_tsv, variants
 from rasd.doc import Document, Entity
 from rasd.errors import DataFileError
+from rasd.geo.context import dominant_country
 from rasd.text.matcher import PhraseMatcher, longest_first
 from rasd.text.normalize import fold
 
@@ -136,7 +136,7 @@ class ActorMemory:
         actors = sorted((e for e in pool if _is_actor(e)), key=lambda e: (e.start, e.end))
         self.named: list[Named] = [Named(e, self.sentence_of(e.start)) for e in actors]
         self._ends = [n.entity.end for n in self.named]
-        self.country: str | None = _main_country(pool)
+        self.country: str | None = dominant_country(pool)
 
     @classmethod
     def from_document(cls, doc: Document) -> "ActorMemory":
@@ -263,18 +263,6 @@ def _names_identity(e: Entity) -> bool:
 
 def _name_forms(e: Entity) -> str:
     return fold(" ".join(x for x in (e.text, e.attrs.get("name_ar") or "") if x))
-
-
-def _main_country(entities: list[Entity]) -> str | None:
-    """The country most places of the document lie in (a plurality, ties to the first)."""
-    counts: Counter[str] = Counter()
-    for e in entities:
-        if e.type == "LOC":
-            place = e.attrs.get("place")
-            country = getattr(place, "country", None) or e.country
-            if country:
-                counts[country] += 1
-    return counts.most_common(1)[0][0] if counts else None
 
 
 @dataclass(frozen=True, slots=True)

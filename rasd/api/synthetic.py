@@ -13,6 +13,8 @@ import random
 from datetime import date, timedelta
 from typing import Any, Iterator
 
+from rasd.events.ontology import ontology
+
 __all__ = ["synthetic_record", "synthetic_records"]
 
 
@@ -114,7 +116,7 @@ def synthetic_record(index: int, rng: random.Random, *, start: date = date(2024,
                          "lat": place["lat"], "lon": place["lon"], "geonameid": None,
                          "precision": "town", "span": list(spans["location"])},
             "date": {"value": day, "precision": precision, "mention": when, "span": list(spans["date"])},
-            "fatalities": num if "num" in spans and kind["type"] == "ASSAULT" else None,
+            "fatalities": num if "num" in spans and ontology().kinetic(kind["type"]) else None,
             "injuries": None,
             "attribution": attribution if "attribution" in spans else None,
             "attribution_span": list(spans["attribution"]) if "attribution" in spans else None,

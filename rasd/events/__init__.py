@@ -19,7 +19,6 @@ How a candidate is made (one per happening in a sentence, not one per trigger wo
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from rasd.actors import actor_ref, sectors
 from rasd.actors.memory import ActorMemory  # roles: the actors named so far (issue 8, roles)
 from rasd.dates import event_date
 from rasd.doc import ActorRef, DateRef, Document, Entity, Event, Mention, Place
+from rasd.events.acled import codes_doer_as_military, fold_absorbed, refined_coding, worst_coding
 from rasd.events.context import Hit, SentenceContext, build_contexts
 from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
@@ -34,6 +34,7 @@ from rasd.events.lexicon import load_lexicon
 from rasd.events.ontology import ontology
 from rasd.events.roles import VICTIM_SECTORS, assign_roles, is_verb
 from rasd.geo import event_location
+from rasd.geo.context import dominant_country
 from rasd.options import Options
 
 __all__ = ["EventExtractor"]
@@ -42,16 +43,13 @@ log = logging.getLogger(__name__)
 
 VIOLENT_TYPES = ontology().of_kind("violent")
 SPEECH_TYPES = ontology().of_kind("speech")  # events that talk about other events
-KINETIC_ACLED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 STATE_SECTORS = sectors.STATE
-ARMED_SECTORS = sectors.ARMED | sectors.STATE  # a party that can fight a battle
-PROTEST_SEVERITY = {"Peaceful protest": 1, "Mob violence": 2, "Violent demonstration": 3,
-                    "Protest with intervention": 4, "Excessive force against protesters": 5}
 POSSESSIVES = ("ه", "ها", "هم")  # قواته، طائراتها، جنودهم
 MIN_WEIGHT = 0.3          # triggers below this never make an event
 WEAK_WEIGHT = 0.55        # triggers below this need an actor, a casualty word or a place
 SPORT_DOC_CUES = 4        # a document with this many sports words is a sports report
 SPORT_SAFE_WEIGHT = 0.9   # in a sports context only triggers this sure survive
+MAIN_COUNTRY_SHARE = 0.5  # an unnamed group takes the document's country only when half its places lie there
 
 
 class EventExtractor:
@@ -69,7 +67,7 @@ class EventExtractor:
         sport_doc = sport_words >= SPORT_DOC_CUES
         violent_doc = any(_violence_word(ctx, hit) for ctx in contexts for hit in ctx.triggers) or any(
             e.sector in sectors.ARMED for e in doc.entities if e.type in ("ORG", "PERSON"))
-        main_country = _main_country(doc)
+        main_country = dominant_country(doc.entities, MAIN_COUNTRY_SHARE)
         memory = ActorMemory(doc)  # roles: built once per document (rasd.actors.memory)
         events: list[Event] = []
         previous_place: Place | None = None
@@ -92,7 +90,7 @@ class EventExtractor:
                     continue
                 events.append(event)
             previous_place = place_here
-        events = _fold_force_against_protesters(events)
+        events = fold_absorbed(events)  # the ontology's ACLED rules: force against protesters
         for n, event in enumerate(events, 1):
             event.id = f"e{n}"
         doc.events = events
@@ -179,16 +177,13 @@ class EventExtractor:
             doer = speaker  # أعلنت الداخلية اعتقال …: a state body announcing its own act
         actor1 = _actor(doer, country, speaker)
         actor2 = _actor(roles.actor2, country, speaker)
-        acled_type, acled_sub = trig.acled_event_type, trig.acled_sub_event_type
-        if trig.plover == "PROTEST":
-            # a protest is coded by the worst that happened at it: tear gas, riots, deaths
-            worst = max(group, key=lambda h: PROTEST_SEVERITY.get(h.trigger.acled_sub_event_type, 0))
-            if PROTEST_SEVERITY.get(worst.trigger.acled_sub_event_type, 0) > PROTEST_SEVERITY.get(acled_sub, 0):
-                acled_type, acled_sub = worst.trigger.acled_event_type, worst.trigger.acled_sub_event_type
-        if trig.plover == "ASSAULT":
-            acled_type, acled_sub = _refine_assault(acled_type, acled_sub, actor1, actor2)
-            if acled_type in KINETIC_ACLED and actor1 is not None:
-                actor1 = _as_military(actor1)
+        # the ontology's ACLED rules: the worst of the event's words (a protest with tear gas),
+        # then its sides (two armed parties: a battle)
+        coding = worst_coding(trig.plover, [(h.trigger.acled_event_type, h.trigger.acled_sub_event_type)
+                                            for h in group], (trig.acled_event_type, trig.acled_sub_event_type))
+        acled_type, acled_sub = refined_coding(trig.plover, coding, actor1, actor2)
+        if actor1 is not None and codes_doer_as_military(trig.plover, acled_type):
+            actor1 = _as_military(actor1)
         confidence = trig.weight * (0.55 + 0.2 * (actor1 is not None) + 0.1 * (actor2 is not None)
                                     + 0.1 * (location is not None) + 0.05 * (fatalities is not None))
         start, end = ctx.whole or (ctx.sentence.start, ctx.sentence.end)
@@ -229,7 +224,7 @@ class EventExtractor:
                 return False
         for prior in reversed(earlier):
             if prior.plover_type == event.plover_type and not (prior.negated or prior.hypothetical):
-                if event.plover_type == "ASSAULT" and prior.location and event.location and \
+                if ontology().kinetic(event.plover_type) and prior.location and event.location and \
                         prior.location.name != event.location.name and not talked_about:
                     continue
                 if prior.fatalities is None and event.fatalities is not None:
@@ -247,31 +242,6 @@ def _doers(ctx: SentenceContext, clause: tuple[int, int]) -> list[Entity]:
     return [a for a in ctx.actors(*clause) if a.sector not in VICTIM_SECTORS]
 
 
-def _is_protesters(actor: ActorRef | None) -> bool:
-    return actor is not None and (actor.id or "").split("@")[0] == "protesters"
-
-
-def _fold_force_against_protesters(events: list[Event]) -> list[Event]:
-    """Security forces killing or wounding protesters at a protest is, in ACLED's codebook,
-    the protest itself ("Excessive force against protesters"), not a separate attack."""
-    kept = []
-    for ev in events:
-        protest = next((p for p in events if p.plover_type == "PROTEST" and p.span == ev.span
-                        and not (p.negated or p.hypothetical or p.historical)), None)
-        forceful = protest is not None and protest.acled_sub_event_type in (
-            "Excessive force against protesters", "Protest with intervention")
-        if (protest is not None and ev.plover_type == "ASSAULT" and ev.actor1 is not None
-                and ev.actor1.sector in STATE_SECTORS
-                and (_is_protesters(ev.actor2) or (ev.actor2 is None and forceful))):
-            protest.acled_event_type, protest.acled_sub_event_type = "Protests", "Excessive force against protesters"
-            protest.actor2 = protest.actor2 if protest.actor2 and protest.actor2.sector in STATE_SECTORS else ev.actor1
-            protest.fatalities = ev.fatalities if protest.fatalities is None else protest.fatalities
-            protest.injuries = ev.injuries if protest.injuries is None else protest.injuries
-            continue
-        kept.append(ev)
-    return kept
-
-
 def _mediators(ctx: SentenceContext, main: Hit) -> list[Entity]:
     """``برعاية الأمم المتحدة``, ``بوساطة قطرية``: hosts and brokers are not parties
     (unless the event is the mediation itself)."""
@@ -285,7 +255,7 @@ def _announces(ctx: SentenceContext, speaker: Entity, main: Hit) -> bool:
 
     Not for casualty words: ``أعلن الجيش مقتل جنديين`` reports a loss, not a deed.
     """
-    return (speaker.sector in STATE_SECTORS and main.trigger.plover in ("COERCE", "ASSAULT")
+    return (speaker.sector in STATE_SECTORS and ontology().announced(main.trigger.plover)
             and not _casualty_only(ctx, main) and speaker.end <= main.start
             and ctx.distance(speaker.end, main.start) <= 0)
 
@@ -304,13 +274,13 @@ def _consequence(ctx: SentenceContext, clause: tuple[int, int]) -> bool:
 
 def _casualty_only(ctx: SentenceContext, hit: Hit) -> bool:
     """A trigger that only reports deaths or injuries (قتل، لقي حتفه، جرحى), not how they came about."""
-    return hit.trigger.plover == "ASSAULT" and (hit.trigger.mode == "kill" or any(
+    return ontology().kinetic(hit.trigger.plover) and (hit.trigger.mode == "kill" or any(
         c.start < hit.end and hit.start < c.end for c in ctx.cues_of("killed", "injured")))
 
 
 def _violence_word(ctx: SentenceContext, hit: Hit) -> bool:
-    """A sure sign of political violence: a strong ASSAULT trigger that is not just a casualty word."""
-    return hit.trigger.plover == "ASSAULT" and hit.trigger.weight >= 0.8 and not _casualty_only(ctx, hit)
+    """A sure sign of political violence: a strong kinetic (ASSAULT) trigger that is not just a casualty word."""
+    return ontology().kinetic(hit.trigger.plover) and hit.trigger.weight >= 0.8 and not _casualty_only(ctx, hit)
 
 
 def _demonstrative(event: Event, main: Hit) -> bool:
@@ -357,20 +327,6 @@ def _as_military(actor: ActorRef) -> ActorRef:
     return actor
 
 
-def _refine_assault(acled_type: str | None, acled_sub: str | None, actor1: ActorRef | None,
-                    actor2: ActorRef | None) -> tuple[str | None, str | None]:
-    state_doer = actor1 is not None and actor1.sector in STATE_SECTORS
-    if acled_sub in ("Government regains territory", "Non-state actor overtakes territory") and actor1:
-        return "Battles", "Government regains territory" if state_doer else "Non-state actor overtakes territory"
-    if acled_type is None or acled_sub in (None, "Attack", "Armed clash"):
-        if actor2 is not None and actor2.sector in ARMED_SECTORS and actor1 is not None \
-                and actor1.sector in ARMED_SECTORS:
-            return "Battles", "Armed clash"
-        if actor2 is not None and actor2.sector == "CVL":
-            return "Violence against civilians", acled_sub if acled_sub not in (None, "Armed clash") else "Attack"
-    return acled_type, acled_sub
-
-
 def _location(ctx: SentenceContext, main: Hit) -> Place | None:
     return event_location(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
 
@@ -385,18 +341,3 @@ def _date(ctx: SentenceContext, main: Hit) -> DateRef | None:
     # No date in the sentence: news reports the latest days; ACLED codes such events to the
     # report date with a week's precision.
     return DateRef(value=published.isoformat(), precision="week", mention=None, span=None)
-
-
-def _main_country(doc: Document) -> str | None:
-    """The country most places of the document lie in, when one clearly dominates."""
-    counts = Counter()
-    for e in doc.entities:
-        if e.type == "LOC":
-            place = e.attrs.get("place")
-            country = getattr(place, "country", None) or e.country
-            if country:
-                counts[country] += 1
-    if not counts:
-        return None
-    country, n = counts.most_common(1)[0]
-    return country if n / sum(counts.values()) >= 0.5 else None

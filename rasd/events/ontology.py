@@ -1,14 +1,16 @@
 """The event ontology: what each PLOVER type is and how it behaves.
 
 Read once from ``rasd/data/events/ontology.json`` (``types``): whether a type is violent,
-talks about other events (speech), takes a partner rather than a target, or is kinetic
-violence whose places and casualties define an incident. Code asks the ontology
+talks about other events (speech), takes a partner rather than a target, is kinetic
+violence whose places and casualties define an incident, an act a state body
+announces as its own, or a crowd's act (a protest); and (``acled_rules``) how each
+type's ACLED coding follows from its context (``rasd.events.acled``). Code asks the ontology
 (``ontology().violent("PROTEST")``) instead of testing type names.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
@@ -22,6 +24,8 @@ class TypeInfo:
     speech: bool
     partner: bool
     kinetic: bool
+    announced: bool = False  # a state body naming it right after itself is its doer
+    crowd: bool = False  # the act of a crowd (a protest): who leads it, whom it addresses
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Ontology:
     acled: dict[str, tuple[str, ...]]
     folds: dict[str, str]  # "TYPE:mode" → the type of event such a mention is part of
     retypes: dict[str, dict]  # rule name → {"from", "modes", "to": {plover, mode, acled…, cameo}}
+    acled_rules: dict[str, dict] = field(default_factory=dict)  # type → {"worst_of", "refine", "military_doer"}
     airborne: frozenset[str] = frozenset()  # "TYPE:mode" done from the air (only a state's forces fly)
 
     def info(self, plover: str) -> TypeInfo:
@@ -48,6 +53,12 @@ class Ontology:
     def kinetic(self, plover: str) -> bool:
         return plover in self.types and self.types[plover].kinetic
 
+    def announced(self, plover: str) -> bool:
+        return plover in self.types and self.types[plover].announced
+
+    def crowd(self, plover: str) -> bool:
+        return plover in self.types and self.types[plover].crowd
+
     def folds_into(self, plover: str, mode: str | None) -> str | None:
         """The type of event a mention of ``plover``/``mode`` is part of in the same sentence."""
         return self.folds.get(f"{plover}:{mode}")
@@ -55,6 +66,10 @@ class Ontology:
     def airborne_act(self, plover: str, mode: str | None) -> bool:
         """Whether ``plover``/``mode`` is done from the air (an air strike)."""
         return f"{plover}:{mode}" in self.airborne
+
+    def acled_rules_of(self, plover: str) -> dict:
+        """How an event of ``plover`` changes its trigger's ACLED coding (see ``rasd.events.acled``)."""
+        return self.acled_rules.get(plover, {})
 
     def of_kind(self, kind: str) -> frozenset[str]:
         """The types with one behaviour set (``"violent"``, ``"speech"``, …)."""
@@ -68,4 +83,5 @@ def ontology() -> Ontology:
              for name, spec in data["types"].items()}
     return Ontology(types, {k: tuple(v) for k, v in data["modes"].items()},
                     {k: tuple(v) for k, v in data["acled"].items()}, dict(data.get("folds", {})),
-                    dict(data.get("retypes", {})), frozenset(data.get("airborne", ())))
+                    dict(data.get("retypes", {})), dict(data.get("acled_rules", {})),
+                    frozenset(data.get("airborne", ())))

@@ -35,6 +35,8 @@ __all__ = ["Roles", "assign_roles"]
 
 VICTIM_SECTORS = sectors.VICTIM
 PROTESTER_SECTORS = sectors.PROTESTER
+CIVIC_SECTORS = sectors.sector_class("civic")  # civil society: before a protest word, its doer
+AUTHORITY_SECTORS = sectors.sector_class("authority")  # whom a protest is addressed to
 ARMED_SECTORS = sectors.ARMED | sectors.CRIMINAL  # whoever carries arms, political or not
 CASUALTY_CUES = ("killed", "injured")
 # Event types whose second party is a partner, not a victim.
@@ -247,7 +249,7 @@ def implicit_doer(ctx: SentenceContext, triggers: list[Hit], memory: ActorMemory
     if ctx.cues_of("claim") or (not is_verb(main) and main.prefix.endswith(("ال", "لل"))):
         return None
     modes = {t.trigger.mode for t in triggers if t.trigger.mode}
-    if main.trigger.plover == "ASSAULT" and modes <= {"kill"}:
+    if ontology().kinetic(main.trigger.plover) and modes <= {"kill"}:
         return None
     for rule in load_implicit_doers():
         if rule.plover != main.trigger.plover or (rule.modes is not None and not modes & rule.modes):
@@ -307,6 +309,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     """Score ``actors`` as doers and targets; keep only evidence of priority <= ``strongest``."""
     main = triggers[0]
     plover = main.trigger.plover
+    kinetic, crowd = ontology().kinetic(plover), ontology().crowd(plover)
     if not actors:
         return Roles()
     casualty_words = ctx.cues_of(*CASUALTY_CUES)
@@ -319,14 +322,14 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     for ent in actors:
         dist = min(abs(ctx.token_index(ent.start) - ctx.token_index(t.start)) for t in triggers)
         victim_like = ent.sector in VICTIM_SECTORS or _number_before(ctx, ent) or _member_of_counted(ctx, ent, actors)
-        if ent.attrs.get("instrument") and plover == "ASSAULT":
+        if ent.attrs.get("instrument") and kinetic:
             agents.append((1, dist, ent))  # صاروخ إسرائيلي، من داخل الأراضي اليمنية: a weapon never suffers the act
             continue
-        if plover == "PROTEST" and ent.attrs.get("base") != "protesters" and \
+        if crowd and ent.attrs.get("base") != "protesters" and \
                 _cue_right_before(ctx, ent, ("place_before",)):
             patients.append((3, dist, ent))  # في فناء الجامعة، أمام مقر الحكومة: where, or whom, they protest
             continue
-        if plover == "PROTEST" and ent.sector in PROTESTER_SECTORS and ent.attrs.get("kind") == "generic":
+        if crowd and ent.sector in PROTESTER_SECTORS and ent.attrs.get("kind") == "generic":
             agents.append((-1, dist, ent))  # the protesters lead a protest, wherever they stand
             continue
         if _subject_of_target_verb(ctx, ent, triggers):
@@ -337,7 +340,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             continue
         if _carrier_subject(ctx, ent, triggers):
             # شنت الطائرات غارات، نجحت قوات X في تدمير; أحزاب نظمت مسيرات: the organisers lead the protest
-            agents.append((-1 if plover == "PROTEST" else 1, dist, ent))
+            agents.append((-1 if crowd else 1, dist, ent))
             continue
         if _overlaps_hits(ent, triggers):
             # the trigger names the participants itself: متظاهرين، قتلى مدنيين
@@ -389,7 +392,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
                 ent.sector in ARMED_SECTORS and is_verb(t))
             casualty_verb = is_verb(t) and any(
                 _overlap(c.start, c.end, t.start, t.end) for c in casualty_words)
-            if is_patient_noun or ((reports_casualties or is_verb(t) and plover == "ASSAULT")
+            if is_patient_noun or ((reports_casualties or is_verb(t) and kinetic)
                                    and victim_like):
                 patients.append((1, dist, ent))
             elif casualty_verb and not _followed_by_party(ctx, ent):
@@ -402,26 +405,26 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
                 agents.append((2, dist, ent))
             continue
         before = ent.end <= main.start
-        if plover == "PROTEST" and ent.sector in ("CVL", "EDU", "LAB", "OPP", "PTY", "REL"):
+        if crowd and ent.sector in CIVIC_SECTORS:
             agents.append((3, dist, ent))
-        elif victim_like and plover == "ASSAULT" and (reports_casualties or not before
+        elif victim_like and kinetic and (reports_casualties or not before
                                                       or _casualty_word_after(ctx, ent, casualty_words)):
             patients.append((3, dist, ent))  # 18 مجندا بالشرطة أصيبوا في انفجار: the wounded
         elif before:
             agents.append((4, dist, ent))
         else:
             patients.append((4, dist, ent))
-    if plover == "PROTEST":
+    if crowd:
         # a protest is aimed at an authority, not at fellow protesters
         patients = [(p + 5 if e.sector in PROTESTER_SECTORS or e.sector is None else p, d, e) for p, d, e in patients]
     agents = sorted((a for a in agents if a[0] <= strongest), key=lambda x: (x[0], x[1]))
     patients = sorted((p for p in patients if p[0] <= strongest + 1), key=lambda x: (x[0], x[1]))
     actor1 = agents[0][2] if agents else None
     actor2 = next((p[2] for p in patients if p[2] is not actor1), None)
-    if actor2 is None and plover == "PROTEST":
+    if actor2 is None and crowd:
         # a protest's target is the authority it addresses, anywhere in the sentence
         others = [a for a in ctx.actors() if a is not actor1 and not _inside(a, excluded)
-                  and a.sector in ("GOV", "MIL", "COP", "SPY", "JUD", "LEG", "PTY", "IGO", "BUS")]
+                  and a.sector in AUTHORITY_SECTORS]
         actor2 = others[0] if others else None
     if actor1 is None and actor2 is not None and plover in PARTNER_TYPES:
         actor1, actor2 = actor2, None

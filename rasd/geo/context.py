@@ -23,7 +23,8 @@ from typing import Any
 
 from rasd.doc import Document, Entity, Place
 
-__all__ = ["DocumentPlaces", "find_dateline", "stands_as_dateline", "main_country", "DATELINE_HEAD_CHARS"]
+__all__ = ["DocumentPlaces", "find_dateline", "stands_as_dateline", "main_country", "dominant_country",
+           "DATELINE_HEAD_CHARS"]
 
 DATELINE_HEAD_CHARS = 80  # a dateline stands within the first characters of the article
 DATELINE_MAX_WORDS_BEFORE = 4  # the outlet's name before it (عين اليوم –)
@@ -115,6 +116,27 @@ def find_dateline(doc: Document) -> Place | None:
         if place is not None and stands_as_dateline(text, ent.start, ent.end, head):
             return replace(place, mention=ent.text, span=(ent.start, ent.end))
     return None
+
+
+def dominant_country(entities: list[Entity], min_share: float = 0.0) -> str | None:
+    """The country most places among ``entities`` lie in (a place's country, else the
+    entity's own), ties to the first; None when none has a country or the first country's
+    share of the counted places is under ``min_share``.
+
+    Unlike :func:`main_country` it needs no resolved place (a place the text tied to a
+    country counts) and leaves the dateline out; the actor memory and the events stage
+    use it for the country of an unnamed group.
+    """
+    counts: Counter[str] = Counter()
+    for e in entities:
+        if e.type == "LOC":
+            country = getattr(e.attrs.get("place"), "country", None) or e.country
+            if country:
+                counts[country] += 1
+    if not counts:
+        return None
+    country, n = counts.most_common(1)[0]
+    return country if n / sum(counts.values()) >= min_share else None
 
 
 def main_country(doc: Document, dateline: Place | None = None) -> tuple[str | None, dict[str, int]]:
