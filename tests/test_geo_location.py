@@ -157,3 +157,10 @@ def test_town_of_the_clause_over_the_town_it_lies_near():
 def test_town_of_the_clause_over_a_region_named_nearer_the_trigger():
     text = "قتل خمسة مدنيين، في ريف إدلب الجنوبي، بقصف مدفعي على مدينة سراقب"
     assert locate(text, "بقصف").name == "Saraqib"
+
+
+def test_a_city_abroad_after_a_place_word_with_its_clitic():
+    """بوسط أثينا: وسط with ب governs the city as في وسط does."""
+    text = "وتجمع المحتجون في ساعات الصباح في شارع تجاري شهير بوسط أثينا ورفعوا لافتات"
+    place = locate(text, "وتجمع")
+    assert place is not None and place.name == "Athens"

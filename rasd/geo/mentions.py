@@ -394,7 +394,7 @@ def _extend_left(an: Analysis, m: Mention, claimed: int) -> None:
         m.governor = m.governor or "clitic"
     else:
         preps = an.hits_before(m.ws, "prep")
-        if preps and preps[0].prefix in ("", "و", "ف"):
+        if preps and preps[0].prefix in ("", "و", "ف", "ب", "وب"):  # في وسط، بوسط المدينة
             m.prep = preps[0].word.pattern
             m.governor = m.governor or "prep"
 
