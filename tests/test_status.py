@@ -197,6 +197,7 @@ def test_a_condemned_act_with_its_toll_is_still_reported():
     ("ويعتقد مسؤولون أن ضربة جوية نفذت الشهر الماضي استهدفت القيادي", "speculation"),
     ("وقال الخبير إن الحرب الأهلية في البلاد مغامرة انتحارية بكل المقاييس", "metaphor"),
     ("ويرى الباحث أن التفجيرات الانتحارية ظاهرة جديدة في المنطقة", "generic"),
+    ("وقتل عدد من قادة التنظيم في الأشهر الأخيرة في غارات جوية", "aggregate"),   # over months
 ])
 def test_an_act_of_no_one_time_is_no_report(text, status):
     assert statuses(text) == [status]
