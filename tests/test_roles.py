@@ -178,3 +178,10 @@ def test_only_a_states_forces_fly(pipeline):
             "ترافقت مع قصف جوي على مناطق الاشتباك أدى إلى خسائر في صفوف الطرفين.")
     strike = one(pipeline, text, "ASSAULT", "جوي")
     assert strike.actor1 is not None and strike.actor1.sector in ("MIL", "GOV")
+
+
+def test_the_body_of_counted_members_is_the_target(pipeline):
+    """``13 معظمهم من أفراد الشرطة``: the count, a word, then the body its members belong to."""
+    strike = one(pipeline, "وقتل 13 معظمهم من أفراد الشرطة في هجوم انتحاري بقنبلة في مطعم بالعاصمة أمس.",
+                 "ASSAULT")
+    assert strike.actor2 is not None and strike.actor2.sector == "COP"

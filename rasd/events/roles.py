@@ -468,6 +468,17 @@ def _member_of_counted(ctx: SentenceContext, ent: Entity, actors: list[Entity]) 
         linked = glued or words in (["من"], ["في"])
         if linked and _number_before(ctx, other):
             return True
+    return _counted_members_before(ctx, ent)
+
+
+def _counted_members_before(ctx: SentenceContext, ent: Entity) -> bool:
+    """``28 متطوعا في الجيش العراقي``: a count of members that the dictionary does not know
+    as an actor, then the body they belong to."""
+    for e in ctx.entities:
+        if e.type == "NUM" and e.end <= ent.start and ctx.distance(e.end, ent.start) == 2:
+            words = _words_between(ctx, e.end, ent.start)
+            if len(words) == 2 and words[1] in ("من", "في"):
+                return True
     return False
 
 
