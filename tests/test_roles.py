@@ -185,3 +185,16 @@ def test_the_body_of_counted_members_is_the_target(pipeline):
     strike = one(pipeline, "وقتل 13 معظمهم من أفراد الشرطة في هجوم انتحاري بقنبلة في مطعم بالعاصمة أمس.",
                  "ASSAULT")
     assert strike.actor2 is not None and strike.actor2.sector == "COP"
+
+
+def test_a_body_announcing_the_loss_of_its_own_members_is_their_side(pipeline):
+    """``أعلن الجيش مقتل اثنين من جنوده``: the army lost them; it is the target, not the striker."""
+    text = "وكان الجيش الأمريكي قد أعلن أمس مقتل اثنين من جنوده وإصابة اثنين في هجوم انتحاري شمال بغداد."
+    found = [e for e in events(pipeline, text) if e.plover_type == "ASSAULT"]
+    assert found and all(code(e.actor1) != ("USA", "MIL") for e in found)
+    assert any(code(e.actor2) == ("USA", "MIL") for e in found)
+
+
+def test_the_act_announced_and_its_day_are_no_source(pipeline):
+    strike = one(pipeline, "وأعلن أمس مقتل ثلاثة جنود في انفجار عبوة ناسفة بدورية على الطريق الدولي.", "ASSAULT")
+    assert strike.attribution is None

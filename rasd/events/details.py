@@ -43,12 +43,19 @@ def attribution(ctx: SentenceContext) -> tuple[str, tuple[int, int]] | None:
         start = cue.end
         end = start
         words = 0
+        dates = [(e.start, e.end) for e in ctx.entities if e.type == "DATE"]
         for tok in ctx.doc.tokens[ctx.token_index(cue.end) + 1:]:
             if tok.start >= ctx.sentence.end or words >= 4:
                 break
+            if any(s <= tok.start < e for s, e in dates):
+                if words:
+                    break
+                start = end = tok.end  # أعلن أمس …: the day, not the source
+                continue
             gap = text[end:tok.start]
-            if any(p in gap for p in ",،.:؛;\"“”«»(") or tok.norm in ("ان", "انه", "انها", "بان", "الى", "عن", "في"):
-                break
+            if any(p in gap for p in ",،.:؛;\"“”«»(") or tok.norm in ("ان", "انه", "انها", "بان", "الى", "عن", "في") \
+                    or any(t.start <= tok.start < t.end for t in ctx.triggers):
+                break  # أعلن الجيش مقتل …: the act announced is no source
             end = tok.end
             words += 1
         phrase = text[start:end].strip()

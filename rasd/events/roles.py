@@ -166,7 +166,20 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
             roles.actor1 = implicit_doer(ctx, triggers, memory)
     if _flyer_is_the_target(triggers, roles):
         roles.actor1, roles.actor2 = roles.actor2, roles.actor1
+    if _lost_its_own(roles):
+        roles.actor1 = None
     return roles
+
+
+OWN_MEMBER_SUFFIXES = ("ه", "ها", "هم")  # جنوده، عناصرها، أفرادهم
+
+
+def _lost_its_own(roles: Roles) -> bool:
+    """``أعلن الجيش الأمريكي مقتل اثنين من جنوده``: a body whose own members (a possessive
+    pronoun naming it) are the victims announces its loss; it did not strike them."""
+    a1, a2 = roles.actor1, roles.actor2
+    return (a1 is not None and a2 is not None and a2.attrs.get("kind") == "generic"
+            and a2.text.endswith(OWN_MEMBER_SUFFIXES) and a1.sector == a2.sector and a1.country == a2.country and a1.sector is not None)
 
 
 def _flyer_is_the_target(triggers: list[Hit], roles: Roles) -> bool:
