@@ -198,3 +198,10 @@ def test_a_body_announcing_the_loss_of_its_own_members_is_their_side(pipeline):
 def test_the_act_announced_and_its_day_are_no_source(pipeline):
     strike = one(pipeline, "وأعلن أمس مقتل ثلاثة جنود في انفجار عبوة ناسفة بدورية على الطريق الدولي.", "ASSAULT")
     assert strike.attribution is None
+
+
+def test_the_body_named_after_its_counted_members_is_the_target(pipeline):
+    """``قتلت 11 مسلحا من تنظيم «القاعدة»``: the organisation, not the common noun, is hit."""
+    strike = one(pipeline, "وقالت الشرطة إن القوات الحكومية قتلت 11 مسلحا من تنظيم «القاعدة» غرب المدينة أمس.",
+                 "ASSAULT")
+    assert strike.actor2 is not None and strike.actor2.sector == "IMG"

@@ -434,6 +434,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     patients = sorted((p for p in patients if p[0] <= strongest + 1), key=lambda x: (x[0], x[1]))
     actor1 = agents[0][2] if agents else None
     actor2 = next((p[2] for p in patients if p[2] is not actor1), None)
+    actor2 = _body_of_members(ctx, actor2, actors, actor1)
     if actor2 is None and crowd:
         # a protest's target is the authority it addresses, anywhere in the sentence
         others = [a for a in ctx.actors() if a is not actor1 and not _inside(a, excluded)
@@ -482,6 +483,21 @@ def _member_of_counted(ctx: SentenceContext, ent: Entity, actors: list[Entity]) 
         if linked and _number_before(ctx, other):
             return True
     return _counted_members_before(ctx, ent)
+
+
+def _body_of_members(ctx: SentenceContext, target: Entity | None, actors: list[Entity],
+                     doer: Entity | None) -> Entity | None:
+    """``قتلت 11 مسلحا من تنظيم القاعدة``: members named by a common noun, then the body
+    they belong to: the body is the target."""
+    if target is None or target.attrs.get("kind") != "generic":
+        return target
+    for other in actors:
+        if other is target or other is doer or other.start < target.end or ctx.distance(target.end, other.start) > 2:
+            continue
+        words = _words_between(ctx, target.end, other.start)  # من تنظيم «القاعدة»: a kind noun may stand between
+        if other.attrs.get("kind") != "generic" and words and words[0] in ("من", "في"):
+            return other
+    return target
 
 
 def _counted_members_before(ctx: SentenceContext, ent: Entity) -> bool:
