@@ -236,3 +236,13 @@ def test_people_held_as_hostages_are_abducted():
 ])
 def test_the_word_hostages_alone_reports_no_taking(text):
     assert statuses(text) == []
+
+
+def test_what_someone_used_to_do_is_background():
+    """``كانا يتعاونان مع``: كان with a present verb is background, not a deed."""
+    assert statuses("وقال البيان إن العملية استهدفت شرطيين كانا يتعاونان مع التنظيم في المدينة",
+                    "COOPERATE") == ["habitual"]
+
+
+def test_a_noun_with_ka_says_what_something_is_like():
+    assert statuses("واعتبر المراقبون اللقاء كالمفاوضات الرسمية بين الطرفين", "CONSULT") == ["description"]

@@ -211,6 +211,29 @@ def _asked_for(c: Candidate, call_end: int) -> bool:
     return any(t.norm in CALL_LINKS or t.prefix in CALL_PREFIXES for t in between)
 
 
+SIMILE_PREFIXES = ("ك", "وك", "كال", "وكال")
+
+
+def as_what(c: Candidate) -> str | None:
+    """``في طريقها كتعزيزات للمسلحين``, ``وصفه كهجوم``: a noun with كـ says what something is
+    or is like, not that the act took place."""
+    toks, i = c.tokens, c.trigger_index
+    ok = 0 <= i < len(toks) and c.event.trigger_pos != "verb" and toks[i].prefix in SIMILE_PREFIXES
+    return "description" if ok else None
+
+
+IMPERFECT_PREFIXES = ("ي", "ت")
+
+
+def past_habit(c: Candidate) -> str | None:
+    """``شرطيين كانا يتعاونان مع التنظيم``: كان with a present verb tells what someone used to
+    do or was doing, background to the news, not a report of a deed. For the non-violent types."""
+    toks, i = c.tokens, c.trigger_index
+    if not (0 <= i < len(toks)) or c.event.trigger_pos != "verb" or not toks[i].norm.startswith(IMPERFECT_PREFIXES):
+        return None
+    return "habitual" if c.cue_before("was", reach=1) else None
+
+
 def condemned(c: Candidate) -> str | None:
     """``تدين التفجيرات``, ``تحقيقات بشأن اختطاف``, ``تداعيات اغتيال``: an act named by a
     noun as the object of a condemnation, an inquiry or an aftermath is talked about, not
@@ -309,12 +332,12 @@ def _doer_follows(c: Candidate) -> bool:
 # rules for every type, then those for the violent types the ontology names, then those
 # for the others
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
-    purpose, called_for, indefinite, relative_clause, manner_phrase, habitual)
+    purpose, called_for, indefinite, as_what, relative_clause, manner_phrase, habitual)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     condemned, metaphor, seized_weapon, speculation,
 )
-NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (aim, topic_noun)
+NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (aim, past_habit, topic_noun)
 
 
 def undergone(c: Candidate) -> str | None:
