@@ -11,7 +11,8 @@ Three levels, each documented with its thresholds in ``docs/store.md``:
    rows finds candidates, and a candidate whose estimated Jaccard similarity is at least
    :data:`NEAR_DUP_THRESHOLD` is a copy.
 3. **Event clusters**: :func:`compatible` says whether a new event report describes the
-   same happening as an existing cluster.
+   same happening as an existing cluster: both :func:`clusterable` (a stated day, a place
+   at town, district or governorate level) and every rule of :data:`SAME_EVENT_RULES`.
 """
 from __future__ import annotations
 
@@ -23,19 +24,20 @@ import zlib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 __all__ = ["url_key", "content_hash", "signature", "band_keys", "similarity",
-           "EventKey", "compatible", "haversine_km", "NUM_PERM", "BANDS", "ROWS",
-           "SHINGLE_WORDS", "NEAR_DUP_THRESHOLD", "DISTANCE_KM", "DATE_WINDOW_DAYS"]
+           "EventKey", "compatible", "clusterable", "SAME_EVENT_RULES", "same_type", "same_day",
+           "same_acled_family", "same_place", "compatible_actors", "haversine_km", "NUM_PERM",
+           "BANDS", "ROWS", "SHINGLE_WORDS", "NEAR_DUP_THRESHOLD", "SAME_PLACE_KM", "DATE_WINDOW_DAYS"]
 
 NUM_PERM = 60            # MinHash permutations
 BANDS, ROWS = 20, 3      # LSH: a pair at Jaccard 0.4 / 0.5 / 0.6 becomes a candidate with p = 0.73 / 0.93 / 0.99
 SHINGLE_WORDS = 5        # words per shingle
 NEAR_DUP_THRESHOLD = 0.5  # estimated Jaccard of shingle sets for a syndicated copy (docs/store.md)
-DISTANCE_KM = 25.0       # two precise places this close are the same place
-DATE_WINDOW_DAYS = 1     # two day-precise dates this close are the same day of fighting
+SAME_PLACE_KM = 2.0      # two town-level points this close, with no id or name to compare, are one town
+DATE_WINDOW_DAYS = 0     # stated days this far apart are the same day (0: the same day)
 
 WORD = re.compile(r"\w+")
 # Tracking parameters that do not change which article a URL points to.
@@ -132,9 +134,18 @@ def similarity(a: bytes, b: bytes) -> float:
 
 
 # --- event clustering -------------------------------------------------------------
+#
+# Two reports are one de-duplicated event when every rule of SAME_EVENT_RULES allows it.
+# Only a report with a known day and a known place at town, district or governorate level
+# is clustered at all (:func:`clusterable`); any other report is an event of its own.
 
-_DATE_WINDOWS = {"day": DATE_WINDOW_DAYS, "week": 7}
-PLACE_PRECISE, PLACE_COARSE, PLACE_NONE = 0, 1, 2
+TOWN_PLACES = frozenset({"point", "neighbourhood", "neighborhood", "town", "city", "village"})
+DISTRICT_PLACES = frozenset({"district", "subdistrict"})
+GOVERNORATE_PLACES = frozenset({"governorate"})
+LEVEL_TOWN, LEVEL_DISTRICT, LEVEL_GOVERNORATE = "town", "district", "governorate"
+# sub-event labels that only say people were attacked or died: they fit any sub-event of
+# their ACLED event type
+GENERIC_SUB_EVENTS = frozenset({None, "Attack", "Other"})
 
 
 def _ordinal(value: str | None) -> int | None:
@@ -188,45 +199,63 @@ def _actor_key(id_: str | None, country: str | None, sector: str | None) -> tupl
     return (id_ if is_specific(id_) else None, country, sector)
 
 
+def place_level(precision: str | None) -> str | None:
+    """The level a place is known at (town, district, governorate), or None: a region, a
+    country or no place is not a place two reports can be matched on."""
+    precision = (precision or "").lower()
+    if precision in TOWN_PLACES:
+        return LEVEL_TOWN
+    if precision in DISTRICT_PLACES:
+        return LEVEL_DISTRICT
+    if precision in GOVERNORATE_PLACES:
+        return LEVEL_GOVERNORATE
+    return None
+
+
+def _folded_name(row: dict[str, Any]) -> str | None:
+    name = row.get("location_name") or row.get("location_name_ar")
+    if not name or not name.strip():
+        return None
+    from rasd.text import fold
+    return " ".join(fold(name).lower().split())
+
+
+def _lower(value: str | None) -> str | None:
+    return value.strip().lower() if value and value.strip() else None
+
+
 @dataclass(slots=True)
 class EventKey:
     """What decides whether two reports describe the same happening, precomputed from a
-    report or cluster row (dates as ordinals, the place as a precision class)."""
+    report or cluster row (the day as an ordinal, the place as a level and identity)."""
     plover_type: str
-    day: int | None          # a day- or week-precise date, else None
-    window: int              # its tolerance in days
-    pub_min: int | None      # publication days (a cluster: the range of its reports)
-    pub_max: int | None
-    actor1: tuple | None     # (id, country, sector); None when unknown
+    day: int | None          # the stated day (day-precise date), else None
+    acled_type: str | None   # ACLED event type: the family of its sub-events
+    acled_sub: str | None
+    actor1: tuple | None     # (specific id, country, sector); None when unknown
     actor2: tuple | None
     country: str | None
-    admin1: str | None
+    admin1: str | None       # lower-cased
+    level: str | None        # LEVEL_TOWN, LEVEL_DISTRICT, LEVEL_GOVERNORATE or None
+    place_id: int | None     # geonameid
+    place_name: str | None   # folded, lower-cased place name
     lat: float | None
     lon: float | None
-    place: int               # 0 precise with coordinates, 1 governorate/region, 2 unknown
     battle: bool             # ACLED "Battles": the two sides may be named in either order
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "EventKey":
         precision = (row.get("date_precision") or "").lower()
-        day = _ordinal(row.get("date")) if precision in _DATE_WINDOWS else None
-        pub_min = _ordinal(row.get("published_min", row.get("published")))
-        pub_max = _ordinal(row.get("published_max", row.get("published"))) or pub_min
-        place_precision = (row.get("location_precision") or "").lower()
-        has_point = row.get("lat") is not None and row.get("lon") is not None
-        if place_precision in PRECISE_PLACES and has_point:
-            place = PLACE_PRECISE
-        elif place_precision in COARSE_PLACES:
-            place = PLACE_COARSE
-        else:
-            place = PLACE_NONE
-        admin1 = row.get("admin1")
-        return cls(row["plover_type"], day, _DATE_WINDOWS.get(precision, 0), pub_min, pub_max,
+        day = _ordinal(row.get("date")) if precision == "day" else None
+        level = place_level(row.get("location_precision"))
+        acled_type = row.get("acled_event_type")
+        return cls(row["plover_type"], day, acled_type, row.get("acled_sub_event_type"),
                    _actor_key(row.get("actor1_id"), row.get("actor1_country"), row.get("actor1_sector")),
                    _actor_key(row.get("actor2_id"), row.get("actor2_country"), row.get("actor2_sector")),
-                   row.get("country"), admin1.strip().lower() if admin1 else None,
-                   row.get("lat"), row.get("lon"), place,
-                   row.get("acled_event_type") == "Battles")
+                   row.get("country"), _lower(row.get("admin1")), level,
+                   row.get("geonameid") if level else None,
+                   _folded_name(row) if level else None,
+                   row.get("lat"), row.get("lon"), acled_type == "Battles")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -236,13 +265,52 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-_MAX_DEGREES = DISTANCE_KM / 111.0 + 0.01  # no two points this far apart in latitude are within DISTANCE_KM
+def clusterable(key: EventKey) -> bool:
+    """A report that can join or be joined by another: a stated day and a place known at
+    town, district or governorate level. Anything vaguer is an event of its own (a coder
+    cannot tell two such reports are one happening)."""
+    return key.day is not None and key.level is not None
 
 
-def _near(a: EventKey, b: EventKey) -> bool:
-    if abs(a.lat - b.lat) > _MAX_DEGREES:
+# ---------------------------------------------------------------- rules: may a and b be one?
+
+def same_type(a: EventKey, b: EventKey) -> bool:
+    return a.plover_type == b.plover_type
+
+
+def same_day(a: EventKey, b: EventKey) -> bool:
+    """Both state a day, and the days are at most DATE_WINDOW_DAYS apart."""
+    return a.day is not None and b.day is not None and abs(a.day - b.day) <= DATE_WINDOW_DAYS
+
+
+def same_acled_family(a: EventKey, b: EventKey) -> bool:
+    """The same ACLED event type (the family of its sub-events: Battles, Explosions/Remote
+    violence, Violence against civilians…) and sub-events that do not contradict: the same,
+    or one of them only saying that people were attacked or died (``Attack``, ``Other``,
+    none). A shelling and an air strike are two events."""
+    if a.acled_type != b.acled_type:
         return False
-    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= DISTANCE_KM
+    return a.acled_sub == b.acled_sub or a.acled_sub in GENERIC_SUB_EVENTS or b.acled_sub in GENERIC_SUB_EVENTS
+
+
+def same_place(a: EventKey, b: EventKey) -> bool:
+    """One known place at one level: the same town (or district), never two towns however
+    close; a governorate only with a governorate-level report of the same governorate.
+    The same town is the same gazetteer id when both have one, else the same folded name
+    (in the same governorate when both give it), else points at most SAME_PLACE_KM apart."""
+    if a.level is None or a.level != b.level:
+        return False
+    if a.country and b.country and a.country != b.country:
+        return False
+    if a.level == LEVEL_GOVERNORATE:
+        return bool(a.admin1 or a.place_name) and (a.admin1 or a.place_name) == (b.admin1 or b.place_name)
+    if a.place_id is not None and b.place_id is not None:
+        return a.place_id == b.place_id
+    if a.place_name and b.place_name:
+        return a.place_name == b.place_name and not (a.admin1 and b.admin1 and a.admin1 != b.admin1)
+    if a.lat is not None and b.lat is not None:
+        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM
+    return False
 
 
 def actors_compatible(a: tuple | None, b: tuple | None) -> tuple[bool, bool]:
@@ -262,58 +330,24 @@ def actors_compatible(a: tuple | None, b: tuple | None) -> tuple[bool, bool]:
     return True, False
 
 
-def dates_compatible(a: EventKey, b: EventKey) -> bool:
-    """Day-precise dates at most DATE_WINDOW_DAYS apart (a week-precise one: 7 days);
-    otherwise (a date unknown, or only a month or year) a shared publication day."""
-    if a.day is not None and b.day is not None:
-        return abs(a.day - b.day) <= max(a.window, b.window)
-    if a.pub_min is None or b.pub_min is None:
-        return False
-    return a.pub_min <= b.pub_max and b.pub_min <= a.pub_max
+def compatible_actors(a: EventKey, b: EventKey) -> bool:
+    """Side by side (and crossed for ACLED Battles, whose sides are named in either order)
+    each pair of actors is compatible (:func:`actors_compatible`)."""
+    if _roles_compatible(a.actor1, a.actor2, b.actor1, b.actor2):
+        return True
+    return (a.battle or b.battle) and _roles_compatible(a.actor2, a.actor1, b.actor1, b.actor2)
 
 
-def places_compatible(a: EventKey, b: EventKey) -> tuple[bool, bool]:
-    """(compatible, known): precise places at most DISTANCE_KM apart; a governorate or
-    region matches a place of the same admin1; an unknown or country-level place matches
-    any place of the same country, but is not ``known``."""
-    if a.country and b.country and a.country != b.country:
-        return False, False
-    if a.place == PLACE_PRECISE and b.place == PLACE_PRECISE:
-        return _near(a, b), True
-    if a.place != PLACE_NONE and b.place != PLACE_NONE:
-        if a.admin1 and b.admin1:
-            return a.admin1 == b.admin1, True
-        if a.lat is not None and b.lat is not None:
-            return _near(a, b), True
-    return True, False
+def _roles_compatible(a1: tuple | None, a2: tuple | None, b1: tuple | None, b2: tuple | None) -> bool:
+    return actors_compatible(a1, b1)[0] and actors_compatible(a2, b2)[0]
+
+
+SAME_EVENT_RULES: tuple[Callable[[EventKey, EventKey], bool], ...] = (
+    same_type, same_day, same_acled_family, same_place, compatible_actors,
+)
 
 
 def compatible(report: EventKey, cluster: EventKey) -> bool:
-    """Does ``report`` describe the same happening as ``cluster``? The same PLOVER type,
-    compatible dates, places and actors, and, when no place can be compared, at least one
-    actor known on both sides and agreeing (docs/store.md)."""
-    if report.plover_type != cluster.plover_type:
-        return False
-    if not dates_compatible(report, cluster):
-        return False
-    place_ok, place_known = places_compatible(report, cluster)
-    if not place_ok:
-        return False
-    strong = _roles_compatible(report.actor1, report.actor2, cluster.actor1, cluster.actor2)
-    if strong is None and (report.battle or cluster.battle):
-        strong = _roles_compatible(report.actor2, report.actor1, cluster.actor1, cluster.actor2)
-    if strong is None:
-        return False
-    return place_known or strong
-
-
-def _roles_compatible(a1: tuple | None, a2: tuple | None, b1: tuple | None,
-                      b2: tuple | None) -> bool | None:
-    """None when incompatible, else whether an actor agrees strongly."""
-    ok1, strong1 = actors_compatible(a1, b1)
-    if not ok1:
-        return None
-    ok2, strong2 = actors_compatible(a2, b2)
-    if not ok2:
-        return None
-    return strong1 or strong2
+    """Does ``report`` describe the same happening as ``cluster``? Both clusterable and
+    every rule of SAME_EVENT_RULES allowing it (docs/store.md)."""
+    return clusterable(report) and clusterable(cluster) and all(rule(report, cluster) for rule in SAME_EVENT_RULES)

@@ -35,10 +35,8 @@ LOCATION_RANK = {"point": 0, "neighbourhood": 0, "neighborhood": 0, "town": 1, "
 DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 LOCATION_FIELDS = ("location_name", "location_name_ar", "admin1", "admin2", "country", "lat", "lon",
                    "geonameid", "location_precision")
-# how many days before a report's publication day a cluster's first publication may lie
-PUBLISHED_LOOKBACK_DAYS = 7
-# grid cells for finding places within DISTANCE_KM: wider than that distance everywhere
-# south of 60° latitude (0.5° of longitude is 27.8 km there)
+# grid cells for finding points within SAME_PLACE_KM: far wider than that distance
+# everywhere south of 60° latitude (0.5° of longitude is 27.8 km there)
 GRID_DEGREES = 0.5
 
 
@@ -111,11 +109,11 @@ class ClusterState:
         if origin not in origins:
             origins.append(origin)
             row["origin_ids"] = json.dumps(origins, ensure_ascii=False)
-            row["source_count"] = len(origins)
         sources = json.loads(row["sources"])
         if r["source"] and r["source"] not in sources:
             sources.append(r["source"])
             row["sources"] = json.dumps(sources, ensure_ascii=False)
+        row["source_count"] = outlet_count(sources, origins)
         for figure in ("fatalities", "injuries"):
             if r[figure] is not None and (row[figure] is None or r[figure] < row[figure]):
                 row[figure] = r[figure]
@@ -147,6 +145,12 @@ class ClusterState:
         row["updated_at"] = now
         self.dirty = True
         self.key = dedup.EventKey.from_row(row)
+
+
+def outlet_count(sources: list[str], origins: list[str]) -> int:
+    """A cluster's ``source_count``: its distinct outlets; when no report names its outlet,
+    its distinct documents (syndicated copies once)."""
+    return len(sources) or len(origins)
 
 
 @lru_cache(maxsize=None)
@@ -207,10 +211,10 @@ def _iso(ordinal: int) -> str:
 
 
 class ClusterCache:
-    """The clusters a writer has seen, in buckets by (type, "d", date) and
-    (type, "p", publication day), each split by location country.
+    """The clusters a writer has seen, in buckets by (type, "d", stated day), each split by
+    place (governorate, gazetteer id, folded name, grid cell).
 
-    Units of (type, kind, day) are loaded from the database on first need and kept across
+    Units of (type, "d", day) are loaded from the database on first need and kept across
     batches; the store's generation counter (bumped by every write transaction) tells
     when another writer has committed, and then the cache starts afresh.
     """
@@ -236,31 +240,27 @@ class ClusterCache:
     # -- indexing --
     @staticmethod
     def _day_keys(key: dedup.EventKey) -> list[tuple[str, str, int]]:
-        keys = []
-        if key.day is not None:
-            keys.append((key.plover_type, "d", key.day))
-        if key.pub_min is not None:
-            last = min(key.pub_max or key.pub_min, key.pub_min + PUBLISHED_LOOKBACK_DAYS)
-            keys.extend((key.plover_type, "p", o) for o in range(key.pub_min, last + 1))
-        return keys
+        return [(key.plover_type, "d", key.day)] if dedup.clusterable(key) else []
 
     @staticmethod
     def _match_keys(key: dedup.EventKey, *, neighbours: bool) -> list[tuple]:
-        """What a match must share: a match has a comparable place (the same admin1, or
-        grid cells of GRID_DEGREES within reach) or the same named actor."""
+        """What a match must share (:func:`rasd.store.dedup.same_place`): the governorate,
+        the gazetteer id, the folded name, or grid cells of GRID_DEGREES within reach."""
+        if not dedup.clusterable(key):
+            return []
+        if key.level == dedup.LEVEL_GOVERNORATE:
+            return [("a", key.country, key.admin1 or key.place_name)]
         keys: list[tuple] = []
-        if key.place != dedup.PLACE_NONE:
-            if key.lat is not None and key.lon is not None:
-                gx, gy = int(key.lon // GRID_DEGREES), int(key.lat // GRID_DEGREES)
-                if neighbours:
-                    keys.extend(("g", gx + dx, gy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
-                else:
-                    keys.append(("g", gx, gy))
-            if key.admin1:
-                keys.append(("a", key.country, key.admin1))
-        for actor in (key.actor1, key.actor2):
-            if actor is not None and actor[0]:
-                keys.append(("i", actor[0]))
+        if key.place_id is not None:
+            keys.append(("i", key.place_id))
+        if key.place_name:
+            keys.append(("n", key.level, key.place_name))
+        if key.lat is not None and key.lon is not None:
+            gx, gy = int(key.lon // GRID_DEGREES), int(key.lat // GRID_DEGREES)
+            if neighbours:
+                keys.extend(("g", gx + dx, gy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+            else:
+                keys.append(("g", gx, gy))
         return keys
 
     def add(self, cluster: "ClusterState") -> None:
@@ -285,13 +285,10 @@ class ClusterCache:
     @staticmethod
     def _units(report: PreparedReport) -> list[tuple[str, str, int]]:
         key = report.key
-        units = []
-        if key.day is not None:
-            units.extend((key.plover_type, "d", o) for o in range(key.day - 7, key.day + 8))
-        if key.pub_min is not None:
-            units.extend((key.plover_type, "p", o)
-                         for o in range(key.pub_min - PUBLISHED_LOOKBACK_DAYS, key.pub_min + 1))
-        return units
+        if not dedup.clusterable(key):
+            return []
+        window = dedup.DATE_WINDOW_DAYS
+        return [(key.plover_type, "d", o) for o in range(key.day - window, key.day + window + 1)]
 
     def ensure_loaded(self, conn: Connection, reports: list[PreparedReport]) -> None:
         wanted: dict[tuple[str, str], set[int]] = {}
@@ -299,34 +296,29 @@ class ClusterCache:
             for unit in self._units(report):
                 if unit not in self.loaded:
                     wanted.setdefault(unit[:2], set()).add(unit[2])
-        for (ptype, kind), ordinals in wanted.items():
-            column = event_clusters.c.date if kind == "d" else event_clusters.c.published_min
+        for (ptype, _kind), ordinals in wanted.items():
             for chunk in _chunks(sorted(ordinals)):
                 stmt = select(event_clusters).where(event_clusters.c.plover_type == ptype,
                                                     event_clusters.c.flagged.is_(False),
-                                                    column.in_([_iso(o) for o in chunk]))
+                                                    event_clusters.c.date.in_([_iso(o) for o in chunk]))
                 for row in conn.execute(stmt).mappings():
                     if row["id"] not in self.by_id:
                         self.add(ClusterState(dict(row), new=False))
-            self.loaded.update((ptype, kind, o) for o in ordinals)
+            self.loaded.update((ptype, "d", o) for o in ordinals)
 
     # -- matching --
     def best_match(self, report: PreparedReport, document_id: str) -> "ClusterState | None":
         """The cluster ``report`` belongs to, or None. A cluster never takes a second
         report of one document: the extractor has already told that document's events
-        apart."""
+        apart. Ties go to the closest day, then the most reports, then the first founded,
+        so the choice does not depend on the order clusters were loaded in."""
         key = report.key
         match_keys = self._match_keys(key, neighbours=True)
         if not match_keys:
-            return None  # nothing to compare a cluster on: no place, no known actor
-        lookups = []
-        if key.day is not None:
-            lookups.extend((key.plover_type, "d", o) for o in range(key.day - 7, key.day + 8))
-        if key.pub_min is not None:
-            lookups.append((key.plover_type, "p", key.pub_min))
+            return None  # no stated day or no known place: an event of its own
         seen: set[int] = set()
         best, best_score = None, None
-        for k in lookups:
+        for k in self._units(report):
             bucket = self.buckets.get(k)
             if not bucket:
                 continue
@@ -337,8 +329,7 @@ class ClusterCache:
                     seen.add(id(c))
                     if not dedup.compatible(key, c.key) or document_id in c.doc_ids:
                         continue
-                    gap = abs(c.key.day - key.day) if c.key.day is not None and key.day is not None else 99
-                    score = (gap, -c.row["report_count"], c.row["created_at"], c.row["id"])
+                    score = (abs(c.key.day - key.day), -c.row["report_count"], c.row["created_at"], c.row["id"])
                     if best_score is None or score < best_score:
                         best, best_score = c, score
         return best
