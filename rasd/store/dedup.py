@@ -12,7 +12,9 @@ Three levels, each documented with its thresholds in ``docs/store.md``:
    :data:`NEAR_DUP_THRESHOLD` is a copy.
 3. **Event clusters**: :func:`compatible` says whether a new event report describes the
    same happening as an existing cluster: both :func:`clusterable` (a stated day, a place
-   at town, district or governorate level) and every rule of :data:`SAME_EVENT_RULES`.
+   at town, district or governorate level) and every rule of :data:`SAME_EVENT_RULES`,
+   or a reprint of the cluster's first report (every rule of :data:`REPRINT_RULES`: the
+   same sentence or nearly, published within a day, nothing stated contradicting).
 """
 from __future__ import annotations
 
@@ -28,7 +30,10 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 __all__ = ["url_key", "content_hash", "signature", "band_keys", "similarity",
-           "EventKey", "compatible", "clusterable", "SAME_EVENT_RULES", "same_type", "same_day",
+           "EventKey", "compatible", "clusterable", "SAME_EVENT_RULES", "REPRINT_RULES", "same_by_place",
+           "same_by_text", "same_text", "same_figures", "close_publication", "days_agree", "places_agree",
+           "text_jaccard", "sentence_features", "TEXT_SHINGLE_WORDS", "MIN_TEXT_SHINGLES",
+           "SAME_TEXT_JACCARD", "PUBLICATION_WINDOW_DAYS", "same_type", "same_day",
            "same_acled_family", "same_place", "compatible_actors", "haversine_km", "NUM_PERM",
            "BANDS", "ROWS", "SHINGLE_WORDS", "NEAR_DUP_THRESHOLD", "SAME_PLACE_KM", "DATE_WINDOW_DAYS"]
 
@@ -38,6 +43,11 @@ SHINGLE_WORDS = 5        # words per shingle
 NEAR_DUP_THRESHOLD = 0.5  # estimated Jaccard of shingle sets for a syndicated copy (docs/store.md)
 SAME_PLACE_KM = 2.0      # two town-level points this close, with no id or name to compare, are one town
 DATE_WINDOW_DAYS = 0     # stated days this far apart are the same day (0: the same day)
+# reprints of one wire item (REPRINT_RULES): sentences compared as sets of word shingles
+TEXT_SHINGLE_WORDS = 3        # words per sentence shingle
+MIN_TEXT_SHINGLES = 4         # a sentence of fewer shingles (under 6 words) is not matched on its text
+SAME_TEXT_JACCARD = 0.6       # shingle Jaccard of two reprinted sentences (docs/store.md)
+PUBLICATION_WINDOW_DAYS = 1   # publication days this far apart may carry one wire item
 
 WORD = re.compile(r"\w+")
 # Tracking parameters that do not change which article a URL points to.
@@ -242,6 +252,9 @@ class EventKey:
     lat: float | None
     lon: float | None
     battle: bool             # ACLED "Battles": the two sides may be named in either order
+    published: int | None = None   # publication day (a cluster: its earliest, published_min)
+    shingles: frozenset[int] = frozenset()  # TEXT_SHINGLE_WORDS-word shingles of the sentence
+    figures: frozenset[str] = frozenset()   # the numbers the sentence gives
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "EventKey":
@@ -255,7 +268,9 @@ class EventKey:
                    row.get("country"), _lower(row.get("admin1")), level,
                    row.get("geonameid") if level else None,
                    _folded_name(row) if level else None,
-                   row.get("lat"), row.get("lon"), acled_type == "Battles")
+                   row.get("lat"), row.get("lon"), acled_type == "Battles",
+                   _ordinal(row.get("published") or row.get("published_min")),
+                   *sentence_features(row.get("sentence")))
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -347,7 +362,102 @@ SAME_EVENT_RULES: tuple[Callable[[EventKey, EventKey], bool], ...] = (
 )
 
 
-def compatible(report: EventKey, cluster: EventKey) -> bool:
-    """Does ``report`` describe the same happening as ``cluster``? Both clusterable and
-    every rule of SAME_EVENT_RULES allowing it (docs/store.md)."""
+# ---------------------------------------------------------------- reprints of one wire item
+#
+# A report whose sentence is (nearly) the sentence of a cluster's first report, published
+# within a day of it, is the same agency item reprinted: one event even without a stated
+# day or a town, as long as nothing the two state contradicts.
+
+def sentence_features(sentence: str | None) -> tuple[frozenset[int], frozenset[str]]:
+    """(shingles, figures) of a sentence: CRC-32 hashes of its TEXT_SHINGLE_WORDS-word
+    shingles of folded words (stable across processes, unlike ``hash``), and the numbers it
+    gives (folded digits). Empty for no sentence."""
+    if not sentence:
+        return frozenset(), frozenset()
+    return _sentence_features(sentence)
+
+
+@lru_cache(maxsize=65536)
+def _sentence_features(sentence: str) -> tuple[frozenset[int], frozenset[str]]:
+    words = folded_words(sentence)
+    n = TEXT_SHINGLE_WORDS
+    shingles = frozenset(zlib.crc32(" ".join(words[i:i + n]).encode("utf-8"))
+                         for i in range(len(words) - n + 1))
+    return shingles, frozenset(w for w in words if w.isdigit())
+
+
+def text_jaccard(a: EventKey, b: EventKey) -> float:
+    """Jaccard similarity of the two sentences' shingle sets (0.0 when either is empty)."""
+    if not a.shingles or not b.shingles:
+        return 0.0
+    return len(a.shingles & b.shingles) / len(a.shingles | b.shingles)
+
+
+def same_text(a: EventKey, b: EventKey) -> bool:
+    """The same sentence after folding, or nearly: both of at least MIN_TEXT_SHINGLES
+    shingles, sharing at least SAME_TEXT_JACCARD of them (a reprint with a dateline, a word
+    changed or a clause trimmed)."""
+    return (len(a.shingles) >= MIN_TEXT_SHINGLES and len(b.shingles) >= MIN_TEXT_SHINGLES
+            and text_jaccard(a, b) >= SAME_TEXT_JACCARD)
+
+
+def same_figures(a: EventKey, b: EventKey) -> bool:
+    """The sentences give the same numbers: a reprint keeps its figures, while one
+    template sentence with another toll or another count is another item."""
+    return a.figures == b.figures
+
+
+def close_publication(a: EventKey, b: EventKey) -> bool:
+    """Both publication days known and at most PUBLICATION_WINDOW_DAYS apart (a paper
+    reprints an agency item the day it is sent or the next)."""
+    return (a.published is not None and b.published is not None
+            and abs(a.published - b.published) <= PUBLICATION_WINDOW_DAYS)
+
+
+def days_agree(a: EventKey, b: EventKey) -> bool:
+    """Stated days never contradict: when both state a day, the same day (same_day); a
+    report that states none contradicts nothing."""
+    return a.day is None or b.day is None or same_day(a, b)
+
+
+def _governorate(key: EventKey) -> str | None:
+    if key.level == LEVEL_GOVERNORATE:
+        return key.admin1 or key.place_name
+    return key.admin1
+
+
+def places_agree(a: EventKey, b: EventKey) -> bool:
+    """Known places never contradict: never two countries, never two towns (or two
+    districts, or two governorates: same_place at one level), and a place at one level
+    inside the other's governorate when both name one. A report with no known place
+    contradicts nothing, and gains no place by the match (the cluster keeps its own)."""
+    if a.country and b.country and a.country != b.country:
+        return False
+    if a.level is None or b.level is None:
+        return True
+    if a.level == b.level:
+        return same_place(a, b)
+    ga, gb = _governorate(a), _governorate(b)
+    return not (ga and gb and ga != gb)
+
+
+REPRINT_RULES: tuple[Callable[[EventKey, EventKey], bool], ...] = (
+    same_type, same_acled_family, same_text, same_figures, close_publication, days_agree,
+    places_agree, compatible_actors,
+)
+
+
+def same_by_place(report: EventKey, cluster: EventKey) -> bool:
+    """Both clusterable (a stated day, a known place) and every rule of SAME_EVENT_RULES."""
     return clusterable(report) and clusterable(cluster) and all(rule(report, cluster) for rule in SAME_EVENT_RULES)
+
+
+def same_by_text(report: EventKey, cluster: EventKey) -> bool:
+    """A reprint of the cluster's first report: every rule of REPRINT_RULES."""
+    return all(rule(report, cluster) for rule in REPRINT_RULES)
+
+
+def compatible(report: EventKey, cluster: EventKey) -> bool:
+    """Does ``report`` describe the same happening as ``cluster``? The same stated day and
+    place (same_by_place) or a reprint of the same text (same_by_text); docs/store.md."""
+    return same_by_place(report, cluster) or same_by_text(report, cluster)

@@ -211,14 +211,23 @@ def _iso(ordinal: int) -> str:
 
 
 class ClusterCache:
-    """The clusters a writer has seen, in buckets by (type, "d", stated day), each split by
-    place (governorate, gazetteer id, folded name, grid cell).
+    """The clusters a writer has seen, in buckets by unit, each split by match key:
 
-    Units of (type, "d", day) are loaded from the database on first need and kept across
-    batches; the store's generation counter (bumped by every write transaction) tells
-    when another writer has committed, and then the cache starts afresh.
+    - (type, "d", stated day), split by place (governorate, gazetteer id, folded name,
+      grid cell): the candidates of :func:`rasd.store.dedup.same_by_place`;
+    - (type, "p", first publication day), split by the shingles of the first report's
+      sentence: the candidates of :func:`rasd.store.dedup.same_by_text`.
+
+    A report looks in exactly the units its rules allow (the stated day ± DATE_WINDOW_DAYS,
+    the publication day ± PUBLICATION_WINDOW_DAYS), and a unit is loaded from the database
+    by the same stored column the rule reads (``date``, ``published_min``), so the
+    candidates are every compatible cluster whether it was founded in this batch, an
+    earlier one or another run. Units are kept across batches; the store's generation
+    counter (bumped by every write transaction) tells when another writer has committed,
+    and then the cache starts afresh.
     """
     MAX_CLUSTERS = 250_000  # about 7 KB each; beyond this the cache starts afresh
+    DAY, PUBLISHED = "d", "p"
 
     def __init__(self) -> None:
         self.clear()
@@ -239,13 +248,10 @@ class ClusterCache:
 
     # -- indexing --
     @staticmethod
-    def _day_keys(key: dedup.EventKey) -> list[tuple[str, str, int]]:
-        return [(key.plover_type, "d", key.day)] if dedup.clusterable(key) else []
-
-    @staticmethod
-    def _match_keys(key: dedup.EventKey, *, neighbours: bool) -> list[tuple]:
-        """What a match must share (:func:`rasd.store.dedup.same_place`): the governorate,
-        the gazetteer id, the folded name, or grid cells of GRID_DEGREES within reach."""
+    def _place_keys(key: dedup.EventKey, *, neighbours: bool) -> list[tuple]:
+        """What a place match must share (:func:`rasd.store.dedup.same_place`): the
+        governorate, the gazetteer id, the folded name, or grid cells of GRID_DEGREES
+        within reach."""
         if not dedup.clusterable(key):
             return []
         if key.level == dedup.LEVEL_GOVERNORATE:
@@ -263,63 +269,84 @@ class ClusterCache:
                 keys.append(("g", gx, gy))
         return keys
 
+    @staticmethod
+    def _text_keys(key: dedup.EventKey) -> list[tuple]:
+        """What a text match must share (:func:`rasd.store.dedup.same_text`): a shingle."""
+        if key.published is None or len(key.shingles) < dedup.MIN_TEXT_SHINGLES:
+            return []
+        return [("s", h) for h in sorted(key.shingles)]
+
+    def _entries(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], tuple]]:
+        """(unit, match key) pairs a cluster of ``key`` is filed under."""
+        entries = []
+        if dedup.clusterable(key):
+            unit = (key.plover_type, self.DAY, key.day)
+            entries.extend((unit, mk) for mk in self._place_keys(key, neighbours=False))
+        text_keys = self._text_keys(key)
+        if text_keys:
+            unit = (key.plover_type, self.PUBLISHED, key.published)
+            entries.extend((unit, mk) for mk in text_keys)
+        return entries
+
+    def _lookups(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], list[tuple]]]:
+        """(unit, match keys) pairs a report of ``key`` looks in: every unit its rules allow."""
+        lookups = []
+        place_keys = self._place_keys(key, neighbours=True)
+        if place_keys:
+            window = dedup.DATE_WINDOW_DAYS
+            lookups.extend(((key.plover_type, self.DAY, o), place_keys)
+                           for o in range(key.day - window, key.day + window + 1))
+        text_keys = self._text_keys(key)
+        if text_keys:
+            window = dedup.PUBLICATION_WINDOW_DAYS
+            lookups.extend(((key.plover_type, self.PUBLISHED, o), text_keys)
+                           for o in range(key.published - window, key.published + window + 1))
+        return lookups
+
     def add(self, cluster: "ClusterState") -> None:
         self.by_id[cluster.row["id"]] = cluster
-        entries = []
-        match_keys = self._match_keys(cluster.key, neighbours=False)
-        for day_key in self._day_keys(cluster.key):
-            bucket = self.buckets.setdefault(day_key, {})
-            for mk in match_keys:
-                bucket.setdefault(mk, []).append(cluster)
-                entries.append((day_key, mk))
+        entries = self._entries(cluster.key)
+        for unit, mk in entries:
+            self.buckets.setdefault(unit, {}).setdefault(mk, []).append(cluster)
         cluster.index_keys = entries
 
     def reindex(self, cluster: "ClusterState") -> None:
-        for day_key, mk in cluster.index_keys:
-            members = self.buckets.get(day_key, {}).get(mk, [])
+        for unit, mk in cluster.index_keys:
+            members = self.buckets.get(unit, {}).get(mk, [])
             if cluster in members:
                 members.remove(cluster)
         self.add(cluster)
 
     # -- loading --
-    @staticmethod
-    def _units(report: PreparedReport) -> list[tuple[str, str, int]]:
-        key = report.key
-        if not dedup.clusterable(key):
-            return []
-        window = dedup.DATE_WINDOW_DAYS
-        return [(key.plover_type, "d", o) for o in range(key.day - window, key.day + window + 1)]
-
     def ensure_loaded(self, conn: Connection, reports: list[PreparedReport]) -> None:
+        """Load every stored cluster of the units ``reports`` will look in."""
         wanted: dict[tuple[str, str], set[int]] = {}
         for report in reports:
-            for unit in self._units(report):
+            for unit, _keys in self._lookups(report.key):
                 if unit not in self.loaded:
                     wanted.setdefault(unit[:2], set()).add(unit[2])
-        for (ptype, _kind), ordinals in wanted.items():
+        for (ptype, kind), ordinals in sorted(wanted.items()):
+            column = event_clusters.c.date if kind == self.DAY else event_clusters.c.published_min
             for chunk in _chunks(sorted(ordinals)):
                 stmt = select(event_clusters).where(event_clusters.c.plover_type == ptype,
                                                     event_clusters.c.flagged.is_(False),
-                                                    event_clusters.c.date.in_([_iso(o) for o in chunk]))
+                                                    column.in_([_iso(o) for o in chunk]))
                 for row in conn.execute(stmt).mappings():
                     if row["id"] not in self.by_id:
                         self.add(ClusterState(dict(row), new=False))
-            self.loaded.update((ptype, "d", o) for o in ordinals)
+            self.loaded.update((ptype, kind, o) for o in ordinals)
 
     # -- matching --
     def best_match(self, report: PreparedReport, document_id: str) -> "ClusterState | None":
         """The cluster ``report`` belongs to, or None. A cluster never takes a second
         report of one document: the extractor has already told that document's events
-        apart. Ties go to the closest day, then the most reports, then the first founded,
-        so the choice does not depend on the order clusters were loaded in."""
+        apart. Of several compatible clusters the one of :func:`match_rank` wins, which
+        does not depend on the order clusters were loaded in."""
         key = report.key
-        match_keys = self._match_keys(key, neighbours=True)
-        if not match_keys:
-            return None  # no stated day or no known place: an event of its own
         seen: set[int] = set()
-        best, best_score = None, None
-        for k in self._units(report):
-            bucket = self.buckets.get(k)
+        best, best_rank = None, None
+        for unit, match_keys in self._lookups(key):
+            bucket = self.buckets.get(unit)
             if not bucket:
                 continue
             for mk in match_keys:
@@ -327,12 +354,25 @@ class ClusterCache:
                     if id(c) in seen:
                         continue
                     seen.add(id(c))
-                    if not dedup.compatible(key, c.key) or document_id in c.doc_ids:
+                    if document_id in c.doc_ids or not dedup.compatible(key, c.key):
                         continue
-                    score = (abs(c.key.day - key.day), -c.row["report_count"], c.row["created_at"], c.row["id"])
-                    if best_score is None or score < best_score:
-                        best, best_score = c, score
+                    rank = match_rank(key, c)
+                    if best_rank is None or rank < best_rank:
+                        best, best_rank = c, rank
         return best
+
+
+def match_rank(key: dedup.EventKey, cluster: ClusterState) -> tuple:
+    """Order of preference among compatible clusters: the closest stated day (else the
+    closest publication day), then the most reports, then the first founded, then the id."""
+    other = cluster.key
+    if key.day is not None and other.day is not None:
+        gap = abs(other.day - key.day)
+    elif key.published is not None and other.published is not None:
+        gap = abs(other.published - key.published)
+    else:
+        gap = 0
+    return (gap, -cluster.row["report_count"], cluster.row["created_at"], cluster.row["id"])
 
 
 def _next_generation(conn: Connection, cache: ClusterCache) -> None:
