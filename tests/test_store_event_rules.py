@@ -146,3 +146,105 @@ def test_clusters_do_not_depend_on_the_batch_size(tmp_path, make_record):
         results.append(_clusters_after(lambda: open_store(path), records, size))
     assert results[0] == results[1] == results[2]
     assert len(set(results[0].values())) == 6      # three places, and three reports with none
+
+
+# --- reprints of one wire item (dedup.REPRINT_RULES) ------------------------------------
+
+# an agency item as two papers print it: one with "و" and hamza-less spelling, one without
+WIRE = "أعلنت وزارة الداخلية أن الجهات الأمنية أحبطت محاولة تهريب أسلحة عبر المنفذ الحدودي وضبطت 3 متهمين"
+WIRE_REPRINT = "وأعلنت وزارة الداخلية ان الجهات الامنية احبطت محاولة تهريب اسلحة عبر المنفذ الحدودي وضبطت 3 متهمين"
+# the same template, another seizure
+WIRE_OTHER_COUNT = WIRE.replace("3 متهمين", "7 متهمين")
+ARREST = ("COERCE", "Strategic developments", "Arrests")
+INTERIOR = {"name": "Ministry of Interior", "id": None, "country": "SAU", "sector": "GOV"}
+PUBLICATION_WEEK = {"value": "2015-07-20", "precision": "week", "mention": None}
+JAZAN = {"name": "Jazan", "name_ar": "جازان", "admin1": "Jazan", "country": "SAU",
+         "lat": 16.8892, "lon": 42.5511, "precision": "city", "geonameid": 105298}
+NAJRAN = {"name": "Najran", "name_ar": "نجران", "admin1": "Najran", "country": "SAU",
+          "lat": 17.4924, "lon": 44.1277, "precision": "city", "geonameid": 103630}
+JAZAN_REGION = {"name": "Jazan Region", "name_ar": "منطقة جازان", "admin1": "Jazan", "country": "SAU",
+                "lat": 17.2, "lon": 42.7, "precision": "governorate"}
+
+
+def wire_key(sentence=WIRE, *, published="2015-07-20", day=None, location=None, kind=ARREST):
+    ptype, etype, sub = kind
+    loc = location or {}
+    return dedup.EventKey.from_row({
+        "plover_type": ptype, "acled_event_type": etype, "acled_sub_event_type": sub, "sentence": sentence,
+        "published": published, "date": day or published, "date_precision": "day" if day else "week",
+        "location_name": loc.get("name"), "location_name_ar": loc.get("name_ar"), "admin1": loc.get("admin1"),
+        "country": loc.get("country"), "lat": loc.get("lat"), "lon": loc.get("lon"),
+        "geonameid": loc.get("geonameid"), "location_precision": loc.get("precision")})
+
+
+def test_same_text_accepts_a_reprint_and_refuses_another_item():
+    assert dedup.text_jaccard(wire_key(), wire_key(WIRE_REPRINT)) >= dedup.SAME_TEXT_JACCARD
+    assert dedup.same_text(wire_key(), wire_key(WIRE_REPRINT))
+    other = "أعلنت وزارة الداخلية أن دوريات الأمن ضبطت كميات من المخدرات في منطقة جازان"
+    assert not dedup.same_text(wire_key(), wire_key(other))      # shares its opening words only
+    short = "قتل 3 مدنيين"                                         # too short to tell two items apart
+    assert not dedup.same_text(wire_key(short), wire_key(short))
+
+
+def test_same_figures_tells_one_template_with_two_counts_apart():
+    assert dedup.same_figures(wire_key(), wire_key(WIRE_REPRINT))
+    assert dedup.same_text(wire_key(), wire_key(WIRE_OTHER_COUNT))  # nearly the same words…
+    assert not dedup.same_figures(wire_key(), wire_key(WIRE_OTHER_COUNT))  # …another count
+
+
+def test_close_publication_allows_the_next_day_only():
+    assert dedup.close_publication(wire_key(), wire_key(published="2015-07-21"))
+    assert not dedup.close_publication(wire_key(), wire_key(published="2015-07-22"))
+    assert not dedup.close_publication(wire_key(), wire_key(published=None))
+
+
+def test_days_agree_unless_two_stated_days_differ():
+    assert dedup.days_agree(wire_key(), wire_key(day="2015-07-19"))         # one states none
+    assert dedup.days_agree(wire_key(day="2015-07-19"), wire_key(day="2015-07-19"))
+    assert not dedup.days_agree(wire_key(day="2015-07-19"), wire_key(day="2015-07-18"))
+
+
+@pytest.mark.parametrize("a, b, agree", [
+    (None, None, True),              # no place on either side
+    (JAZAN, None, True),             # one gives none: nothing contradicts
+    (JAZAN, JAZAN, True),
+    (JAZAN, NAJRAN, False),          # two towns
+    (JAZAN, JAZAN_REGION, True),     # the town and its own governorate
+    (NAJRAN, JAZAN_REGION, False),   # a town of another governorate
+    (JAZAN, {"name": "Yemen", "country": "YEM", "precision": "country"}, False),
+])
+def test_places_agree_never_across_two_known_places(a, b, agree):
+    assert dedup.places_agree(wire_key(location=a), wire_key(location=b)) is agree
+
+
+def test_a_reprint_without_stated_day_or_town_is_one_event(store, make_record):
+    store.add_record(report(make_record, "spa-1", WIRE, kind=ARREST, actor1=INTERIOR, actor2=None,
+                            location=None, date=PUBLICATION_WEEK, source="alriyadh", published="2015-07-20"))
+    store.add_record(report(make_record, "spa-2", WIRE_REPRINT, kind=ARREST, actor1=None, actor2=None,
+                            location=None, date=PUBLICATION_WEEK, source="okaz", published="2015-07-21"))
+    first, second = clusters_of(store, "spa-1", "spa-2")
+    assert first == second
+    event = store.get_event(first)
+    assert (event["source_count"], event["report_count"]) == (2, 2)
+    assert event["location_name"] is None          # no place is made up for it
+
+
+@pytest.mark.parametrize("change, joins", [
+    ({}, True),                                                 # states less: nothing contradicts
+    ({"location": JAZAN_REGION}, True),                         # the town's own governorate
+    ({"published": "2015-07-23"}, False),                       # three days later: another print run
+    ({"location": NAJRAN}, False),                              # the first print says Jazan
+    ({"date": {"value": "2015-07-18", "precision": "day", "mention": "السبت"}}, False),  # another day
+    ({"sentence": WIRE_OTHER_COUNT}, False),                    # another count
+    ({"kind": ("ASSAULT", "Violence against civilians", "Attack")}, False),
+])
+def test_a_reprint_joins_the_first_print_unless_they_contradict(store, make_record, change, joins):
+    store.add_record(report(make_record, "spa-1", WIRE, kind=ARREST, actor1=INTERIOR, actor2=None,
+                            location=JAZAN, date={"value": "2015-07-19", "precision": "day", "mention": "أمس"},
+                            source="alriyadh", published="2015-07-20"))
+    fields = {"kind": ARREST, "actor1": None, "actor2": None, "location": None, "date": PUBLICATION_WEEK,
+              "source": "okaz", "published": "2015-07-21", **change}
+    sentence = fields.pop("sentence", WIRE_REPRINT)
+    store.add_record(report(make_record, "spa-2", sentence, **fields))
+    first, second = clusters_of(store, "spa-1", "spa-2")
+    assert (first == second) is joins
