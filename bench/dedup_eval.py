@@ -13,8 +13,13 @@ The labelled pairs are built at run time from ../shared (never stored in the rep
 The corpus is ingested with ``rasd.batch.run_ingest`` into a temporary SQLite store;
 precision is the share of labelled pairs clustered together that are true duplicates,
 recall the share of true-duplicate pairs clustered together (also over the pairs whose
-two reports both have a stated day and a town/district/governorate place, the only
-reports the rules cluster).
+two reports both have a stated day and a town/district/governorate place, the reports
+``dedup.same_by_place`` can match; the others can only be matched as reprints,
+``dedup.same_by_text``). The true duplicates are labelled by sentence similarity, which
+is also what the reprint rules read (``dedup.SAME_TEXT_JACCARD`` 0.6 against
+``SENTENCE_JACCARD`` 0.5 here): their recall says how many reprints the other rules (type
+family, figures, days, places, actors) let through, not that the similarity is right;
+read the joined pairs for that (``--show-joined``).
 
     PYTHONPATH=. python bench/dedup_eval.py --limit 3000
 """
@@ -162,6 +167,8 @@ def main() -> None:
     ap.add_argument("--jaccard", type=float, default=0.8, help="3-word shingle Jaccard of one agency item")
     ap.add_argument("--batch-size", type=int, default=100)
     ap.add_argument("--show", type=int, default=0, help="print this many true-duplicate pairs left apart")
+    ap.add_argument("--show-joined", type=int, default=0,
+                    help="print this many events joined from reports the place rules cannot match")
     args = ap.parse_args()
     if not CORPUS_TOOL.exists():
         sys.exit(f"the shared corpus is not here: {CORPUS_TOOL}")
@@ -176,14 +183,32 @@ def main() -> None:
     dups = true_duplicates(reports, items)
     nondups = true_non_duplicates(reports, sources)
     result = {"articles": len(articles), "agency_article_pairs": len(items), "reports": len(reports),
-              "ingest_seconds": round(seconds, 1), **measure(dups, nondups), **sizes}
+              "ingest_seconds": round(seconds, 1), **measure(dups, nondups), **sizes,
+              "events_joined_as_reprints": len(text_joined(reports))}
     print(json.dumps(result, indent=1))
     for ra, rb in [p for p in dups if p[0]["cluster_id"] != p[1]["cluster_id"]][:args.show]:
         for r in (ra, rb):
-            print(sources[r["document_id"]], r["plover_type"], r["acled_sub_event_type"], r["date"],
-                  r["date_precision"], r["location_precision"], r["location_name"], (r["sentence"] or "")[:90],
-                  sep=" | ")
+            print_report(r, sources)
         print()
+    for members in text_joined(reports)[:args.show_joined]:
+        for r in members:
+            print_report(r, sources)
+        print()
+
+
+def print_report(r: dict, sources: dict[str, str]) -> None:
+    print(sources[r["document_id"]], r["plover_type"], r["acled_sub_event_type"], r["date"],
+          r["date_precision"], r["location_precision"], r["location_name"], (r["sentence"] or "")[:90],
+          sep=" | ")
+
+
+def text_joined(reports: list[dict]) -> list[list[dict]]:
+    """Events of several reports, one of them not clusterable by place: joined as reprints."""
+    by_cluster: dict[str, list[dict]] = defaultdict(list)
+    for r in reports:
+        by_cluster[r["cluster_id"]].append(r)
+    return [m for _, m in sorted(by_cluster.items())
+            if len(m) > 1 and not all(clusterable(r) for r in m)]
 
 
 if __name__ == "__main__":
