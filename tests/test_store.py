@@ -31,6 +31,10 @@ KAFRANBEL = {"name": "Kafranbel", "name_ar": "كفرنبل", "mention": "كفر�
              "geonameid": None, "precision": "town"}
 
 
+IDLIB_GOVERNORATE = {"name": "Idlib", "admin1": "Idlib", "country": "SYR", "lat": 35.93, "lon": 36.63,
+                     "precision": "governorate"}
+
+
 def shelling_event(sentence: str, fatalities: int | None, **over):
     ev = {"plover": {"type": "ASSAULT", "mode": "shelling"},
           "acled": {"event_type": "Explosions/Remote violence",
@@ -116,9 +120,9 @@ def test_syndicated_copy_is_linked_as_near_duplicate(store, shelling, make_recor
     assert store.get_document("okaz-7")["document"]["near_duplicate_of"] == "sana-1"
     unrelated = store.add_record(make_record("x-1", ARRESTS))
     assert unrelated.near_duplicate_of is None
-    # the copy's event joins the cluster, but a syndicated copy is not a second source
+    # the copy's event joins the cluster; sources count outlets (two papers printed it)
     [event] = store.query_events(EventQuery(type="ASSAULT"))
-    assert event["report_count"] == 2 and event["source_count"] == 1
+    assert event["report_count"] == 2 and event["source_count"] == event["outlet_count"] == 2
     assert store.stats()["near_duplicates"] == 1
 
 
@@ -139,7 +143,7 @@ def test_reports_of_one_happening_form_one_cluster(store, shelling, make_record)
     first_id = store.query_events()[0]["id"]
     other = make_record("enab-3", SHELLING_OTHER,
                         [shelling_event(SHELLING_OTHER_SENT, 5,
-                                        date={"value": "2019-05-21", "precision": "day"})],
+                                        date={"value": "2019-05-20", "precision": "day", "mention": "أمس"})],
                         published="2019-05-21", source="Enab Baladi")
     store.add_record(other)
     store.add_record(make_record("iq-1", ARRESTS, [arrest_event()], published="2019-10-07"))
@@ -174,19 +178,29 @@ def test_different_happenings_stay_apart(store, shelling, make_record, change):
     assert store.stats()["clusters"] == 2
 
 
-def test_compatible_but_less_precise_reports_join(store, shelling, make_record):
+def test_a_report_with_an_unknown_attacker_joins_at_the_same_town_and_day(store, shelling, make_record):
     store.add_record(shelling)
-    # unknown attacker, governorate-level place in the same admin1, no date but the same
-    # publication day: the same shelling
-    vague = shelling_event(SHELLING_OTHER_SENT, None, actor1=None,
-                           location={"name": "Idlib", "admin1": "Idlib", "country": "SYR",
-                                     "lat": 35.93, "lon": 36.63, "precision": "governorate"},
-                           date=None)
-    store.add_record(make_record("enab-3", SHELLING_OTHER, [vague], published="2019-05-20"))
+    unnamed = shelling_event(SHELLING_OTHER_SENT, None, actor1=None)
+    store.add_record(make_record("enab-3", SHELLING_OTHER, [unnamed], published="2019-05-20"))
     [event] = store.query_events()
     assert event["report_count"] == 2
     assert event["location_precision"] == "town" and event["actor1_name"] == "Syrian Arab Army"
     assert event["fatalities"] == 3
+
+
+def test_a_governorate_or_undated_report_does_not_join_a_town_event(store, shelling, make_record):
+    store.add_record(shelling)
+    # the governorate of the shelled town, and the town itself with no stated day: a coder
+    # cannot tell either is the same shelling
+    province = shelling_event(SHELLING_OTHER_SENT, None, actor1=None, location=IDLIB_GOVERNORATE)
+    undated = shelling_event(SHELLING_OTHER_SENT, 5, date=None)
+    store.add_record(make_record("enab-3", SHELLING_OTHER, [province], published="2019-05-20"))
+    store.add_record(make_record("enab-4", SHELLING_OTHER + " وقال ناشطون إن القصف تجدد.", [undated],
+                                 published="2019-05-20"))
+    town = store.get_document("sana-1")["events"][0]["cluster_id"]
+    assert store.get_event(town)["report_count"] == 1
+    # the two later reports give one sentence the same day: one item printed twice
+    assert sorted(e["report_count"] for e in store.query_events()) == [1, 2]
 
 
 def test_flagged_events_are_kept_out_of_real_events(store, shelling, make_record):

@@ -54,7 +54,7 @@ def test_events_formats(ingested):
                                              "--type", "COERCE"]).stdout)
     assert as_json and {e["plover_type"] for e in as_json} == {"COERCE"}
     table = runner.invoke(app, ["events", "--db", str(db), "--limit", "3"])
-    assert table.exit_code == 0 and "3 of 10 events" in table.stdout
+    assert table.exit_code == 0 and "3 of 12 events" in table.stdout
     assert table.stdout.count("2019-05-20") == 3
     near = runner.invoke(app, ["events", "--db", str(db), "--format", "csv", "--near", "35.61,36.56,5"])
     rows = list(csv.DictReader(io.StringIO(near.stdout)))

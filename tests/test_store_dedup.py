@@ -151,11 +151,13 @@ def test_event_clustering_on_the_labelled_set(store, make_record):
     precision, recall = pairwise(gold, found)
     print(f"labelled set: {len(gold)} reports, {len(set(gold.values()))} happenings, "
           f"{len(set(found.values()))} clusters; pairwise precision {precision:.2f}, recall {recall:.2f}")
-    # measured: pairwise precision 0.69, recall 0.79 (docs/store.md); the two reports
-    # beyond the rules cost all the lost precision, the late undated report the recall
-    assert precision >= 0.65 and recall >= 0.75
+    # measured: pairwise precision 0.88, recall 0.50 (docs/store.md): a governorate, a
+    # missing day or a day off by one keeps a report out of the town's event by design; the
+    # lost precision is the second shelling of Saraqib the same day (beyond the rules)
+    assert precision >= 0.85 and recall >= 0.45
     # the cases the rules are built for
-    assert found["r00"] == found["r01"] == found["r02"]           # vague place, unknown attacker
+    assert found["r00"] == found["r01"]                           # unknown attacker, same town and day
+    assert found["r02"] != found["r00"] and found["r03"] != found["r00"]   # governorate; no day
     assert found["r14"] == found["r15"]                           # battle sides swapped
     assert found["r09"] == found["r10"]                           # riot police = security forces (IRQ COP)
     assert len({found["r00"], found["r04"], found["r18"], found["r22"], found["r23"]}) == 5

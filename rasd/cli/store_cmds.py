@@ -262,7 +262,7 @@ def _query(since, until, type_, actor, country, admin1, near, text, limit, offse
 _TABLE_COLUMNS = (("id", "id"), ("date", "date"), ("type", "plover_type"), ("ACLED", "acled_sub_event_type"),
                   ("actor 1", "actor1_name"), ("actor 2", "actor2_name"), ("location", "location_name"),
                   ("admin1", "admin1"), ("country", "country"), ("deaths", "fatalities"),
-                  ("sources", "source_count"))
+                  ("sources", "source_count"), ("reports", "report_count"))
 
 
 def events(

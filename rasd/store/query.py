@@ -373,6 +373,7 @@ def event_row(row: Any) -> dict[str, Any]:
     out["published"] = r["published_min"]
     out["document_ids"] = json.loads(r["document_ids"])
     out["sources"] = json.loads(r["sources"])
+    out["outlet_count"] = r["source_count"]  # distinct outlets (source_count, named plainly)
     for flag in ("negated", "hypothetical", "historical", "flagged"):
         out[flag] = bool(r[flag])
     out["created_at"], out["updated_at"] = r["created_at"], r["updated_at"]

@@ -35,10 +35,8 @@ LOCATION_RANK = {"point": 0, "neighbourhood": 0, "neighborhood": 0, "town": 1, "
 DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 LOCATION_FIELDS = ("location_name", "location_name_ar", "admin1", "admin2", "country", "lat", "lon",
                    "geonameid", "location_precision")
-# how many days before a report's publication day a cluster's first publication may lie
-PUBLISHED_LOOKBACK_DAYS = 7
-# grid cells for finding places within DISTANCE_KM: wider than that distance everywhere
-# south of 60° latitude (0.5° of longitude is 27.8 km there)
+# grid cells for finding points within SAME_PLACE_KM: far wider than that distance
+# everywhere south of 60° latitude (0.5° of longitude is 27.8 km there)
 GRID_DEGREES = 0.5
 
 
@@ -111,11 +109,11 @@ class ClusterState:
         if origin not in origins:
             origins.append(origin)
             row["origin_ids"] = json.dumps(origins, ensure_ascii=False)
-            row["source_count"] = len(origins)
         sources = json.loads(row["sources"])
         if r["source"] and r["source"] not in sources:
             sources.append(r["source"])
             row["sources"] = json.dumps(sources, ensure_ascii=False)
+        row["source_count"] = outlet_count(sources, origins)
         for figure in ("fatalities", "injuries"):
             if r[figure] is not None and (row[figure] is None or r[figure] < row[figure]):
                 row[figure] = r[figure]
@@ -147,6 +145,12 @@ class ClusterState:
         row["updated_at"] = now
         self.dirty = True
         self.key = dedup.EventKey.from_row(row)
+
+
+def outlet_count(sources: list[str], origins: list[str]) -> int:
+    """A cluster's ``source_count``: its distinct outlets; when no report names its outlet,
+    its distinct documents (syndicated copies once)."""
+    return len(sources) or len(origins)
 
 
 @lru_cache(maxsize=None)
@@ -207,14 +211,23 @@ def _iso(ordinal: int) -> str:
 
 
 class ClusterCache:
-    """The clusters a writer has seen, in buckets by (type, "d", date) and
-    (type, "p", publication day), each split by location country.
+    """The clusters a writer has seen, in buckets by unit, each split by match key:
 
-    Units of (type, kind, day) are loaded from the database on first need and kept across
-    batches; the store's generation counter (bumped by every write transaction) tells
-    when another writer has committed, and then the cache starts afresh.
+    - (type, "d", stated day), split by place (governorate, gazetteer id, folded name,
+      grid cell): the candidates of :func:`rasd.store.dedup.same_by_place`;
+    - (type, "p", first publication day), split by the shingles of the first report's
+      sentence: the candidates of :func:`rasd.store.dedup.same_by_text`.
+
+    A report looks in exactly the units its rules allow (the stated day ± DATE_WINDOW_DAYS,
+    the publication day ± PUBLICATION_WINDOW_DAYS), and a unit is loaded from the database
+    by the same stored column the rule reads (``date``, ``published_min``), so the
+    candidates are every compatible cluster whether it was founded in this batch, an
+    earlier one or another run. Units are kept across batches; the store's generation
+    counter (bumped by every write transaction) tells when another writer has committed,
+    and then the cache starts afresh.
     """
     MAX_CLUSTERS = 250_000  # about 7 KB each; beyond this the cache starts afresh
+    DAY, PUBLISHED = "d", "p"
 
     def __init__(self) -> None:
         self.clear()
@@ -235,72 +248,85 @@ class ClusterCache:
 
     # -- indexing --
     @staticmethod
-    def _day_keys(key: dedup.EventKey) -> list[tuple[str, str, int]]:
-        keys = []
-        if key.day is not None:
-            keys.append((key.plover_type, "d", key.day))
-        if key.pub_min is not None:
-            last = min(key.pub_max or key.pub_min, key.pub_min + PUBLISHED_LOOKBACK_DAYS)
-            keys.extend((key.plover_type, "p", o) for o in range(key.pub_min, last + 1))
+    def _place_keys(key: dedup.EventKey, *, neighbours: bool) -> list[tuple]:
+        """What a place match must share (:func:`rasd.store.dedup.same_place`): the
+        governorate, the gazetteer id, the folded name, or grid cells of GRID_DEGREES
+        within reach."""
+        if not dedup.clusterable(key):
+            return []
+        if key.level == dedup.LEVEL_GOVERNORATE:
+            return [("a", key.country, key.admin1 or key.place_name)]
+        keys: list[tuple] = []
+        if key.place_id is not None:
+            keys.append(("i", key.place_id))
+        if key.place_name:
+            keys.append(("n", key.level, key.place_name))
+        if key.lat is not None and key.lon is not None:
+            gx, gy = int(key.lon // GRID_DEGREES), int(key.lat // GRID_DEGREES)
+            if neighbours:
+                keys.extend(("g", gx + dx, gy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+            else:
+                keys.append(("g", gx, gy))
         return keys
 
     @staticmethod
-    def _match_keys(key: dedup.EventKey, *, neighbours: bool) -> list[tuple]:
-        """What a match must share: a match has a comparable place (the same admin1, or
-        grid cells of GRID_DEGREES within reach) or the same named actor."""
-        keys: list[tuple] = []
-        if key.place != dedup.PLACE_NONE:
-            if key.lat is not None and key.lon is not None:
-                gx, gy = int(key.lon // GRID_DEGREES), int(key.lat // GRID_DEGREES)
-                if neighbours:
-                    keys.extend(("g", gx + dx, gy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
-                else:
-                    keys.append(("g", gx, gy))
-            if key.admin1:
-                keys.append(("a", key.country, key.admin1))
-        for actor in (key.actor1, key.actor2):
-            if actor is not None and actor[0]:
-                keys.append(("i", actor[0]))
-        return keys
+    def _text_keys(key: dedup.EventKey) -> list[tuple]:
+        """What a text match must share (:func:`rasd.store.dedup.same_text`): a shingle."""
+        if key.published is None or len(key.shingles) < dedup.MIN_TEXT_SHINGLES:
+            return []
+        return [("s", h) for h in sorted(key.shingles)]
+
+    def _entries(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], tuple]]:
+        """(unit, match key) pairs a cluster of ``key`` is filed under."""
+        entries = []
+        if dedup.clusterable(key):
+            unit = (key.plover_type, self.DAY, key.day)
+            entries.extend((unit, mk) for mk in self._place_keys(key, neighbours=False))
+        text_keys = self._text_keys(key)
+        if text_keys:
+            unit = (key.plover_type, self.PUBLISHED, key.published)
+            entries.extend((unit, mk) for mk in text_keys)
+        return entries
+
+    def _lookups(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], list[tuple]]]:
+        """(unit, match keys) pairs a report of ``key`` looks in: every unit its rules allow."""
+        lookups = []
+        place_keys = self._place_keys(key, neighbours=True)
+        if place_keys:
+            window = dedup.DATE_WINDOW_DAYS
+            lookups.extend(((key.plover_type, self.DAY, o), place_keys)
+                           for o in range(key.day - window, key.day + window + 1))
+        text_keys = self._text_keys(key)
+        if text_keys:
+            window = dedup.PUBLICATION_WINDOW_DAYS
+            lookups.extend(((key.plover_type, self.PUBLISHED, o), text_keys)
+                           for o in range(key.published - window, key.published + window + 1))
+        return lookups
 
     def add(self, cluster: "ClusterState") -> None:
         self.by_id[cluster.row["id"]] = cluster
-        entries = []
-        match_keys = self._match_keys(cluster.key, neighbours=False)
-        for day_key in self._day_keys(cluster.key):
-            bucket = self.buckets.setdefault(day_key, {})
-            for mk in match_keys:
-                bucket.setdefault(mk, []).append(cluster)
-                entries.append((day_key, mk))
+        entries = self._entries(cluster.key)
+        for unit, mk in entries:
+            self.buckets.setdefault(unit, {}).setdefault(mk, []).append(cluster)
         cluster.index_keys = entries
 
     def reindex(self, cluster: "ClusterState") -> None:
-        for day_key, mk in cluster.index_keys:
-            members = self.buckets.get(day_key, {}).get(mk, [])
+        for unit, mk in cluster.index_keys:
+            members = self.buckets.get(unit, {}).get(mk, [])
             if cluster in members:
                 members.remove(cluster)
         self.add(cluster)
 
     # -- loading --
-    @staticmethod
-    def _units(report: PreparedReport) -> list[tuple[str, str, int]]:
-        key = report.key
-        units = []
-        if key.day is not None:
-            units.extend((key.plover_type, "d", o) for o in range(key.day - 7, key.day + 8))
-        if key.pub_min is not None:
-            units.extend((key.plover_type, "p", o)
-                         for o in range(key.pub_min - PUBLISHED_LOOKBACK_DAYS, key.pub_min + 1))
-        return units
-
     def ensure_loaded(self, conn: Connection, reports: list[PreparedReport]) -> None:
+        """Load every stored cluster of the units ``reports`` will look in."""
         wanted: dict[tuple[str, str], set[int]] = {}
         for report in reports:
-            for unit in self._units(report):
+            for unit, _keys in self._lookups(report.key):
                 if unit not in self.loaded:
                     wanted.setdefault(unit[:2], set()).add(unit[2])
-        for (ptype, kind), ordinals in wanted.items():
-            column = event_clusters.c.date if kind == "d" else event_clusters.c.published_min
+        for (ptype, kind), ordinals in sorted(wanted.items()):
+            column = event_clusters.c.date if kind == self.DAY else event_clusters.c.published_min
             for chunk in _chunks(sorted(ordinals)):
                 stmt = select(event_clusters).where(event_clusters.c.plover_type == ptype,
                                                     event_clusters.c.flagged.is_(False),
@@ -314,20 +340,13 @@ class ClusterCache:
     def best_match(self, report: PreparedReport, document_id: str) -> "ClusterState | None":
         """The cluster ``report`` belongs to, or None. A cluster never takes a second
         report of one document: the extractor has already told that document's events
-        apart."""
+        apart. Of several compatible clusters the one of :func:`match_rank` wins, which
+        does not depend on the order clusters were loaded in."""
         key = report.key
-        match_keys = self._match_keys(key, neighbours=True)
-        if not match_keys:
-            return None  # nothing to compare a cluster on: no place, no known actor
-        lookups = []
-        if key.day is not None:
-            lookups.extend((key.plover_type, "d", o) for o in range(key.day - 7, key.day + 8))
-        if key.pub_min is not None:
-            lookups.append((key.plover_type, "p", key.pub_min))
         seen: set[int] = set()
-        best, best_score = None, None
-        for k in lookups:
-            bucket = self.buckets.get(k)
+        best, best_rank = None, None
+        for unit, match_keys in self._lookups(key):
+            bucket = self.buckets.get(unit)
             if not bucket:
                 continue
             for mk in match_keys:
@@ -335,13 +354,25 @@ class ClusterCache:
                     if id(c) in seen:
                         continue
                     seen.add(id(c))
-                    if not dedup.compatible(key, c.key) or document_id in c.doc_ids:
+                    if document_id in c.doc_ids or not dedup.compatible(key, c.key):
                         continue
-                    gap = abs(c.key.day - key.day) if c.key.day is not None and key.day is not None else 99
-                    score = (gap, -c.row["report_count"], c.row["created_at"], c.row["id"])
-                    if best_score is None or score < best_score:
-                        best, best_score = c, score
+                    rank = match_rank(key, c)
+                    if best_rank is None or rank < best_rank:
+                        best, best_rank = c, rank
         return best
+
+
+def match_rank(key: dedup.EventKey, cluster: ClusterState) -> tuple:
+    """Order of preference among compatible clusters: the closest stated day (else the
+    closest publication day), then the most reports, then the first founded, then the id."""
+    other = cluster.key
+    if key.day is not None and other.day is not None:
+        gap = abs(other.day - key.day)
+    elif key.published is not None and other.published is not None:
+        gap = abs(other.published - key.published)
+    else:
+        gap = 0
+    return (gap, -cluster.row["report_count"], cluster.row["created_at"], cluster.row["id"])
 
 
 def _next_generation(conn: Connection, cache: ClusterCache) -> None:
