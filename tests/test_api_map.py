@@ -3,54 +3,18 @@ filter, /api/countries, Arabic governorate and actor names in the filters, and
 POST /api/sample. Runs in-process with httpx on a seeded store."""
 from __future__ import annotations
 
-import copy
-
 import pytest
 from fastapi.testclient import TestClient
 
 from rasd.api import ApiSettings, create_app
-from test_web_fixtures import EXTRA_ARTICLES, build_record, seeded_store
+from test_web_fixtures import LOCATED, map_store
 
-# An Aleppo air strike whose actor carries only the dictionary's English name and id (the
-# Arabic mention differs from the name a user types), and a clash with no known place.
-ALEPPO = {
-    "id": "aleppo-strike", "title": "غارة على حلب", "source": "شبكة محلية",
-    "url": "https://news.example/aleppo", "published": "2024-06-10",
-    "text": ("قُتل ثلاثة مدنيين صباح اليوم الاثنين في غارة جوية نفذها جيش النظام على حي الشعار "
-             "في مدينة حلب، بحسب ناشطين محليين."),
-    "events": [{
-        "type": "ASSAULT", "mode": "aerial", "acled": ["Explosions/Remote violence", "Air/drone strike"],
-        "sentence": "قُتل ثلاثة", "sentence_end": "ناشطين محليين.", "trigger": "غارة جوية",
-        "actor1": ("Syria Military", "جيش النظام", "SYR", "MIL"),
-        "actor2": ("Civilians", "مدنيين", None, "CVL"),
-        "location": ("Aleppo", "حلب", "Aleppo", "SYR", 36.2, 37.16),
-        "date": ("2024-06-10", "صباح اليوم الاثنين"), "fatalities": ("ثلاثة", 3),
-        "attribution": "ناشطين محليين",
-    }],
-}
-LOCATED = 5  # the four seeded events and Aleppo
 TOKEN = {"Authorization": "Bearer map-token"}
-
-
-def aleppo_record() -> dict:
-    record = build_record(ALEPPO)
-    record["events"][0]["actor1"]["id"] = "army@syr"
-    record["events"][0]["actor1"]["name_ar"] = None
-    return record
-
-
-def unlocated_record() -> dict:
-    record = build_record(copy.deepcopy(EXTRA_ARTICLES[0]))
-    record["events"][0]["location"] = None
-    return record
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    s = seeded_store(str(tmp_path_factory.mktemp("map") / "events.sqlite"))
-    for record in (aleppo_record(), unlocated_record()):
-        assert s.add_record(record).status == "new"
-    return s
+    return map_store(str(tmp_path_factory.mktemp("map") / "events.sqlite"))
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +127,16 @@ def test_arabic_actor_name_finds_the_dictionary_actor(client):
     assert len(found) == 1
     event = client.get("/api/events", params={"actor": "الجيش السوري"}).json()["events"][0]
     assert event["location_name"] == "Aleppo"
+
+
+def test_arabic_actor_combines_with_the_other_filters(client):
+    """The alternatives of an Arabic name are one condition: ANDed with the rest."""
+    assert ids(client, "/api/events", actor="الجيش السوري", located="false") == set()
+    assert ids(client, "/api/events", actor="الجيش السوري", country="IRQ") == set()
+    assert ids(client, "/api/events", actor="الجيش السوري", type="ASSAULT", admin1="حلب") == \
+        ids(client, "/api/events", actor="Syria Military")
+    body = client.get("/api/map", params={"actor": "الجيش السوري"}).json()
+    assert (body["located"], body["unlocated"]) == (1, 0)
 
 
 def test_arabic_place_in_text_and_admin1_agree(client):

@@ -183,18 +183,21 @@ class Indexed(ColumnElement):
         self.plain, self.sqlite, self.exact = plain, sqlite, exact
 
 
+# An Indexed condition is compiled in parentheses: SQLAlchemy does not group a custom
+# element, and an OR inside (an actor's alternatives) must not bind to its neighbours.
+
 @compiles(Indexed)
 def _compile_plain(element: Indexed, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.plain, **kw)
+    return f"({compiler.process(element.plain, **kw)})"
 
 
 @compiles(Indexed, "sqlite")
 def _compile_sqlite(element: Indexed, compiler: Any, **kw: Any) -> str:
     if element.sqlite is None:
-        return compiler.process(element.plain, **kw)
+        return f"({compiler.process(element.plain, **kw)})"
     if element.exact:
-        return compiler.process(element.sqlite, **kw)
-    return compiler.process(and_(element.sqlite, element.plain), **kw)
+        return f"({compiler.process(element.sqlite, **kw)})"
+    return f"({compiler.process(and_(element.sqlite, element.plain), **kw)})"
 
 
 def _keyed(keys: Select) -> Any:
