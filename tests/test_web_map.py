@@ -117,6 +117,11 @@ def test_many_events_are_drawn_as_squares_that_count_them_all(store, browser):
         assert counts(pg)[0] == api["located"] == 3
         pg.wait_for_function(
             "[...document.querySelectorAll('.map-square span')].reduce((a, s) => a + Number(s.textContent), 0) === 3")
+        # a click on a square zooms to it and asks for the squares of the new view
+        with pg.expect_request(lambda r: "/api/map?" in r.url and "bbox=" in r.url):
+            pg.locator(".map-square").first.click()
+        pg.wait_for_selector(".map-square, path.marker")
+        assert counts(pg)[0] == 3  # still every matching event, not only those in view
         pg.close()
 
 
@@ -155,6 +160,22 @@ def test_country_names_follow_the_language(server, page):
     assert drawn_points(page) == 3
     page.click("#lang-toggle")
     assert syria.inner_text().startswith("Syria (")
+
+
+def test_sample_button_says_why_a_write_is_refused(tmp_path, browser):
+    from rasd.store import open_store
+
+    store = open_store(str(tmp_path / "locked.sqlite"))
+    with LiveServer(create_app(ApiSettings(token="secret-token"), store=store)) as live:
+        pg = browser.new_page()
+        pg.goto(live.url + "/")
+        wait_loaded(pg)
+        pg.click("#load-sample")
+        pg.wait_for_selector("#sample-note:has-text('token')")
+        assert pg.locator("#empty-store").is_visible()
+        assert httpx.get(live.url + "/api/stats").json()["documents"] == 0
+        pg.close()
+    store.close()
 
 
 def test_empty_store_shows_how_to_ingest_and_loads_the_sample(tmp_path, browser):
