@@ -5,6 +5,7 @@ No tests here; ``test_api*.py`` and ``test_web*.py`` import from this module.
 """
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import threading
@@ -179,6 +180,47 @@ def seeded_store(path: str) -> Any:
     for article in ARTICLES:
         result = store.add_record(build_record(article))
         assert result.status == "new", result
+    return store
+
+
+# An Aleppo air strike whose actor carries only the dictionary's English name and id (the
+# Arabic mention differs from the name a user types), and a clash with no known place.
+ALEPPO = {
+    "id": "aleppo-strike", "title": "غارة على حلب", "source": "شبكة محلية",
+    "url": "https://news.example/aleppo", "published": "2024-06-10",
+    "text": ("قُتل ثلاثة مدنيين صباح اليوم الاثنين في غارة جوية نفذها جيش النظام على حي الشعار "
+             "في مدينة حلب، بحسب ناشطين محليين."),
+    "events": [{
+        "type": "ASSAULT", "mode": "aerial", "acled": ["Explosions/Remote violence", "Air/drone strike"],
+        "sentence": "قُتل ثلاثة", "sentence_end": "ناشطين محليين.", "trigger": "غارة جوية",
+        "actor1": ("Syria Military", "جيش النظام", "SYR", "MIL"),
+        "actor2": ("Civilians", "مدنيين", None, "CVL"),
+        "location": ("Aleppo", "حلب", "Aleppo", "SYR", 36.2, 37.16),
+        "date": ("2024-06-10", "صباح اليوم الاثنين"), "fatalities": ("ثلاثة", 3),
+        "attribution": "ناشطين محليين",
+    }],
+}
+LOCATED = 5  # in map_store: the four seeded events and Aleppo
+
+
+def aleppo_record() -> dict:
+    record = build_record(ALEPPO)
+    record["events"][0]["actor1"]["id"] = "army@syr"
+    record["events"][0]["actor1"]["name_ar"] = None
+    return record
+
+
+def unlocated_record() -> dict:
+    record = build_record(copy.deepcopy(EXTRA_ARTICLES[0]))
+    record["events"][0]["location"] = None
+    return record
+
+
+def map_store(path: str) -> Any:
+    """``seeded_store`` plus the Aleppo strike and the event without a place."""
+    store = seeded_store(path)
+    for record in (aleppo_record(), unlocated_record()):
+        assert store.add_record(record).status == "new"
     return store
 
 

@@ -1,6 +1,7 @@
 """Query-string filters → the store's :class:`EventQuery` (the same filters as ``rasd events``)."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import fields
 from typing import Any
@@ -9,8 +10,8 @@ from fastapi import Query
 
 from rasd.api.errors import ApiError
 
-__all__ = ["EventFilters", "event_filters", "parse_near", "parse_day", "MAX_PAGE", "MAX_GEOJSON_PAGE",
-           "check_page_size"]
+__all__ = ["EventFilters", "event_filters", "parse_near", "parse_day", "parse_bbox", "MAX_PAGE",
+           "MAX_GEOJSON_PAGE", "check_page_size"]
 
 # The largest page of ``GET /api/events``: JSON pages carry whole event rows; GeoJSON pages
 # feed the map (a few fields per marker, 3,000 markers at a time), hence the larger cap.
@@ -60,6 +61,29 @@ def check_page_size(limit: int, format: str) -> None:
                        f"or {MAX_GEOJSON_PAGE} with format=geojson")
 
 
+def _wrap_lon(lon: float) -> float:
+    return ((lon + 180.0) % 360.0) - 180.0 if not -180 <= lon <= 180 else lon
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """``west,south,east,north`` (a map's view) → a box inside ±90/±180, else 400.
+
+    Latitudes are clamped; longitudes past ±180 (a map panned round the world) are wrapped,
+    and a view wider than the world is the whole world's width."""
+    if not value:
+        return None
+    try:
+        west, south, east, north = (float(p) for p in value.split(","))
+    except ValueError:
+        raise ApiError(400, "bad_bbox", "bbox: expected west,south,east,north (e.g. 35,32,43,37)") from None
+    if not all(map(math.isfinite, (west, south, east, north))) or south > north or west > east:
+        raise ApiError(400, "bad_bbox", "bbox: west must not exceed east, nor south north")
+    south, north = max(south, -90.0), min(north, 90.0)
+    if east - west >= 360:
+        return (-180.0, south, 180.0, north)
+    return (_wrap_lon(west), south, _wrap_lon(east), north)
+
+
 class EventFilters(dict):
     """Keyword arguments for ``EventQuery`` (a dict so that routes can adjust them)."""
 
@@ -84,8 +108,10 @@ def event_filters(
     until: str | None = Query(None, description="last day (YYYY-MM-DD)"),
     type: str | None = Query(None, description="PLOVER type, e.g. ASSAULT", max_length=40),
     actor: str | None = Query(None, description="actor name (English canonical or Arabic)", max_length=200),
-    country: str | None = Query(None, description="ISO3 country code", max_length=3),
-    admin1: str | None = Query(None, description="governorate / province", max_length=200),
+    country: str | None = Query(None, description="ISO3 code, or a country name in English or Arabic",
+                                max_length=100),
+    admin1: str | None = Query(None, description="governorate / province (English, or Arabic: حلب)",
+                               max_length=200),
     near: str | None = Query(None, description="lat,lon,km"),
     text: str | None = Query(None, description="words in the event sentence", max_length=500),
     limit: int = Query(100, ge=1, le=MAX_GEOJSON_PAGE,
@@ -93,13 +119,15 @@ def event_filters(
     offset: int = Query(0, ge=0, le=10_000_000),
     order: str = Query("date_desc", description="|".join(ORDERS)),
     flagged: bool = Query(False, description="also return denied, conditional and recalled events"),
+    located: bool | None = Query(None, description="true: only events with coordinates (on the map); "
+                                                    "false: only events without a place"),
 ) -> EventFilters:
     if order not in ORDERS:
         raise ApiError(400, "bad_order", f"order: one of {', '.join(ORDERS)}")
     return EventFilters(
         since=parse_day(since, "since"), until=parse_day(until, "until"),
         type=_blank(type.upper() if type else type), actor=_blank(actor),
-        country=_blank(country.upper() if country else country), admin1=_blank(admin1),
+        country=_blank(country), admin1=_blank(admin1),
         near=parse_near(near), text=_blank(text), limit=limit, offset=offset, order=order,
-        include_flagged=flagged,
+        include_flagged=flagged, located=located,
     )

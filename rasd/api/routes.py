@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from rasd.api.errors import ApiError
-from rasd.api.queries import EventFilters, check_page_size, event_filters
+from rasd.api.queries import EventFilters, check_page_size, event_filters, parse_bbox
 from rasd.api.schemas import DocumentIn, ErrorOut, EventsPage, IngestOut
 from rasd.api.security import token_ok
 from rasd.api.settings import ApiSettings, is_loopback
@@ -141,6 +141,95 @@ def list_events(request: Request, filters: EventFilters = Depends(event_filters)
         return GeoJSONBytes(to_geojson(rows, total, filters["limit"], filters["offset"]))
     return JSONBytes({"total": total, "limit": filters["limit"], "offset": filters["offset"],
                       "events": rows})
+
+
+MAP_FIELDS = ("plover_type", "date", "actor1_name", "actor2_name", "location_name", "admin1",
+              "country", "fatalities")
+
+
+def cell_degrees(zoom: int) -> float:
+    """The side of an aggregation square at a map zoom: a quarter of a 256-pixel tile
+    (about 64 pixels on screen)."""
+    return 360.0 / (2 ** zoom) / 4
+
+
+def _point_feature(row: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "id": row["id"],
+            "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+            "properties": {"id": row["id"], **{k: row.get(k) for k in MAP_FIELDS}}}
+
+
+def _cell_feature(cell: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [cell["lon"], cell["lat"]]},
+            "properties": {"count": cell["count"], "types": cell["types"],
+                           "plover_type": next(iter(cell["types"]), "OTHER"), "bounds": cell["bounds"]}}
+
+
+def map_counts(store: Any, filters: EventFilters, counts: TTLCache) -> dict[str, int]:
+    """How many matching events a map can draw (``located``) and how many it cannot
+    (``unlocated``: no coordinates; the table lists them)."""
+    key = ("map", filter_key(filters))
+    out = counts.get(key)
+    if out is None:
+        base = filters.to_query(limit=None, offset=0)
+        located = store.count_events(replace(base, located=True)) if filters.get("located") is not False else 0
+        unlocated = store.count_events(replace(base, located=False)) if filters.get("located") is not True else 0
+        out = {"total": located + unlocated, "located": located, "unlocated": unlocated}
+        counts.put(key, out)
+    return out
+
+
+@router.get("/map", response_model=None, responses=_ERRORS,
+            summary="The matching located events for a map view: points, or counts in squares when too many")
+def map_view(request: Request, filters: EventFilters = Depends(event_filters),
+             zoom: int = Query(2, ge=0, le=20, description="the map's zoom level (sets the square size)"),
+             bbox: str | None = Query(None, max_length=200, description="west,south,east,north: the view")) -> Response:
+    """A GeoJSON FeatureCollection of every matching event with coordinates inside
+    ``bbox`` (the whole world without one): one point per event when there are at most
+    ``map_points`` of them (``aggregated: false``), else one point per square of the grid
+    for ``zoom`` with its ``count`` and counts by type (``aggregated: true``), so that every
+    event is counted on the map. ``located`` / ``unlocated`` count the matching events with
+    and without coordinates (in the whole world); ``in_view`` those inside ``bbox``."""
+    store = store_of(request)
+    box = parse_bbox(bbox)
+    counts = map_counts(store, filters, request.app.state.count_cache)
+    cap = settings_of(request).map_points
+    view = filters.to_query(limit=None, offset=0, located=True, bbox=box)
+    in_view = counts["located"] if box is None or filters.get("located") is False else store.count_events(view)
+    if filters.get("located") is False:
+        in_view = 0
+    out: dict[str, Any] = {"type": "FeatureCollection", **counts, "in_view": in_view,
+                           "max_points": cap}
+    if in_view == 0:
+        out.update(aggregated=False, features=[])
+    elif in_view <= cap:
+        rows = store.query_events(replace(view, limit=cap))
+        out.update(aggregated=False, features=[_point_feature(r) for r in rows])
+    else:
+        cell = cell_degrees(zoom)
+        out.update(aggregated=True, cell_degrees=cell,
+                   features=[_cell_feature(c) for c in store.map_cells(view, cell=cell)])
+    return GeoJSONBytes(out)
+
+
+@router.get("/countries", response_model=None,
+            summary="The countries of the stored events, with English and Arabic names and event counts")
+def countries(request: Request) -> Response:
+    from rasd.store.names import country_names
+
+    cache: TTLCache = request.app.state.count_cache
+    out = cache.get("countries")
+    if out is None:
+        by_country = store_of(request).stats().get("events_by_country", {})
+        rows = []
+        for code, n in by_country.items():
+            if code == "unknown":
+                continue
+            name, name_ar = country_names(code)
+            rows.append({"iso3": code, "name": name, "name_ar": name_ar, "events": n})
+        out = {"countries": sorted(rows, key=lambda r: r["name"])}
+        cache.put("countries", out)
+    return JSONBytes(out)
 
 
 @router.get("/events/{event_id:path}", response_model=None, responses=_ERRORS,
@@ -363,6 +452,11 @@ def ingest_out(result: Any) -> dict[str, Any]:
              summary="Ingest one document: extract and store (bearer token when RASD_API_TOKEN is set)")
 async def add_document(request: Request, _: None = Depends(require_write),
                        article: Article = Depends(document_body)) -> Response:
+    return await store_extracted(request, article)
+
+
+async def store_extracted(request: Request, article: Article) -> Response:
+    """Extract ``article`` in the worker pool, store the record, answer as ingestion does."""
     record = await run_extraction(request, article)
     result = await run_in_threadpool(store_of(request).add_record, record, raw=article.html)
     if result.status == "failed":
@@ -372,6 +466,28 @@ async def add_document(request: Request, _: None = Depends(require_write),
     request.app.state.count_cache.clear()
     out = ingest_out(result)
     return JSONBytes(out, status_code=201 if result.status == "new" else 200)
+
+
+SAMPLE_META = {"id": "rasd-sample-article", "title": "rasd sample article", "url": None,
+               "source": "rasd sample", "published": "2024-11-08"}
+
+
+def sample_article() -> Article:
+    """The bundled sample article (the one ``rasd extract --sample`` reads)."""
+    from importlib.resources import files
+
+    text = files("rasd.data").joinpath("samples/sample-article-ar.txt").read_text(encoding="utf-8")
+    return Article(text, dict(SAMPLE_META))
+
+
+@router.post("/sample", response_model=None, status_code=201,
+             responses={201: {"model": IngestOut}, 200: {"model": IngestOut}, 401: {"model": ErrorOut},
+                        **_EXTRACT_ERRORS},
+             summary="Ingest the bundled sample article (a first look at an empty store); a write like POST /api/documents")
+async def add_sample(request: Request, _: None = Depends(require_write)) -> Response:
+    """The same write rules as ``POST /api/documents`` (token, loopback, Host and Origin
+    checks; a JSON body, ``{}``); storing the sample twice answers 200 ``duplicate``."""
+    return await store_extracted(request, sample_article())
 
 
 @router.get("/stats", response_model=None, summary="Counts of documents, reports and de-duplicated events, by type, country and month")

@@ -37,6 +37,8 @@ class ApiSettings:
             comma-separated); none by default.
         max_body_bytes: larger request bodies get 413.
         max_page: the largest ``limit`` a listing accepts.
+        map_points: the most events ``/api/map`` sends one by one; past it, it counts them
+            in squares (what a browser draws without slowing down).
         allowed_hosts: host names (besides the address the server is reached on, and the
             loopback names on a loopback address) that a write's ``Host`` header may carry:
             the public name behind a reverse proxy (``$RASD_ALLOWED_HOSTS``, comma-separated).
@@ -53,6 +55,7 @@ class ApiSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     max_page: int = 5000
     timeline_cap: int = 50000
+    map_points: int = 3000
     allowed_hosts: tuple[str, ...] = ()
     extract_workers: int = 2
     extract_timeout_s: float = 30.0

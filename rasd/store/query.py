@@ -8,18 +8,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Boolean, Select, and_, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import Boolean, Integer, Select, and_, cast, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
+from rasd.store.names import actor_alternatives, admin1_alternatives
 from rasd.store.schema import (
     documents, event_clusters, event_fts, event_reports, event_rtree, event_search_keys,
 )
 
 __all__ = ["EventQuery", "PLOVER_TYPES", "event_type_names", "check_event_type", "event_row", "geo_precision", "select_events",
            "dense_filters",
-           "count_events", "get_event", "get_document", "stats", "actors"]
+           "count_events", "map_cells", "get_event", "get_document", "stats", "actors"]
 
 PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
                           "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION",
@@ -40,13 +41,19 @@ class EventQuery:
             date counts from its first publication day.
         type: a PLOVER type (``ASSAULT``) or an ACLED event/sub-event type (``Battles``),
             any case; anything else raises ValueError listing the valid values.
-        actor: part of an actor's name or its id (English or Arabic, folded).
+        actor: part of an actor's name or its id (English or Arabic, folded); an Arabic
+            name the actor dictionary knows also matches its entry's id and English name.
         country: the event's country: ISO 3166 alpha-3 (``SYR``), alpha-2, or an English or
             Arabic name (``Syria``, ``سوريا``), stored as alpha-3; an unknown one raises ValueError.
-        admin1: the first-level division (governorate/province), case-insensitive.
+        admin1: the first-level division (governorate/province), case-insensitive; an
+            Arabic governorate name (``حلب``) is resolved through the gazetteer.
         near: ``(lat, lon, km)``: events located within ``km`` of the point.
         text: words that must all occur in a report's sentence, the trigger or the place
             (Arabic folded as the extractor folds it).
+        located: True: only events with coordinates (the ones a map can draw); False:
+            only events without.
+        bbox: ``(west, south, east, north)`` in degrees: located events inside the box
+            (``west > east`` crosses the antimeridian).
         include_flagged: also return negated/hypothetical/historical reports.
         document_id: only events reported by this document.
         order: one of ``date_desc``, ``date_asc``, ``sources_desc``, ``fatalities_desc``,
@@ -65,6 +72,8 @@ class EventQuery:
     order: str = "date_desc"
     include_flagged: bool = False
     document_id: str | None = None
+    located: bool | None = None
+    bbox: tuple[float, float, float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.order not in ORDERS:
@@ -76,6 +85,8 @@ class EventQuery:
             if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
                 raise ValueError(f"near must be (lat, lon, km) with km > 0, not {self.near!r}")
             self.near = (lat, lon, km)
+        if self.bbox is not None:
+            self.bbox = _check_bbox(self.bbox)
         self.since = _bound(self.since, "since", end=False)
         self.until = _bound(self.until, "until", end=True)
         if self.type is not None and self.type.strip():
@@ -140,6 +151,16 @@ def _bound(value: str | date | None, name: str, *, end: bool) -> str | None:
         raise ValueError(f"{name}: expected YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}") from None
 
 
+def _check_bbox(value: Any) -> tuple[float, float, float, float]:
+    try:
+        west, south, east, north = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"bbox must be (west, south, east, north), not {value!r}") from None
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise ValueError(f"bbox must be (west, south, east, north) in degrees, not {value!r}")
+    return (west, south, east, north)
+
+
 def _like_escape(text: str) -> str:
     return re.sub(r"([\\%_])", r"\\\1", text)
 
@@ -162,18 +183,21 @@ class Indexed(ColumnElement):
         self.plain, self.sqlite, self.exact = plain, sqlite, exact
 
 
+# An Indexed condition is compiled in parentheses: SQLAlchemy does not group a custom
+# element, and an OR inside (an actor's alternatives) must not bind to its neighbours.
+
 @compiles(Indexed)
 def _compile_plain(element: Indexed, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.plain, **kw)
+    return f"({compiler.process(element.plain, **kw)})"
 
 
 @compiles(Indexed, "sqlite")
 def _compile_sqlite(element: Indexed, compiler: Any, **kw: Any) -> str:
     if element.sqlite is None:
-        return compiler.process(element.plain, **kw)
+        return f"({compiler.process(element.plain, **kw)})"
     if element.exact:
-        return compiler.process(element.sqlite, **kw)
-    return compiler.process(and_(element.sqlite, element.plain), **kw)
+        return f"({compiler.process(element.sqlite, **kw)})"
+    return f"({compiler.process(and_(element.sqlite, element.plain), **kw)})"
 
 
 def _keyed(keys: Select) -> Any:
@@ -291,13 +315,22 @@ def _where(q: EventQuery, scan: frozenset[str] = frozenset()) -> list[Any]:
             conds.append(or_(func.lower(c.acled_event_type) == value.lower(),
                              func.lower(c.acled_sub_event_type) == value.lower()))
     if q.actor:
-        words = _fold(q.actor).split()
-        if words:
-            conds.append(_scanned(_words_like(c.actor_text, "actor_text", words), "actor", scan))
+        actor = _actor_condition(actor_alternatives(q.actor))
+        if actor is not None:
+            conds.append(_scanned(actor, "actor", scan))
     if q.country:
         conds.append(c.country == q.country.strip().upper())
     if q.admin1:
-        conds.append(func.lower(c.admin1) == q.admin1.strip().lower())
+        names = {name.strip().lower() for name in admin1_alternatives(q.admin1.strip())}
+        conds.append(func.lower(c.admin1).in_(sorted(names)))
+    if q.located is True:
+        conds.append(and_(c.lat.is_not(None), c.lon.is_not(None)))
+    elif q.located is False:
+        conds.append(or_(c.lat.is_(None), c.lon.is_(None)))
+    if q.bbox:
+        west, south, east, north = q.bbox
+        conds.append(and_(c.lat.is_not(None), c.lon.is_not(None), c.lat.between(south, north)))
+        conds.append(c.lon.between(west, east) if west <= east else or_(c.lon >= west, c.lon <= east))
     if q.near:
         conds.append(_scanned(_near(*q.near), "near", scan))
     if q.text:
@@ -321,6 +354,22 @@ def _not_flagged(index_driven: bool) -> Any:
     if not index_driven:
         return plain
     return Indexed(plain, func.coalesce(event_clusters.c.flagged, False).is_(False), exact=True)
+
+
+def _actor_condition(alternatives: list[str]) -> Indexed | None:
+    """``actor_text`` holds every word of one of the alternatives (folded, as substrings):
+    the name as given and, for an Arabic one, the ids and English names it resolves to."""
+    groups = [words for text in alternatives if (words := _fold(text).split())]
+    if not groups:
+        return None
+    each = [_words_like(event_clusters.c.actor_text, "actor_text", words) for words in groups]
+    if len(each) == 1:
+        return each[0]
+    plain = or_(*(cond.plain for cond in each))
+    if any(cond.sqlite is None for cond in each):
+        return Indexed(plain, None)
+    # each alternative compiles to its indexed form; their OR selects what the plain ORs select
+    return Indexed(plain, or_(*each), exact=True)
 
 
 def _order(q: EventQuery) -> list[Any]:
@@ -351,6 +400,44 @@ def select_events(q: EventQuery, scan: frozenset[str] = frozenset()) -> Select:
 
 def count_events(conn: Connection, q: EventQuery) -> int:
     return conn.execute(select(func.count()).select_from(event_clusters).where(*_where(q))).scalar_one()
+
+
+def _cell_index(conn: Connection, column: Any, offset: float, cell: float) -> Any:
+    """The cell number of ``column`` (floor((column + offset) / cell)): a non-negative
+    value cast to an integer on SQLite, whose math functions are optional."""
+    value = (column + offset) / cell
+    if conn.dialect.name == "sqlite":
+        return cast(value, Integer)
+    return func.floor(value)
+
+
+def map_cells(conn: Connection, q: EventQuery, cell: float) -> list[dict[str, Any]]:
+    """The located events matching ``q`` counted in squares of ``cell`` degrees: one dict
+    per square with ``count``, the mean position, the counts by PLOVER type and the
+    square's bounds ``[south, west, north, east]``; largest first."""
+    from dataclasses import replace
+    c = event_clusters.c
+    where = _where(replace(q, located=True))
+    row_i = _cell_index(conn, c.lat, 90.0, cell).label("i")
+    col_j = _cell_index(conn, c.lon, 180.0, cell).label("j")
+    stmt = (select(row_i, col_j, c.plover_type, func.count(), func.sum(c.lat), func.sum(c.lon))
+            .where(*where).group_by(row_i, col_j, c.plover_type))
+    squares: dict[tuple[int, int], dict[str, Any]] = {}
+    for i, j, ptype, n, lat_sum, lon_sum in conn.execute(stmt):
+        i, j = int(i), int(j)
+        sq = squares.setdefault((i, j), {"count": 0, "lat": 0.0, "lon": 0.0, "types": {}})
+        sq["count"] += n
+        sq["lat"] += lat_sum
+        sq["lon"] += lon_sum
+        sq["types"][ptype or "OTHER"] = sq["types"].get(ptype or "OTHER", 0) + n
+    out = []
+    for (i, j), sq in squares.items():
+        south, west = i * cell - 90.0, j * cell - 180.0
+        out.append({"count": sq["count"], "lat": sq["lat"] / sq["count"], "lon": sq["lon"] / sq["count"],
+                    "types": dict(sorted(sq["types"].items(), key=lambda kv: (-kv[1], kv[0]))),
+                    "bounds": [south, west, min(south + cell, 90.0), min(west + cell, 180.0)]})
+    out.sort(key=lambda sq: (-sq["count"], sq["bounds"]))
+    return out
 
 
 def geo_precision(location_precision: str | None) -> int | None:

@@ -257,6 +257,14 @@ class Store:
         with self._read() as conn:
             return q_.count_events(conn, q or EventQuery())
 
+    def map_cells(self, q: EventQuery | None = None, *, cell: float = 1.0) -> list[dict[str, Any]]:
+        """The located events matching ``q`` counted in squares of ``cell`` degrees (see
+        :func:`rasd.store.query.map_cells`): what a map draws when the events are too many."""
+        if not 0 < cell <= 180:
+            raise ValueError(f"cell must be in (0, 180] degrees, not {cell!r}")
+        with self._read() as conn:
+            return q_.map_cells(conn, q or EventQuery(), cell)
+
     def get_event(self, event_id: str) -> dict[str, Any] | None:
         """The cluster and every report of it (``reports``), or None."""
         with self._read() as conn:

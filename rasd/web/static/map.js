@@ -3,10 +3,8 @@
 "use strict";
 (function () {
   const { el, t, typeLabel, getJSON } = window.rasd;
-  const MAP_LIMIT = 3000;
-  const MAP_FIELDS = "plover_type,date,actor1_name,actor2_name,location_name,admin1,country,fatalities";
   const PAGE = 200;
-  const FILTERS = ["type", "actor", "country", "admin1", "since", "until", "text"];
+  const FILTERS = ["type", "actor", "country", "admin1", "since", "until", "text", "located"];
 
   const form = document.getElementById("filters");
   const tbody = document.querySelector("#events tbody");
@@ -90,31 +88,101 @@
     return box;
   }
 
-  async function loadMap(params) {
-    const query = new URLSearchParams(params);
-    query.set("format", "geojson");
-    query.set("limit", String(MAP_LIMIT));
-    query.set("fields", MAP_FIELDS);
-    const data = await getJSON("/api/events?" + query);
-    cluster.clearLayers();
-    const markers = data.features.map((f) => {
-      const [lon, lat] = f.geometry.coordinates;
-      const color = typeColor(f.properties.plover_type || "OTHER");
-      const marker = L.circleMarker([lat, lon], {
-        radius: 7, color: "#333", weight: 1, fillColor: color, fillOpacity: 0.9,
-        className: "marker type-" + (f.properties.plover_type || "OTHER"),
-        eventType: f.properties.plover_type || "OTHER",
-      });
-      marker.bindPopup(() => popupFor(f.properties));
-      return marker;
+  /* A square of /api/map's grid: its count (every located event in it), ringed in the
+     colour of its most frequent type; a click zooms to the square. */
+  function squareMarker(f) {
+    const [lon, lat] = f.geometry.coordinates;
+    const p = f.properties;
+    const n = p.count;
+    const size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 44 : 52;
+    const box = el("div", { class: "cluster type-" + p.plover_type }, el("span", {}, n));
+    box.style.borderColor = typeColor(p.plover_type);
+    const title = Object.entries(p.types || {}).map(([type, k]) => typeLabel(type) + ": " + k).join(", ");
+    const marker = L.marker([lat, lon], {
+      icon: L.divIcon({ html: box, className: "map-square rasd-cluster", iconSize: L.point(size, size) }),
+      title: title, keyboard: true,
     });
-    cluster.addLayers(markers);
-    if (markers.length && params.toString()) {
-      map.fitBounds(cluster.getBounds(), { padding: [30, 30], maxZoom: 8 });
-    }
-    const note = document.getElementById("map-note");
-    note.textContent = data.total > MAP_LIMIT ? "(" + t("m.capped") + " " + MAP_LIMIT + ")" : "";
+    marker.on("click", () => {
+      const [south, west, north, east] = p.bounds;
+      map.fitBounds([[south, west], [north, east]], { maxZoom: map.getZoom() + 3 });
+    });
+    return marker;
   }
+
+  function pointMarker(f) {
+    const [lon, lat] = f.geometry.coordinates;
+    const type = f.properties.plover_type || "OTHER";
+    const marker = L.circleMarker([lat, lon], {
+      radius: 7, color: "#333", weight: 1, fillColor: typeColor(type), fillOpacity: 0.9,
+      className: "marker type-" + type, eventType: type,
+    });
+    marker.bindPopup(() => popupFor(f.properties));
+    return marker;
+  }
+
+  const squares = L.layerGroup().addTo(map);
+  const mapState = { aggregated: false, params: new URLSearchParams(), ticket: 0, counts: null };
+
+  function viewBox() {
+    const b = map.getBounds().pad(0.25);
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(4)).join(",");
+  }
+
+  /* "N on the map, M without a place": N every located event that matches (drawn one by
+     one or counted in squares), M those without coordinates (the button lists them). */
+  function showCounts(data) {
+    mapState.counts = data;
+    document.getElementById("located-count").textContent = String(data.located);
+    document.getElementById("unlocated-count").textContent = String(data.unlocated);
+    document.getElementById("unlocated-link").disabled = !data.unlocated;
+    document.getElementById("map-note").textContent = data.aggregated ? t("m.squares") : "";
+  }
+
+  /* The matching located events: points when /api/map sends them one by one, else its
+     squares. ``fit``: a new filter (the whole world, then zoom to what was found); else a
+     new view of the same filter (only redrawn when it is counted in squares). */
+  async function loadMap(params, fit) {
+    const query = new URLSearchParams(params);
+    query.set("zoom", String(map.getZoom()));
+    if (!fit) query.set("bbox", viewBox());
+    const ticket = ++mapState.ticket;
+    const data = await getJSON("/api/map?" + query);
+    if (ticket !== mapState.ticket) return;  // a newer view or filter is loading
+    mapState.params = new URLSearchParams(params);
+    mapState.aggregated = data.aggregated;
+    cluster.clearLayers();
+    squares.clearLayers();
+    if (data.aggregated) {
+      for (const f of data.features) squares.addLayer(squareMarker(f));
+    } else {
+      cluster.addLayers(data.features.map(pointMarker));
+    }
+    if (fit) {
+      showCounts(data);
+      if (data.features.length && params.toString()) {
+        const bounds = data.aggregated
+          ? L.latLngBounds(data.features.map((f) => [[f.properties.bounds[0], f.properties.bounds[1]],
+                                                      [f.properties.bounds[2], f.properties.bounds[3]]]).flat())
+          : cluster.getBounds();
+        map.fitBounds(bounds, { padding: [30, 30], maxZoom: 8 });
+      }
+    } else if (mapState.counts) {
+      showCounts(Object.assign({}, mapState.counts, { aggregated: data.aggregated }));
+    }
+  }
+
+  let viewTimer = null;
+  map.on("moveend", () => {
+    if (!mapState.aggregated) return;  // every point is drawn already
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(() => loadMap(mapState.params, false).catch(() => { /* keep the old squares */ }), 150);
+  });
+
+  document.getElementById("unlocated-link").addEventListener("click", () => {
+    form.elements.located.value = "false";
+    submit();
+    document.getElementById("events").scrollIntoView({ block: "start" });
+  });
 
   /* ---- timeline ---- */
   const svg = document.getElementById("timeline");
@@ -322,7 +390,7 @@
     const ticket = ++loading;
     document.body.classList.add("loading");
     try {
-      await Promise.all([loadTable(params, false), loadMap(params), loadTimeline(params)]);
+      await Promise.all([loadTable(params, false), loadMap(params, true), loadTimeline(params)]);
     } catch (error) {
       document.getElementById("map-note").textContent = String(error.message || error);
     } finally {
@@ -339,21 +407,71 @@
 
   form.addEventListener("submit", (event) => { event.preventDefault(); submit(); });
   form.addEventListener("reset", () => setTimeout(submit, 0));
-  document.addEventListener("rasd:lang", () => { if (state.rows.length) renderTable(); });
+  /* ---- the filters' choices: types, countries by name in the page's language, actors ---- */
+  function countryLabel(option) {
+    const name = window.rasd.lang === "ar" ? option.dataset.nameAr : option.dataset.name;
+    return (name || option.value) + " (" + option.dataset.events + ")";
+  }
+
+  function relabelCountries() {
+    for (const option of form.elements.country.options) {
+      if (option.dataset.events) option.textContent = countryLabel(option);
+    }
+  }
+
+  function keepFirstOption(select) {
+    while (select.options.length > 1) select.remove(1);
+  }
+
+  async function loadChoices() {
+    const [stats, countries, actors] = await Promise.all([
+      getJSON("/api/stats"), getJSON("/api/countries"), getJSON("/api/actors?limit=300")]);
+    const typeSelect = form.elements.type;
+    keepFirstOption(typeSelect);
+    for (const type of Object.keys(stats.by_type || {}).sort()) {
+      typeSelect.append(el("option", { value: type }, type + " (" + stats.by_type[type] + ")"));
+    }
+    const countrySelect = form.elements.country;
+    keepFirstOption(countrySelect);
+    for (const c of countries.countries || []) {
+      const option = el("option", { value: c.iso3, "data-name": c.name, "data-name-ar": c.name_ar,
+                                    "data-events": c.events });
+      option.textContent = countryLabel(option);
+      countrySelect.append(option);
+    }
+    const list = document.getElementById("actor-list");
+    list.replaceChildren(...(actors.actors || []).map((a) => el("option", { value: a.name })));
+    document.getElementById("empty-store").hidden = (stats.documents || 0) > 0;
+  }
+
+  /* ---- an empty store: how to ingest, and the bundled sample ---- */
+  const sampleButton = document.getElementById("load-sample");
+  sampleButton.addEventListener("click", async () => {
+    const note = document.getElementById("sample-note");
+    sampleButton.disabled = true;
+    note.textContent = t("z.loading");
+    try {
+      await getJSON("/api/sample", { method: "POST", body: "{}",
+        headers: { Accept: "application/json", "Content-Type": "application/json" } });
+      note.textContent = "";
+      await loadChoices();
+      submit();
+    } catch (error) {
+      note.textContent = String(error.message || error);  // e.g. a token is required
+    } finally {
+      sampleButton.disabled = false;
+    }
+  });
+
+  document.addEventListener("rasd:lang", () => {
+    relabelCountries();
+    if (state.rows.length) renderTable();
+    if (mapState.counts) showCounts(mapState.counts);
+  });
 
   async function init() {
     try {
-      const [stats, actors] = await Promise.all([getJSON("/api/stats"), getJSON("/api/actors?limit=300")]);
-      const typeSelect = form.elements.type;
-      for (const type of Object.keys(stats.by_type || {}).sort()) {
-        typeSelect.append(el("option", { value: type }, type + " (" + stats.by_type[type] + ")"));
-      }
-      const countrySelect = form.elements.country;
-      for (const code of Object.keys(stats.by_country || {}).sort()) {
-        countrySelect.append(el("option", { value: code }, code + " (" + stats.by_country[code] + ")"));
-      }
-      const list = document.getElementById("actor-list");
-      list.replaceChildren(...(actors.actors || []).map((a) => el("option", { value: a.name })));
+      await loadChoices();
     } catch (error) { /* the filters still work as free text */ }
     fillForm(new URLSearchParams(location.search));
     load();
