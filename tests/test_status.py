@@ -198,8 +198,8 @@ def test_a_condemned_act_with_its_toll_is_still_reported():
     ("وقال الخبير إن الحرب الأهلية في البلاد مغامرة انتحارية بكل المقاييس", "metaphor"),
     ("ويرى الباحث أن التفجيرات الانتحارية ظاهرة جديدة في المنطقة", "generic"),
     ("وقتل عدد من قادة التنظيم في الأشهر الأخيرة في غارات جوية", "aggregate"),   # over months
-    ("وعثرت الشرطة على جثة الكاهن بعد أسبوعين من خطفه في المدينة", "reference"),   # a landmark in time
-    ("وقرار المحكمة ضربة لسلطة الرئيس ونفوذه في البلاد", "metaphor"),            # a setback
+    ("وعاد الكاهن إلى منزله بعد أسبوعين من خطفه", "reference"),                   # a landmark in time
+    ("وأعادت المحكمة العليا رئيسها إلى منصبه في ضربة لسلطة سليمان ونفوذه", "metaphor"),  # a setback
 ])
 def test_an_act_of_no_one_time_is_no_report(text, status):
     assert statuses(text) == [status]
