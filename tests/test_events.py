@@ -295,3 +295,12 @@ def test_the_hurt_named_after_a_time_and_a_count_are_the_target():
     blast = [e for e in doc.events if e.plover_type == "ASSAULT"][0]
     assert blast.actor2 is not None and blast.actor2.sector == "COP"
     assert blast.actor1 is None or blast.actor1.sector != "COP"
+
+
+def test_a_weak_trigger_with_a_place_in_its_clause_is_an_event():
+    """``بعد استعادة قاعدة العند الجوية أول من أمس``: a weak word (استعادة) with the place it
+    names is a report, as with an actor or a casualty word."""
+    doc = Pipeline().run("وتواصل القوات تقدمها في المحافظة، بعد استعادة قاعدة العند الجوية أول من أمس.",
+                         published="2015-08-06")
+    assert any(e.acled_sub_event_type == "Government regains territory" or "استعادة" in e.trigger
+               for e in doc.events)

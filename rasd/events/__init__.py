@@ -136,7 +136,8 @@ class EventExtractor:
     @staticmethod
     def _supported(ctx: SentenceContext, clause: tuple[int, int]) -> bool:
         has_casualty = any(clause[0] <= c.start < clause[1] for c in ctx.cues_of("killed", "injured"))
-        return has_casualty or bool(ctx.actors(*clause))
+        has_place = any(e.type == "LOC" and clause[0] <= e.start < clause[1] for e in ctx.entities)
+        return has_casualty or has_place or bool(ctx.actors(*clause))
 
     # -- 3: one event ----------------------------------------------------------------
     def _event(self, ctx: SentenceContext, group: list[Hit], clause: tuple[int, int],
