@@ -120,7 +120,7 @@ def bench_store(records: Path, total: int, db: str, batch: int) -> dict[str, Any
     from rasd.store import features, open_store, prepare
     store = open_store(db)
     write_s = worker_s = 0.0
-    n = events = 0
+    n = reports = founded = 0
     it = replicate(records, total, records=True)
     while True:
         chunk = list(islice(it, batch))
@@ -134,10 +134,11 @@ def bench_store(records: Path, total: int, db: str, batch: int) -> dict[str, Any
         worker_s += t1 - t0
         write_s += t2 - t1
         n += len(chunk)
-        events += sum(r.events_added for r in results)
+        reports += sum(r.events_added for r in results)
+        founded += sum(r.events_founded for r in results)
     stats = store.stats()
     store.close()
-    return {"mode": "store", "documents": n, "events": events, "write_s": round(write_s, 2),
+    return {"mode": "store", "documents": n, "reports": reports, "new_events": founded, "write_s": round(write_s, 2),
             "docs_per_s_write": round(n / write_s, 1),
             "prepare_s": round(worker_s, 2),
             "docs_per_s_one_process": round(n / (write_s + worker_s), 1),
@@ -169,7 +170,8 @@ def bench_ingest(inputs: Path, db: str, mode: str, batch: int, scheduler: str | 
     stats = store.stats()
     store.close()
     return {"mode": mode, "documents": summary.read, "new": summary.new,
-            "duplicate": summary.duplicate, "failed": summary.failed, "events": summary.events,
+            "duplicate": summary.duplicate, "failed": summary.failed, "reports": summary.reports,
+            "new_events": summary.new_events,
             "seconds": round(summary.elapsed, 1), "docs_per_s": round(summary.docs_per_second, 1),
             "clusters": stats["clusters"], "near_duplicates": stats["near_duplicates"],
             "peak_rss_mb": round(_rss_mb()), "worker_peak_rss_mb": worker_rss}

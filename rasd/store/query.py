@@ -171,16 +171,19 @@ def _fold(text: str) -> str:
 
 
 class Indexed(ColumnElement):
-    """A condition with an index-backed form for SQLite (migration 0003's FTS5 and R*Tree
-    tables) and the plain form elsewhere; the dialect picks one when the query compiles.
+    """A condition with index-backed forms for SQLite (migration 0003's FTS5 and R*Tree
+    tables) and PostgreSQL (migration 0004's btree), and the plain form elsewhere; the
+    dialect picks one when the query compiles.
 
     ``sqlite`` selects exactly what ``plain`` selects when ``exact``, else a superset of it
-    (and is then ANDed with it)."""
+    (and is then ANDed with it); ``postgresql`` is always a superset, ANDed with ``plain``
+    (the trigram GIN indexes need no other form: they answer ``plain``'s LIKE tests)."""
     type = Boolean()
     inherit_cache = False
 
-    def __init__(self, plain: Any, sqlite: Any | None, *, exact: bool = False) -> None:
-        self.plain, self.sqlite, self.exact = plain, sqlite, exact
+    def __init__(self, plain: Any, sqlite: Any | None, *, exact: bool = False,
+                 postgresql: Any | None = None) -> None:
+        self.plain, self.sqlite, self.exact, self.postgresql = plain, sqlite, exact, postgresql
 
 
 # An Indexed condition is compiled in parentheses: SQLAlchemy does not group a custom
@@ -198,6 +201,13 @@ def _compile_sqlite(element: Indexed, compiler: Any, **kw: Any) -> str:
     if element.exact:
         return f"({compiler.process(element.sqlite, **kw)})"
     return f"({compiler.process(and_(element.sqlite, element.plain), **kw)})"
+
+
+@compiles(Indexed, "postgresql")
+def _compile_postgresql(element: Indexed, compiler: Any, **kw: Any) -> str:
+    if element.postgresql is None:
+        return compiler.process(element.plain, **kw)
+    return compiler.process(and_(element.postgresql, element.plain), **kw)
 
 
 def _keyed(keys: Select) -> Any:
@@ -241,26 +251,41 @@ def _words_like(column: Any, fts_column: str, words: list[str]) -> Indexed:
     return Indexed(plain, and_(keyed, *short), exact=True)
 
 
-def _near_box(lat: float, lon: float, km: float) -> Select:
-    """The search keys of the points in a box that holds every point of the disc, with a
-    margin for rounding (the R*Tree stores 32-bit floats, rounded outwards)."""
+def _box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
+    """``(min_lat, max_lat, min_lon, max_lon)`` of a box that holds every point of the
+    disc, with a margin for rounding (the R*Tree stores 32-bit floats, rounded outwards)."""
     kx = KM_PER_DEGREE * math.cos(math.radians(lat))
     dlat = km / KM_PER_DEGREE * 1.001 + 1e-6
     dlon = km / kx * 1.001 + 1e-6 if kx > 1e-6 else 360.0
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def _near_box(lat: float, lon: float, km: float) -> Select:
+    """The search keys of the points in the R*Tree within the disc's box (SQLite)."""
+    min_lat, max_lat, min_lon, max_lon = _box(lat, lon, km)
     r = event_rtree.c
-    return select(r.key).where(r.max_lat >= lat - dlat, r.min_lat <= lat + dlat,
-                               r.max_lon >= lon - dlon, r.min_lon <= lon + dlon)
+    return select(r.key).where(r.max_lat >= min_lat, r.min_lat <= max_lat,
+                               r.max_lon >= min_lon, r.min_lon <= max_lon)
+
+
+def _pg_box(lat: float, lon: float, km: float) -> Any:
+    """The disc's box as range tests on the cluster columns, which the (lat, lon) btree
+    of migration 0004 answers (PostgreSQL)."""
+    min_lat, max_lat, min_lon, max_lon = _box(lat, lon, km)
+    c = event_clusters.c
+    return and_(c.lat.between(min_lat, max_lat), c.lon.between(min_lon, max_lon))
 
 
 def _near(lat: float, lon: float, km: float) -> Indexed:
     """Within ``km`` of the point (equirectangular distance: exact enough at the scale of a
-    few hundred km); on SQLite the R*Tree finds the points in the enclosing box first."""
+    few hundred km); the R*Tree (SQLite) or the lat/lon btree (PostgreSQL) finds the
+    points in the enclosing box first."""
     c = event_clusters.c
     kx = KM_PER_DEGREE * math.cos(math.radians(lat))
     dy = (c.lat - lat) * KM_PER_DEGREE
     dx = (c.lon - lon) * kx
     plain = and_(c.lat.is_not(None), dy * dy + dx * dx <= km * km)
-    return Indexed(plain, _keyed(_near_box(lat, lon, km)))
+    return Indexed(plain, _keyed(_near_box(lat, lon, km)), postgresql=_pg_box(lat, lon, km))
 
 
 # A page (limit and offset) of a filter that matches many clusters is found sooner by

@@ -15,6 +15,8 @@ Tables, in the order data flows into them:
 - SQLite only, kept by triggers (migration 0003): ``event_search_keys`` (an integer key
   per cluster id), ``event_fts`` (FTS5 trigram index of ``search_text`` and
   ``actor_text``) and ``event_rtree`` (R*Tree of the event points), by that key.
+- PostgreSQL only (migration 0004): pg_trgm GIN indexes on ``search_text`` and
+  ``actor_text`` (when the extension can be created), a (lat, lon) btree, province indexes.
 
 The schema is versioned with alembic (``rasd/store/migrations``); :data:`HEAD` is the
 revision this code expects and :func:`ensure_schema` upgrades older databases.
@@ -36,7 +38,7 @@ __all__ = ["metadata", "documents", "document_bands", "document_raw", "event_rep
 log = logging.getLogger(__name__)
 
 # The alembic revision the code expects; a test checks it equals the migrations' head.
-HEAD = "0003"
+HEAD = "0004"
 
 metadata = MetaData()
 
