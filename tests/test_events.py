@@ -304,3 +304,13 @@ def test_a_weak_trigger_with_a_place_in_its_clause_is_an_event():
                          published="2015-08-06")
     assert any(e.acled_sub_event_type == "Government regains territory" or "استعادة" in e.trigger
                for e in doc.events)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("وقال البيان إن الحكومة تتقدم باحتجاج على هذا العمل الاستفزازي.", [("ACCUSE", "تتقدم باحتجاج")]),  # a formal protest
+    ("واستطاع رجال الدفاع المدني بمساعدة أهالي الحي نقله إلى المستشفى.", []),                 # with the help of
+    ("وتبدأ فرق شكلتها هيئة الرقابة والتحقيق غدا متابعة دوام الموظفين.", []),                 # a body's name
+])
+def test_words_that_name_no_street_protest_aid_or_inquiry(text, found):
+    doc = Pipeline().run(text, published="2015-07-01")
+    assert [(e.plover_type, e.trigger) for e in doc.events] == found
