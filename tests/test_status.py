@@ -250,3 +250,11 @@ def test_what_someone_used_to_do_is_background():
 
 def test_a_noun_with_ka_says_what_something_is_like():
     assert statuses("واعتبر المراقبون اللقاء كالمفاوضات الرسمية بين الطرفين", "CONSULT") == ["description"]
+
+
+@pytest.mark.parametrize("text, status", [
+    ("واستدعت الخارجية المصرية سفير إسرائيل أمس للاحتجاج على الانتهاكات", "reported"),  # an envoy recalled
+    ("وانقلبت المركبة مما استدعى تدخل فرق الدفاع المدني", "generic"),                   # "required"
+])
+def test_a_recall_needs_an_envoy_as_its_object(text, status):
+    assert statuses(text, "SANCTION") == [status]

@@ -37,6 +37,7 @@ class Ontology:
     retypes: dict[str, dict]  # rule name → {"from", "modes", "to": {plover, mode, acled…, cameo}}
     acled_rules: dict[str, dict] = field(default_factory=dict)  # type → {"worst_of", "refine", "military_doer"}
     airborne: frozenset[str] = frozenset()  # "TYPE:mode" done from the air (only a state's forces fly)
+    needs_object: dict[str, str] = field(default_factory=dict)  # "TYPE:mode" → the cue kind its object must match
 
     def info(self, plover: str) -> TypeInfo:
         return self.types[plover]
@@ -63,6 +64,10 @@ class Ontology:
         """The type of event a mention of ``plover``/``mode`` is part of in the same sentence."""
         return self.folds.get(f"{plover}:{mode}")
 
+    def object_cue(self, plover: str, mode: str | None) -> str | None:
+        """The cue kind the object of ``plover``/``mode`` must be (``envoy`` for a recall), or None."""
+        return self.needs_object.get(f"{plover}:{mode}")
+
     def airborne_act(self, plover: str, mode: str | None) -> bool:
         """Whether ``plover``/``mode`` is done from the air (an air strike)."""
         return f"{plover}:{mode}" in self.airborne
@@ -84,4 +89,4 @@ def ontology() -> Ontology:
     return Ontology(types, {k: tuple(v) for k, v in data["modes"].items()},
                     {k: tuple(v) for k, v in data["acled"].items()}, dict(data.get("folds", {})),
                     dict(data.get("retypes", {})), dict(data.get("acled_rules", {})),
-                    frozenset(data.get("airborne", ())))
+                    frozenset(data.get("airborne", ())), dict(data.get("needs_object", {})))

@@ -234,6 +234,19 @@ def past_habit(c: Candidate) -> str | None:
     return "habitual" if c.cue_before("was", reach=1) else None
 
 
+OBJECT_REACH = 4  # استدعت الخارجية المصرية السفير: the subject may stand between
+
+
+def object_missing(c: Candidate) -> str | None:
+    """``مما استدعى تدخل فرق الدفاع المدني``: a word whose sense depends on its object (to
+    recall an envoy, or to call for anything) is an event only with that object after it;
+    the ontology names which types and modes need one."""
+    kind = ontology().object_cue(c.event.plover_type, c.event.plover_mode)
+    if kind is None or c.cue_after(kind, reach=OBJECT_REACH):
+        return None
+    return "generic"
+
+
 def condemned(c: Candidate) -> str | None:
     """``تدين التفجيرات``, ``تحقيقات بشأن اختطاف``, ``تداعيات اغتيال``: an act named by a
     noun as the object of a condemnation, an inquiry or an aftermath is talked about, not
@@ -332,7 +345,7 @@ def _doer_follows(c: Candidate) -> bool:
 # rules for every type, then those for the violent types the ontology names, then those
 # for the others
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
-    purpose, called_for, indefinite, as_what, relative_clause, manner_phrase, habitual)
+    purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     condemned, metaphor, seized_weapon, speculation,
