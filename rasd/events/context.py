@@ -61,7 +61,13 @@ class SentenceContext:
         return self.sentence.start, self.sentence.end
 
     def cues_of(self, *kinds: str) -> list[Hit]:
-        return [c for c in self.cues if c.cue is not None and c.cue.cue in kinds]
+        """The sentence's cues of ``kinds``, in text order (a new list each call; the
+        selection is made once per sentence and kinds, kept on ``memo``)."""
+        key = ("cues_of", kinds)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [c for c in self.cues if c.cue is not None and c.cue.cue in kinds]
+        return list(found)
 
     def actors(self, start: int | None = None, end: int | None = None) -> list[Entity]:
         start = self.sentence.start if start is None else start
@@ -105,13 +111,17 @@ def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext
     triggers.sort(key=lambda h: h.start)
     token_starts = [t.start for t in doc.tokens]
     entities = sorted(doc.entities, key=lambda e: e.start)
+    trigger_starts = [h.start for h in triggers]
+    cue_starts = [h.start for h in cues]
+    entity_starts = [e.start for e in entities]
     contexts = []
     for sentence, whole in zip(doc.sentences, whole_sentences(doc.sentences)):
+        start, end = sentence.start, sentence.end
         contexts.append(SentenceContext(
             doc, sentence,
-            _within(triggers, sentence.start, sentence.end),
-            _within(cues, sentence.start, sentence.end),
-            _within(entities, sentence.start, sentence.end),
+            _within(triggers, trigger_starts, start, end),
+            _within(cues, cue_starts, start, end),
+            _within(entities, entity_starts, start, end),
             token_starts, whole))
     return contexts
 
@@ -131,8 +141,8 @@ def whole_sentences(sentences: list[Sentence]) -> list[tuple[int, int]]:
     return spans
 
 
-def _within(items: list, start: int, end: int) -> list:
-    """Items (sorted by ``start``) lying wholly inside ``[start, end)``."""
-    lo = bisect.bisect_left(items, start, key=lambda x: x.start)
-    hi = bisect.bisect_left(items, end, key=lambda x: x.start)
+def _within(items: list, starts: list[int], start: int, end: int) -> list:
+    """Items (sorted by ``start``, ``starts`` their starts) lying wholly inside ``[start, end)``."""
+    lo = bisect.bisect_left(starts, start)
+    hi = bisect.bisect_left(starts, end, lo)
     return [x for x in items[lo:hi] if x.end <= end]

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
+from itertools import repeat
 from pathlib import Path
 from typing import Callable
 
@@ -440,11 +441,11 @@ def candidate_features(c: Candidate) -> list[str]:
         feats.append(f"w{side}={word}")
         if abs(k - i) == 1:
             feats.append(f"w{side}1={word}")
-    if "sentence" not in c.shared:
-        c.shared["sentence"] = [f"s={_DIGITS.sub('0', tok.stem)}" for tok in toks]
-    feats += c.shared["sentence"]
-    feats += [f"cue={cue.status}" for _, _, cue in c.cues]
-    feats += [
+    head = len(feats)
+    sentence, typed_sentence = _sentence_features(c, t)
+    feats += sentence
+    tail = [f"cue={cue.status}" for _, _, cue in c.cues]
+    tail += [
         f"actor1={ev.actor1 is not None}", f"actor2={ev.actor2 is not None}",
         f"a1sector={ev.actor1.sector if ev.actor1 else None}",
         f"place={ev.location.precision if ev.location else None}",
@@ -454,9 +455,22 @@ def candidate_features(c: Candidate) -> list[str]:
         f"position={min(i * 4 // max(len(toks), 1), 3)}", f"length={min(len(toks) // 10, 5)}",
         f"quoted={any(q in ev.sentence for q in QUOTES)}",
     ]
+    feats += tail
     # each feature also as a feature of the type: a context word can mean one thing for a
     # protest and another for an attack
-    return feats + [f"{t}|{f}" for f in feats]
+    return (feats + [f"{t}|{f}" for f in feats[:head]] + typed_sentence
+            + [f"{t}|{f}" for f in tail])
+
+
+def _sentence_features(c: Candidate, plover_type: str) -> tuple[list[str], list[str]]:
+    """The words of the candidate's sentence as features, plain and of ``plover_type``:
+    built once for all the readings of the candidate (kept on ``c.shared``)."""
+    if "sentence" not in c.shared:
+        c.shared["sentence"] = [f"s={_DIGITS.sub('0', tok.stem)}" for tok in c.tokens]
+    key = ("sentence", plover_type)
+    if key not in c.shared:
+        c.shared[key] = [f"{plover_type}|{f}" for f in c.shared["sentence"]]
+    return c.shared["sentence"], c.shared[key]
 
 
 @dataclass(frozen=True)
@@ -468,7 +482,7 @@ class StatusModel:
     version: str = "0"
 
     def probability(self, features: list[str]) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in set(features))
+        z = self.bias + sum(map(self.weights.get, set(features), repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
     def reported(self, plover: str, features: list[str]) -> bool:

@@ -64,13 +64,15 @@ def _is_meeting_word(text: str) -> bool:
 
 
 def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
-                an: Analysis | None = None, names: list[Entity] | None = None) -> set[str]:
+                an: Analysis | None = None, names: list[Entity] | None = None,
+                meeting: bool | None = None) -> set[str]:
     """Why a LOC entity may not be the event's location: ``actor``, ``source``,
     ``dateline``, ``meeting``; ``governed`` when a locative word or type noun governs
     it; ``based`` when it names the base of a local actor (``محافظ البصرة``). The empty
     set: an ungoverned place in the event's own words.
 
     ``names``: the ORG/PERSON entities that may contain it (all of the document's when None).
+    ``meeting``: whether the trigger is a meeting word (read from the text when None).
     """
     an = an or analyze(doc)
     roles: set[str] = set()
@@ -121,7 +123,9 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
         roles.add("dateline")
     # the venue of talks or a visit, when the event is not the meeting itself; after the
     # trigger, a meeting noun is rather what the event hit (استهدفت اجتماعا بمدينة X)
-    if governed and not _is_meeting_word(doc.text[trigger[0]:trigger[1]]):
+    if meeting is None and governed:
+        meeting = _is_meeting_word(doc.text[trigger[0]:trigger[1]])
+    if governed and not meeting:
         lo = max(0, ws - MEETING_WINDOW - 1)
         after_trigger = trigger_wi is not None and trigger_wi < ws
         for wi in range(ws - 1, lo - 1, -1):
@@ -181,8 +185,9 @@ def sentence_place(doc: Document, an: Analysis, sentence: tuple[int, int],
     if not locs and not refs:
         return None
     clause = _clause(doc, sentence, trigger[0])
-    roles = [(ent, place_roles(doc, ent, trigger, an, names)) for ent in locs] + refs
-    return clause_place(doc, an, roles, clause, trigger) or based_place(roles)
+    meeting = _is_meeting_word(doc.text[trigger[0]:trigger[1]])  # once for all the sentence's places
+    roles = [(ent, place_roles(doc, ent, trigger, an, names, meeting)) for ent in locs] + refs
+    return clause_place(doc, an, roles, clause, trigger, meeting) or based_place(roles)
 
 
 _COUNTRY_PREPS = frozenset({"في", "فى", "داخل"})
@@ -237,12 +242,15 @@ def _sentence_entities(doc: Document, sentence: tuple[int, int]) -> tuple[list[E
 
 
 def clause_place(doc: Document, an: Analysis, roles: list[tuple[Entity, set[str]]],
-                 clause: tuple[int, int], trigger: tuple[int, int]) -> Place | None:
+                 clause: tuple[int, int], trigger: tuple[int, int],
+                 meeting: bool | None = None) -> Place | None:
     """Among the sentence's places that are sites (not an actor, a source, a dateline or
     a venue of talks), the one governed by a locative word, the most specific when one
-    lies in another, and the nearest to the trigger in its clause."""
+    lies in another, and the nearest to the trigger in its clause. ``meeting``: whether
+    the trigger is a meeting word (read from the text when None)."""
     kept: list[tuple[Entity, set[str]]] = []
-    meeting = _is_meeting_word(doc.text[trigger[0]:trigger[1]])
+    if meeting is None:
+        meeting = _is_meeting_word(doc.text[trigger[0]:trigger[1]])
     trigger_wi = an.word_index_at(trigger[0])
     for ent, ent_roles in roles:
         if ent_roles & EXCLUDED_ROLES:
@@ -324,8 +332,8 @@ def document_places(doc: Document, an: Analysis, gazetteer: Gazetteer | None = N
         # roles as for an event told after the sentence's places; among the sites, the
         # sentence's main place: governed, the most specific, the first named
         end, start = (s.end, s.end), (s.start, s.start)
-        roles = [(ent, place_roles(doc, ent, end, an, names)) for ent in locs]
-        places.append(clause_place(doc, an, roles, (s.start, s.end), start) or based_place(roles))
+        roles = [(ent, place_roles(doc, ent, end, an, names, False)) for ent in locs]  # no trigger word
+        places.append(clause_place(doc, an, roles, (s.start, s.end), start, False) or based_place(roles))
     return DocumentPlaces(dateline=dateline, main_country=country, countries=counts,
                           sentence_places=places, country_place=country_place, analysis=an)
 

@@ -235,24 +235,28 @@ class PhraseMatcher(Generic[T]):
             return
         end = len(text) if end is None else end
         runs = _word_runs(text, start, end, self.max_word)
+        word = runs.word
+        accept = self._accept_affixes
         for last, entries in self._automaton.iter(text, start, end):
             core_end = last + 1
+            # every entry of one hit has the same key, hence the same span and affixes
+            core_start = core_end - len(entries[0].key)
+            span = word(core_start, core_end)
+            if span is None:
+                continue  # inside a run of letters too long to be a word
+            nstart, nend = span
+            prefix = text[nstart:core_start] if nstart < core_start else ""
+            suffix = text[core_end:nend] if core_end < nend else ""
             for entry in entries:
-                core_start = core_end - len(entry.key)
-                m = self._accept(text, core_start, core_end, entry, runs)
-                if m is None:
+                found = accept(prefix, suffix, entry)
+                if found is None:
                     continue
-                nstart, nend, prefix, suffix = m
                 for payload in entry.payloads:
-                    yield Match(nstart, nend, core_start, core_end, payload, entry.key, prefix, suffix)
+                    yield Match(nstart, nend, core_start, core_end, payload, entry.key, found, suffix)
 
-    def _accept(self, text: str, cs: int, ce: int, entry: _Entry, runs: _WordRuns):
-        span = runs.word(cs, ce)
-        if span is None:
-            return None  # inside a run of letters too long to be a word
-        ws, we = span
-        prefix = text[ws:cs]
-        suffix = text[ce:we]
+    def _accept_affixes(self, prefix: str, suffix: str, entry: _Entry) -> str | None:
+        """The proclitics of a match (the lam the key took in dropped) when ``entry``
+        allows its affixes, else None."""
         if entry.needs_lam:
             if prefix.endswith("ل"):
                 prefix = prefix[:-1]
@@ -265,4 +269,4 @@ class PhraseMatcher(Generic[T]):
                 return None
         if not entry.any_suffix and suffix not in self._enclitics:
             return None
-        return ws, we, prefix, suffix
+        return prefix

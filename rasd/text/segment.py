@@ -69,6 +69,9 @@ def _add_chained(text: str, start: int, end: int, out: list[Sentence], max_chars
     start, end = _trim(text, start, end)
     if end <= start:
         return
+    if _CHAINED.search(text, start, end) is None:  # most sentences: no "، و…" to split at
+        _add_cut(text, start, end, out, max_chars)
+        return
     words = [m.start() for m in _RUN.finditer(text, start, end)]  # start of each word
     chained = False
     pos = start
