@@ -266,3 +266,10 @@ def test_a_delegation_takes_the_country_of_its_demonym():
     doc = Pipeline().run("وقالت المصادر إن الوفد الإيراني التقى رئيس الوزراء العراقي في بغداد.", published="2015-08-03")
     meeting = [e for e in doc.events if e.plover_type == "CONSULT"][0]
     assert (meeting.actor1.country, meeting.actor1.sector) == ("IRN", "GOV")
+
+
+def test_a_person_a_place_is_named_after_is_no_actor():
+    """مستشفى الملك خالد: the king's name names the hospital; no king acts in the sentence."""
+    doc = Pipeline().run("تعرض طبيب بمستشفى الملك خالد في المدينة لاعتداء من مراجع أمس.", published="2015-07-01")
+    assert not any("king" in (e.canonical or "").lower() or e.text.startswith("الملك") for e in doc.entities)
+    assert all(ev.actor1 is None or ev.actor1.id != "title-king" for ev in doc.events)

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from rasd.actors.dictionary import ActorDictionary, ActorEntry, load_actors
 from rasd.doc import Document, Entity
+from rasd.entities.persons import load_persons
 from rasd.options import Options
 from rasd.text.matcher import Match, longest_first
 from rasd.text.normalize import normalize
@@ -34,6 +35,8 @@ def find_actor_mentions(doc: Document, dictionary: ActorDictionary | None = None
     found = []
     for m in _best_matches(dictionary, norm.text):
         entry = m.payload
+        if entry.kind in ("title", "person") and _names_a_place(norm.text, m.nstart):
+            continue  # مستشفى الملك خالد، مطار الملك عبدالعزيز: a place named after a person
         proclitic = norm.text[m.nstart:m.core_start]
         nstart = m.core_start
         if proclitic.endswith("ل") and dictionary.has_variant_key(entry, "ا" + m.pattern):
@@ -52,6 +55,17 @@ def find_actor_mentions(doc: Document, dictionary: ActorDictionary | None = None
             entity.attrs["enclitic"] = m.suffix  # جنوده: whose soldiers the resolver may tell
         found.append(entity)
     return found
+
+
+def _names_a_place(text: str, start: int) -> bool:
+    """The word before ``start`` is a facility or place noun (``entities/blockers.tsv``):
+    the name after it is part of that place's name, not an actor."""
+    words = text[max(0, start - 40):start].split()
+    if not words:
+        return False
+    blockers = load_persons().blockers
+    prev = words[-1]
+    return prev in blockers or (prev[:1] in "وفبل" and prev[1:] in blockers)
 
 
 def mention_finder(options: Options) -> Callable[[Document], list[Entity]]:
