@@ -205,3 +205,13 @@ def test_the_body_named_after_its_counted_members_is_the_target(pipeline):
     strike = one(pipeline, "وقالت الشرطة إن القوات الحكومية قتلت 11 مسلحا من تنظيم «القاعدة» غرب المدينة أمس.",
                  "ASSAULT")
     assert strike.actor2 is not None and strike.actor2.sector == "IMG"
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("واتهم رئيس الوزراء التركي أحمد داود أوغلو الحزب بالوقوف وراء الهجمات.", "ACCUSE"),
+    ("ورفض رئيس الحكومة التركية أحمد داود أوغلو بشدة الاتهامات الموجهة إلى بلاده.", "REJECT"),
+])
+def test_a_titled_person_after_the_verb_is_its_subject(pipeline, text, plover):
+    """VSO with a title before the name: the title is where the subject begins."""
+    ev = one(pipeline, text, plover)
+    assert ev.actor1 is not None and ev.actor1.name == "Ahmet Davutoglu"

@@ -96,12 +96,14 @@ def _words_between(ctx: SentenceContext, start: int, end: int) -> list[str]:
 
 
 def _governed_by(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
-    """``ent`` follows trigger ``t`` directly, or after only a count (``مقتل ثمانية من X``)."""
-    if not t.end <= ent.start:
+    """``ent`` follows trigger ``t`` directly, or after only a count (``مقتل ثمانية من X``);
+    a person's title counts as the start of the person (``اتهم رئيس الوزراء التركي أحمد داود أوغلو``)."""
+    start = _head_start(ent)
+    if not t.end <= start:
         return False
     if not is_verb(t) and "ال" in t.prefix:
         return False  # بالصواريخ مواقع لقوات X: a noun with the article governs no genitive
-    gap = ctx.distance(t.end, ent.start)
+    gap = ctx.distance(t.end, start)
     if gap <= 1:
         return True
     if gap <= 3:
@@ -111,6 +113,12 @@ def _governed_by(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
                                      any(ch.isdigit() for ch in w) for w in between if not
                                      any(n.text == w for n in numbers)) or (bool(numbers) and gap <= 2)
     return False
+
+
+def _head_start(ent: Entity) -> int:
+    """Where a mention begins, with the title the actor resolver read before the name."""
+    title = ent.attrs.get("title_span")
+    return title[0] if title and title[1] <= ent.start else ent.start
 
 
 def _subject_before(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
