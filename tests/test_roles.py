@@ -215,3 +215,12 @@ def test_a_titled_person_after_the_verb_is_its_subject(pipeline, text, plover):
     """VSO with a title before the name: the title is where the subject begins."""
     ev = one(pipeline, text, plover)
     assert ev.actor1 is not None and ev.actor1.name == "Ahmet Davutoglu"
+
+
+def test_rescuers_attending_an_incident_are_no_side(pipeline):
+    """``باشرت فرق الدفاع المدني سقوط قذيفة``: the civil defence answered the shelling; the
+    police attending a shooting did not shoot."""
+    for text in ("وباشرت فرق الدفاع المدني سقوط قذيفة على منزل في القرية.",
+                 "وباشرت الشرطة الحادث إثر إطلاق نار على مواطن في الحي."):
+        ev = one(pipeline, text, "ASSAULT")
+        assert ev.actor1 is not None and ev.actor1.sector == "UAF"

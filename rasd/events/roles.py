@@ -142,7 +142,7 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
         memory: the document's actors (for ``الطرفان``, air strikes and implicit doers);
             without it only the sentence is read.
     """
-    excluded = excluded + [(a.start, a.end) for a in ctx.actors() if _is_source(ctx, a)]
+    excluded = excluded + [(a.start, a.end) for a in ctx.actors() if _is_source(ctx, a) or _is_responder(ctx, a)]
     in_clauses = [a for clause in dict.fromkeys(clauses) for a in ctx.actors(*clause) if not _inside(a, excluded)]
     roles = _assign(ctx, triggers, in_clauses or [a for a in ctx.actors() if not _inside(a, excluded)], excluded)
     if in_clauses and (roles.actor1 is None or roles.actor2 is None):
@@ -319,6 +319,17 @@ def _is_source(ctx: SentenceContext, ent: Entity) -> bool:
         return False
     for cue in ctx.cues_of("attribution"):
         if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 1:
+            return True
+        if ent.end <= cue.start and ctx.distance(ent.end, cue.start) <= 0:
+            return True
+    return False
+
+
+def _is_responder(ctx: SentenceContext, ent: Entity) -> bool:
+    """``باشرت فرق الدفاع المدني سقوط مقذوفات``: the subject of a verb of attending to an
+    incident answers it; it is neither side of the act."""
+    for cue in ctx.cues_of("responder"):
+        if cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 1:  # باشرت فرق الدفاع المدني
             return True
         if ent.end <= cue.start and ctx.distance(ent.end, cue.start) <= 0:
             return True
