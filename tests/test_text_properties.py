@@ -133,13 +133,14 @@ LINEAR_STAGES = ("text", "entities", "geo", "actors", "dates", "events")
 
 
 def _ratio(make, size: int, stages: tuple[str, ...] = LINEAR_STAGES) -> float:
-    """Time at 4x ``size`` over time at ``size`` (best of three each), for ``stages``."""
+    """Time at 4x ``size`` over time at ``size`` (best of five each: a shared machine's
+    other jobs only slow a run down), for ``stages``."""
     from rasd.pipeline import Pipeline
     default = rasd.default_pipeline()
     pipeline = Pipeline(default.options, [s for s in default.stages if s.name in stages])
     small, large = make(size), make(4 * size)
     pipeline.run(small)  # warm
-    return _best_of(3, lambda: pipeline.run(large)) / _best_of(3, lambda: pipeline.run(small))
+    return _best_of(5, lambda: pipeline.run(large)) / _best_of(5, lambda: pipeline.run(small))
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -157,7 +158,8 @@ def test_pipeline_time_is_linear_in_the_text(words):
     (lambda n: "قتل قصف اشتباكات غارة " * (n // 22), 6_000, LINEAR_STAGES),                 # triggers only
 ], ids=["no-space", "run-on", "dense"])
 def test_hostile_shapes_stay_linear(make, size, stages):
-    assert _ratio(make, size, stages) < 8
+    """4x the text costs about 4x; a quadratic path costs 16x (bound 10, for a loaded machine)."""
+    assert _ratio(make, size, stages) < 10
 
 
 def test_text_stage_work_is_bounded_by_the_budget():
