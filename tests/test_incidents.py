@@ -143,3 +143,13 @@ def test_two_officials_of_one_government_are_two_sides():
     second = _event(2, plover_type="ACCUSE", plover_mode="criticize", actor1=deputy, actor2=government)
     assert not compatible_actors(first, second)
     assert compatible_actors(first, _event(3, plover_type="ACCUSE", plover_mode="criticize", actor1=premier))
+
+
+def test_a_town_without_a_governorate_lies_in_a_near_one():
+    """A village the gazetteer gives no governorate: one incident with the governorate whose
+    centre is near it, not with a far one."""
+    logar = Place("Logar", admin1="Logar", country="AFG", precision="governorate", id="logar", lat=34.0, lon=69.2)
+    village = Place("Baraki", country="AFG", precision="town", id="baraki", lat=33.94, lon=68.92)
+    kandahar = Place("Kandahar", admin1="Kandahar", country="AFG", precision="governorate", id="kdh", lat=31.6, lon=65.7)
+    assert compatible_places(_event(1, location=village), _event(2, location=logar))
+    assert not compatible_places(_event(1, location=village), _event(2, location=kandahar))

@@ -20,6 +20,7 @@ from typing import Callable
 from rasd.actors import sectors
 from rasd.doc import ActorRef, Document, Event, Mention, Place
 from rasd.events.ontology import ontology
+from rasd.geo.gazetteer import distance_km
 from rasd.options import Options
 
 __all__ = ["IncidentMerger", "merge_incidents", "same_incident", "SAME_INCIDENT_RULES"]
@@ -28,6 +29,7 @@ PLACE_RANK = {"point": 5, "town": 4, "district": 3, "governorate": 2, "country":
 # sub-event labels a mention carries when it only tells that people died or were attacked
 GENERIC_SUB_EVENTS = {None, "Attack", "Other"}
 GENERIC_MODES = {None, "kill"}
+GOVERNORATE_REACH_KM = 60  # a town without a known governorate may lie in one whose centre is this near
 FOLD_REACH = 2  # sentences back a part (a destruction) looks for the act it belongs to
 MAX_OPEN_INCIDENTS = 40    # incidents of one kind a new mention is compared with (the latest)
 MAX_CHECKED_MENTIONS = 8   # mentions of an incident checked from each end
@@ -68,7 +70,10 @@ def compatible_places(a: Event, b: Event) -> bool:
     if PLACE_RANK.get(coarse.precision, 0) <= PLACE_RANK["country"]:
         return True
     if PLACE_RANK.get(coarse.precision, 0) <= PLACE_RANK["governorate"]:
-        return bool(fine.admin1) and fine.admin1 in (coarse.name, coarse.admin1)
+        if fine.admin1:
+            return fine.admin1 in (coarse.name, coarse.admin1)
+        # a town the gazetteer gives no governorate: near the governorate's centre
+        return distance_km(fine, coarse) <= GOVERNORATE_REACH_KM
     return False  # two different towns
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from rasd.datafiles import read_tsv
 from rasd.errors import DataFileError
@@ -34,7 +34,7 @@ from rasd.text.matcher import PhraseMatcher
 from rasd.text.normalize import fold
 
 __all__ = ["PlaceEntry", "Gazetteer", "load_gazetteer", "load_neighbours", "read_places", "user_gazetteer_dir",
-           "PRECISION_BY_KIND", "KINDS", "distance_km"]
+           "PRECISION_BY_KIND", "KINDS", "distance_km", "haversine_km"]
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +87,20 @@ class PlaceEntry:
         return PRECISION_BY_KIND.get(self.kind, "unknown")
 
 
-def distance_km(a: PlaceEntry, b: PlaceEntry) -> float:
-    """Great-circle distance between two entries (infinite when one has no coordinates)."""
-    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
-        return math.inf
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km: the project's one distance function (places, incidents,
+    cross-outlet de-duplication)."""
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def distance_km(a: PlaceEntry | Any, b: PlaceEntry | Any) -> float:
+    """Distance between two things with ``lat``/``lon`` (entries, places); infinite when one
+    has no coordinates."""
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return math.inf
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _opt_float(value: str, where: str) -> float | None:

@@ -19,7 +19,6 @@ Three levels, each documented with its thresholds in ``docs/store.md``:
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import struct
 import zlib
@@ -28,6 +27,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from rasd.geo.gazetteer import haversine_km
 
 __all__ = ["url_key", "content_hash", "signature", "band_keys", "similarity",
            "EventKey", "compatible", "clusterable", "SAME_EVENT_RULES", "REPRINT_RULES", "same_by_place",
@@ -271,13 +272,6 @@ class EventKey:
                    row.get("lat"), row.get("lon"), acled_type == "Battles",
                    _ordinal(row.get("published") or row.get("published_min")),
                    *sentence_features(row.get("sentence")))
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def clusterable(key: EventKey) -> bool:
