@@ -258,3 +258,7 @@ def test_a_noun_with_ka_says_what_something_is_like():
 ])
 def test_a_recall_needs_an_envoy_as_its_object(text, status):
     assert statuses(text, "SANCTION") == [status]
+
+
+def test_a_non_violent_act_named_after_after_is_a_landmark():
+    assert statuses("وبعد انسحاب القوات الأجنبية من البلاد بقي آلاف المدربين", "RETREAT") == ["reference"]

@@ -226,6 +226,15 @@ def as_what(c: Candidate) -> str | None:
 IMPERFECT_PREFIXES = ("ي", "ت")
 
 
+def landmark_noun(c: Candidate) -> str | None:
+    """``وبعد انسحاب القوات الأطلسية من أفغانستان``: a talk, a withdrawal or an aid named by a
+    noun right after "after" or "before" dates something else by it; it was reported before.
+    For the non-violent types (``بعد هجوم`` often reports the attack itself)."""
+    if c.event.trigger_pos == "verb":
+        return None
+    return "reference" if c.cue_before("landmark", reach=1) else None
+
+
 def past_habit(c: Candidate) -> str | None:
     """``شرطيين كانا يتعاونان مع التنظيم``: كان with a present verb tells what someone used to
     do or was doing, background to the news, not a report of a deed. For the non-violent types."""
@@ -351,7 +360,7 @@ STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     condemned, metaphor, seized_weapon, speculation,
 )
-NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (aim, past_habit, topic_noun)
+NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (aim, past_habit, landmark_noun, topic_noun)
 
 
 def undergone(c: Candidate) -> str | None:
