@@ -229,9 +229,8 @@ IMPERFECT_PREFIXES = ("ي", "ت")
 def landmark_noun(c: Candidate) -> str | None:
     """``وبعد انسحاب القوات الأطلسية من أفغانستان``: a talk, a withdrawal or an aid named by a
     noun right after "after" or "before" dates something else by it; it was reported before.
-    For the non-violent types (``بعد هجوم`` often reports the attack itself)."""
-    if c.event.trigger_pos == "verb":
-        return None
+    For the non-violent types (``بعد هجوم`` often reports the attack itself). A verb cannot
+    follow بعد directly (بعد أن انسحبت), so the word there is the noun whatever its lexicon row."""
     return "reference" if c.cue_before("landmark", reach=1) else None
 
 
