@@ -262,3 +262,17 @@ def test_a_recall_needs_an_envoy_as_its_object(text, status):
 
 def test_a_non_violent_act_named_after_after_is_a_landmark():
     assert statuses("وبعد انسحاب القوات الأجنبية من البلاد بقي آلاف المدربين", "RETREAT") == ["reference"]
+
+
+def test_a_counted_noun_is_no_act():
+    """``يدرس بالجامعة 39500 طالب``: students counted, no demand."""
+    assert "reported" not in statuses("ويدرس بالجامعة أكثر من 39500 طالب في الكليات العلمية", "REQUEST")
+
+
+@pytest.mark.parametrize("text", [
+    "وتطلبت الاختبارات المقدمة في معظم المدارس جهدا كبيرا",           # to require
+    "وتنقل القنوات قدوم القبائل في دعوات الزواج وما يصاحبها",          # wedding invitations
+    "وتقدم اللاجئون بطلب لجوء لدى السلطات المختصة",                  # an asylum application
+])
+def test_words_of_requiring_inviting_or_applying_are_no_demand(text):
+    assert statuses(text, "REQUEST") == []

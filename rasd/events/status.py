@@ -226,6 +226,17 @@ def as_what(c: Candidate) -> str | None:
 IMPERFECT_PREFIXES = ("ي", "ت")
 
 
+def counted_noun(c: Candidate) -> str | None:
+    """``يدرس بالجامعة 39500 طالب``, ``ثلاث زيارات``: a count right before the word makes it a
+    noun counted (students, visits), not an act reported. For the non-violent types (a count
+    before a violent noun is its toll or its number of strikes)."""
+    toks, i = c.tokens, c.trigger_index
+    if not (0 < i < len(toks)):
+        return None
+    before = toks[i - 1]
+    return "generic" if any(ch.isdigit() for ch in before.norm) else None
+
+
 def landmark_noun(c: Candidate) -> str | None:
     """``وبعد انسحاب القوات الأطلسية من أفغانستان``: a talk, a withdrawal or an aid named by a
     noun right after "after" or "before" dates something else by it; it was reported before.
@@ -359,7 +370,8 @@ STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
     condemned, metaphor, seized_weapon, speculation,
 )
-NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (aim, past_habit, landmark_noun, topic_noun)
+NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
+    aim, past_habit, landmark_noun, counted_noun, topic_noun)
 
 
 def undergone(c: Candidate) -> str | None:
