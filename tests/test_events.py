@@ -314,3 +314,13 @@ def test_a_weak_trigger_with_a_place_in_its_clause_is_an_event():
 def test_words_that_name_no_street_protest_aid_or_inquiry(text, found):
     doc = Pipeline().run(text, published="2015-07-01")
     assert [(e.plover_type, e.trigger) for e in doc.events] == found
+
+
+def test_a_sports_article_reports_no_deal_of_clubs():
+    """A transfer agreed between two clubs in a sports report is no political agreement."""
+    text = ("أعلن نادي الهلال أمس تعاقده مع لاعب الوسط البرازيلي لمدة ثلاثة مواسم، بعد أن سجل اللاعب "
+            "عشرة أهداف في الدوري الموسم الماضي.\n"
+            "وتوصل النادي إلى اتفاق مع ناديه السابق على قيمة انتقال اللاعب قبل انطلاق الدوري والمباراة الأولى.\n"
+            "ويخوض الفريق مباراته المقبلة أمام النصر في الملعب الرئيسي، ويأمل المدرب في تحقيق الفوز والبطولة.")
+    doc = Pipeline().run(text, published="2015-07-01")
+    assert [e for e in doc.events if e.plover_type == "AGREE"] == []
