@@ -101,6 +101,23 @@ def test_filters_use_the_indexes(store, q, index):
     assert index in _plan(store, q)
 
 
+def _count_plan(store, q: EventQuery) -> str:
+    stmt = select(func.count()).select_from(event_clusters).where(*store_query._where(q))
+    with store.engine.connect() as conn:
+        compiled = stmt.compile(conn, compile_kwargs={"literal_binds": True})
+        return " | ".join(row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+
+
+@pytest.mark.parametrize("q", [EventQuery(text="مدنيين"), EventQuery(actor="Houthis"),
+                               EventQuery(near=(35.93, 36.63, 20.0))])
+def test_index_driven_filters_look_clusters_up_instead_of_scanning(store, q):
+    # the index's candidates are looked up by id: the clusters table is not read in full
+    # (an indexed condition compiled as ``(...) = 1`` would hide the IN test from SQLite)
+    for plan in (_plan(store, q), _count_plan(store, q)):
+        assert "SCAN event_clusters" not in plan, plan
+        assert "SEARCH event_clusters USING INDEX sqlite_autoindex_event_clusters_1 (id=?)" in plan, plan
+
+
 def test_triggers_follow_cluster_updates_and_deletes(tmp_path, monkeypatch):
     s = open_store(tmp_path / "events.sqlite")
     s.add_records(_records(150, seed=2))

@@ -180,6 +180,9 @@ class Indexed(ColumnElement):
     (the trigram GIN indexes need no other form: they answer ``plain``'s LIKE tests)."""
     type = Boolean()
     inherit_cache = False
+    # a condition, not a boolean value: compiled as it is, never as ``(...) = 1`` (which
+    # SQLite's planner cannot answer from an index)
+    _is_implicitly_boolean = True
 
     def __init__(self, plain: Any, sqlite: Any | None, *, exact: bool = False,
                  postgresql: Any | None = None) -> None:
