@@ -15,12 +15,12 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from rasd.store.names import actor_alternatives, admin1_alternatives
 from rasd.store.schema import (
-    documents, event_clusters, event_fts, event_reports, event_rtree, event_search_keys,
+    documents, event_clusters, event_fts, event_reports, event_rtree, event_search_keys, store_meta,
 )
 
 __all__ = ["EventQuery", "PLOVER_TYPES", "event_type_names", "check_event_type", "event_row", "geo_precision", "select_events",
            "dense_filters",
-           "count_events", "map_cells", "get_event", "get_document", "stats", "actors"]
+           "count_events", "generation", "map_cells", "get_event", "get_document", "stats", "actors"]
 
 PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
                           "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION",
@@ -428,6 +428,12 @@ def select_events(q: EventQuery, scan: frozenset[str] = frozenset()) -> Select:
 
 def count_events(conn: Connection, q: EventQuery) -> int:
     return conn.execute(select(func.count()).select_from(event_clusters).where(*_where(q))).scalar_one()
+
+
+def generation(conn: Connection) -> int:
+    """The write generation (``store_meta``), 0 for a store never written."""
+    value = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "generation")).scalar()
+    return int(value or 0)
 
 
 def _cell_index(conn: Connection, column: Any, offset: float, cell: float) -> Any:
