@@ -427,7 +427,58 @@ def select_events(q: EventQuery, scan: frozenset[str] = frozenset()) -> Select:
 
 
 def count_events(conn: Connection, q: EventQuery) -> int:
+    match = _fts_only_match(conn, q)
+    if match is not None:
+        return _fts_count(conn, q, match)
     return conn.execute(select(func.count()).select_from(event_clusters).where(*_where(q))).scalar_one()
+
+
+# The filters besides ``text`` and ``actor``: when none is set, a count can come from the
+# FTS5 index alone.
+_NOT_FTS = ("since", "until", "type", "country", "admin1", "near", "document_id", "located", "bbox")
+
+
+def _fts_words(column: str, text: str) -> str | None:
+    """``column`` holds every word of ``text``, as an FTS5 expression; None when a word is
+    too short for the trigram index."""
+    words = _fold(text).split()
+    if not words or any(len(w) < TRIGRAM for w in words):
+        return None
+    return "(" + " AND ".join(f"{column}:{_fts_phrase(w)}" for w in words) + ")"
+
+
+def _fts_only_match(conn: Connection, q: EventQuery) -> str | None:
+    """The FTS5 expression that selects exactly the clusters of a query filtered by
+    ``text`` and/or ``actor`` alone (SQLite), else None."""
+    if conn.dialect.name != "sqlite" or any(getattr(q, name) for name in _NOT_FTS):
+        return None
+    if q.located is not None or not (q.text or q.actor):
+        return None
+    parts = []
+    if q.text:
+        if (text := _fts_words("search_text", q.text)) is None:
+            return None
+        parts.append(text)
+    if q.actor:
+        alternatives = [_fts_words("actor_text", a) for a in actor_alternatives(q.actor) if _fold(a).split()]
+        if not alternatives or None in alternatives:
+            return None
+        parts.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def _fts_count(conn: Connection, q: EventQuery, match: str) -> int:
+    """How many clusters ``match`` selects, less the flagged ones unless they are asked for.
+
+    The index holds one row per cluster (its search key), so counting its matches reads
+    no cluster; the flagged clusters (few) are counted through their index."""
+    fts = select(event_fts.c.rowid).where(literal_column("event_fts").op("MATCH")(literal(match)))
+    total = conn.execute(select(func.count()).select_from(fts.subquery())).scalar_one()
+    if q.include_flagged or not total:
+        return total
+    flagged = conn.execute(select(func.count()).select_from(event_clusters)
+                           .where(event_clusters.c.flagged.is_(True), _keyed(fts))).scalar_one()
+    return total - flagged
 
 
 def generation(conn: Connection) -> int:
