@@ -21,8 +21,9 @@ def _records(count: int, seed: int) -> list[dict]:
 
 
 @pytest.fixture()
-def store(tmp_path):
-    s = open_store(tmp_path / "events.sqlite")
+def store(store_url):
+    """60 documents on SQLite, and on PostgreSQL when a server is given (conftest)."""
+    s = open_store(store_url)
     s.add_records(_records(60, seed=1))
     yield s
     s.close()
