@@ -41,7 +41,7 @@ def _month(rng: random.Random) -> tuple[str, str]:
 
 
 # Each query kind draws its values at random, so that repeated requests are not all alike
-# (the server caches totals for a few seconds per filter).
+# (the server caches totals per filter until the store's next write).
 QUERIES = {
     "type+country": lambda r: {"type": r.choice(TYPES), "country": r.choice(COUNTRIES), "limit": 50},
     "date window": lambda r: dict(zip(("since", "until"), _month(r)), limit=50),

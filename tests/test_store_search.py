@@ -4,6 +4,7 @@ scan they replace, kept up to date by triggers, and built when an old store is o
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from alembic import command
@@ -84,6 +85,50 @@ def test_folding_and_clitics_are_matched(store):
     assert store.count_events(EventQuery(text="قوات")) > store.count_events(EventQuery(text="لقوات")) > 0
 
 
+FTS_COUNT_QUERIES = [
+    *(EventQuery(text=t) for t in ("مدنيين", "غارات جوية", "ادلب", "بالغارات", "no_such_word")),
+    *(EventQuery(actor=a) for a in ("Houthis", "Syrian Army", "قوات النظام", "الحوثي", "nobody here")),
+    EventQuery(text="قصف", actor="Syrian Army"), EventQuery(text="مدنيين", actor="الحوثي"),
+    EventQuery(text="مدنيين", include_flagged=True), EventQuery(actor="Houthis", include_flagged=True),
+]
+
+
+@pytest.fixture(scope="module")
+def flagged_store(tmp_path_factory):
+    """A store where one event in three is negated, hypothetical or historical."""
+    s = open_store(tmp_path_factory.mktemp("flagged") / "events.sqlite")
+    records = _records(200, seed=7)
+    for i, event in enumerate(e for record in records for e in record["events"]):
+        if i % 3 == 0:
+            event[("negated", "hypothetical", "historical")[i % 9 // 3]] = True
+    s.add_records(records)
+    yield s
+    s.close()
+
+
+def test_text_and_actor_counts_from_the_index_equal_the_row_counts(flagged_store, monkeypatch):
+    assert flagged_store.stats()["flagged_events"] > 50
+    with flagged_store.engine.connect() as conn:
+        # all but قوات النظام, one of whose English names ("Military Forces of Syria") has a short word
+        assert sum(store_query._fts_only_match(conn, q) is not None for q in FTS_COUNT_QUERIES) == len(FTS_COUNT_QUERIES) - 1
+    counted = [flagged_store.count_events(q) for q in FTS_COUNT_QUERIES]
+    with monkeypatch.context() as m:
+        m.setattr(store_query, "_fts_only_match", lambda conn, q: None)
+        by_rows = [flagged_store.count_events(q) for q in FTS_COUNT_QUERIES]
+        listed = [len(flagged_store.query_events(replace(q, limit=None))) for q in FTS_COUNT_QUERIES]
+    assert counted == by_rows == listed
+    assert sum(c > 0 for c in counted) >= 8
+    assert counted[-2] > counted[0]  # the flagged ones count when asked for
+
+
+@pytest.mark.parametrize("q", [EventQuery(text="في"), EventQuery(text="قصف", country="SYR"),
+                               EventQuery(actor="is"), EventQuery(text="قصف", near=(35.93, 36.63, 60.0))])
+def test_other_counts_do_not_come_from_the_index_alone(store, q):
+    # a short word is not in the trigram index; other filters need the cluster rows
+    with store.engine.connect() as conn:
+        assert store_query._fts_only_match(conn, q) is None
+
+
 def _plan(store, q: EventQuery, scan: frozenset[str] = frozenset()) -> str:
     with store.engine.connect() as conn:
         compiled = select_events(q, scan).compile(conn, compile_kwargs={"literal_binds": True})
@@ -99,6 +144,23 @@ def _plan(store, q: EventQuery, scan: frozenset[str] = frozenset()) -> str:
 ])
 def test_filters_use_the_indexes(store, q, index):
     assert index in _plan(store, q)
+
+
+def _count_plan(store, q: EventQuery) -> str:
+    stmt = select(func.count()).select_from(event_clusters).where(*store_query._where(q))
+    with store.engine.connect() as conn:
+        compiled = stmt.compile(conn, compile_kwargs={"literal_binds": True})
+        return " | ".join(row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+
+
+@pytest.mark.parametrize("q", [EventQuery(text="مدنيين"), EventQuery(actor="Houthis"),
+                               EventQuery(near=(35.93, 36.63, 20.0))])
+def test_index_driven_filters_look_clusters_up_instead_of_scanning(store, q):
+    # the index's candidates are looked up by id: the clusters table is not read in full
+    # (an indexed condition compiled as ``(...) = 1`` would hide the IN test from SQLite)
+    for plan in (_plan(store, q), _count_plan(store, q)):
+        assert "SCAN event_clusters" not in plan, plan
+        assert "SEARCH event_clusters USING INDEX sqlite_autoindex_event_clusters_1 (id=?)" in plan, plan
 
 
 def test_triggers_follow_cluster_updates_and_deletes(tmp_path, monkeypatch):

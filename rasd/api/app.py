@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from rasd.api.cache import GenerationCache
 from rasd.api.errors import install_error_handlers
 from rasd.api.routes import CACHE_TTL_S, TTLCache, router
 from rasd.api.security import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteGuardMiddleware
@@ -49,7 +50,7 @@ def create_app(settings: ApiSettings | None = None, *, store: Any = None) -> Fas
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=_lifespan)
     app.state.settings = settings
     app.state.timeline_cache = TTLCache(CACHE_TTL_S, size=128)
-    app.state.count_cache = TTLCache(CACHE_TTL_S)
+    app.state.count_cache = GenerationCache()  # totals, exact until the store's next write
     lock = threading.Lock()
     holder: dict[str, Any] = {"store": store}
 

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from rasd.api.cache import GenerationCache
 from rasd.api.errors import ApiError
 from rasd.api.queries import EventFilters, check_page_size, event_filters, parse_bbox
 from rasd.api.schemas import DocumentIn, ErrorOut, EventsPage, IngestOut
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["router", "JSONBytes", "TTLCache"]
 
-CACHE_TTL_S = 30.0  # totals and timelines may lag writes made outside this server by this much
+CACHE_TTL_S = 30.0  # timelines may lag writes made outside this server by this much
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -95,6 +96,19 @@ def store_of(request: Request) -> Any:
     return request.app.state.get_store()
 
 
+def cached_count(request: Request, key: Any, compute: Any) -> Any:
+    """``compute()`` once per ``key`` and write generation of the store: totals and
+    counts are computed again after any write (in this process or another) and never
+    served stale."""
+    cache: GenerationCache = request.app.state.count_cache
+    generation = store_of(request).generation()
+    out = cache.get(key, generation)
+    if out is None:
+        out = compute()
+        cache.put(key, generation, out)
+    return out
+
+
 def settings_of(request: Request) -> ApiSettings:
     return request.app.state.settings
 
@@ -123,15 +137,10 @@ def list_events(request: Request, filters: EventFilters = Depends(event_filters)
     store = store_of(request)
     query = filters.to_query()
     rows = store.query_events(query)
-    counts: TTLCache = request.app.state.count_cache
     if not filters["offset"] and len(rows) < filters["limit"]:
         total = len(rows)  # the whole result is on this page: no count query needed
-    else:
-        key = filter_key(filters)
-        total = counts.get(key)
-        if total is None:  # paging through a result or reloading a page counts once
-            total = store.count_events(query)
-            counts.put(key, total)
+    else:  # paging through a result or reloading a page counts once per write generation
+        total = cached_count(request, filter_key(filters), lambda: store.count_events(query))
     if fields:
         keep = {f.strip() for f in fields.split(",") if f.strip()} | {"id"}
         if format == "geojson":
@@ -165,18 +174,13 @@ def _cell_feature(cell: dict[str, Any]) -> dict[str, Any]:
                            "plover_type": next(iter(cell["types"]), "OTHER"), "bounds": cell["bounds"]}}
 
 
-def map_counts(store: Any, filters: EventFilters, counts: TTLCache) -> dict[str, int]:
+def map_counts(store: Any, filters: EventFilters) -> dict[str, int]:
     """How many matching events a map can draw (``located``) and how many it cannot
     (``unlocated``: no coordinates; the table lists them)."""
-    key = ("map", filter_key(filters))
-    out = counts.get(key)
-    if out is None:
-        base = filters.to_query(limit=None, offset=0)
-        located = store.count_events(replace(base, located=True)) if filters.get("located") is not False else 0
-        unlocated = store.count_events(replace(base, located=False)) if filters.get("located") is not True else 0
-        out = {"total": located + unlocated, "located": located, "unlocated": unlocated}
-        counts.put(key, out)
-    return out
+    base = filters.to_query(limit=None, offset=0)
+    located = store.count_events(replace(base, located=True)) if filters.get("located") is not False else 0
+    unlocated = store.count_events(replace(base, located=False)) if filters.get("located") is not True else 0
+    return {"total": located + unlocated, "located": located, "unlocated": unlocated}
 
 
 @router.get("/map", response_model=None, responses=_ERRORS,
@@ -192,7 +196,7 @@ def map_view(request: Request, filters: EventFilters = Depends(event_filters),
     and without coordinates (in the whole world); ``in_view`` those inside ``bbox``."""
     store = store_of(request)
     box = parse_bbox(bbox)
-    counts = map_counts(store, filters, request.app.state.count_cache)
+    counts = cached_count(request, ("map", filter_key(filters)), lambda: map_counts(store, filters))
     cap = settings_of(request).map_points
     view = filters.to_query(limit=None, offset=0, located=True, bbox=box)
     in_view = counts["located"] if box is None or filters.get("located") is False else store.count_events(view)
@@ -217,9 +221,7 @@ def map_view(request: Request, filters: EventFilters = Depends(event_filters),
 def countries(request: Request) -> Response:
     from rasd.store.names import country_names
 
-    cache: TTLCache = request.app.state.count_cache
-    out = cache.get("countries")
-    if out is None:
+    def compute() -> dict[str, Any]:
         by_country = store_of(request).stats().get("events_by_country", {})
         rows = []
         for code, n in by_country.items():
@@ -227,9 +229,9 @@ def countries(request: Request) -> Response:
                 continue
             name, name_ar = country_names(code)
             rows.append({"iso3": code, "name": name, "name_ar": name_ar, "events": n})
-        out = {"countries": sorted(rows, key=lambda r: r["name"])}
-        cache.put("countries", out)
-    return JSONBytes(out)
+        return {"countries": sorted(rows, key=lambda r: r["name"])}
+
+    return JSONBytes(cached_count(request, "countries", compute))
 
 
 @router.get("/events/{event_id:path}", response_model=None, responses=_ERRORS,
@@ -492,19 +494,10 @@ async def add_sample(request: Request, _: None = Depends(require_write)) -> Resp
 
 @router.get("/stats", response_model=None, summary="Counts of documents, reports and de-duplicated events, by type, country and month")
 def stats(request: Request) -> Response:
-    cache: TTLCache = request.app.state.count_cache
-    out = cache.get("stats")
-    if out is None:
-        out = store_of(request).stats()
-        cache.put("stats", out)
-    return JSONBytes(out)
+    return JSONBytes(cached_count(request, "stats", lambda: store_of(request).stats()))
 
 
 @router.get("/actors", response_model=None, summary="Actors with the number of events they take part in")
 def actors(request: Request, limit: int = Query(200, ge=1, le=5000)) -> Response:
-    cache: TTLCache = request.app.state.count_cache
-    out = cache.get(("actors", limit))
-    if out is None:
-        out = {"actors": store_of(request).actors(limit=limit)}
-        cache.put(("actors", limit), out)
-    return JSONBytes(out)
+    return JSONBytes(cached_count(request, ("actors", limit),
+                                  lambda: {"actors": store_of(request).actors(limit=limit)}))

@@ -15,12 +15,12 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from rasd.store.names import actor_alternatives, admin1_alternatives
 from rasd.store.schema import (
-    documents, event_clusters, event_fts, event_reports, event_rtree, event_search_keys,
+    documents, event_clusters, event_fts, event_reports, event_rtree, event_search_keys, store_meta,
 )
 
 __all__ = ["EventQuery", "PLOVER_TYPES", "event_type_names", "check_event_type", "event_row", "geo_precision", "select_events",
            "dense_filters",
-           "count_events", "map_cells", "get_event", "get_document", "stats", "actors"]
+           "count_events", "generation", "map_cells", "get_event", "get_document", "stats", "actors"]
 
 PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
                           "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION",
@@ -180,6 +180,9 @@ class Indexed(ColumnElement):
     (the trigram GIN indexes need no other form: they answer ``plain``'s LIKE tests)."""
     type = Boolean()
     inherit_cache = False
+    # a condition, not a boolean value: compiled as it is, never as ``(...) = 1`` (which
+    # SQLite's planner cannot answer from an index)
+    _is_implicitly_boolean = True
 
     def __init__(self, plain: Any, sqlite: Any | None, *, exact: bool = False,
                  postgresql: Any | None = None) -> None:
@@ -424,7 +427,64 @@ def select_events(q: EventQuery, scan: frozenset[str] = frozenset()) -> Select:
 
 
 def count_events(conn: Connection, q: EventQuery) -> int:
+    match = _fts_only_match(conn, q)
+    if match is not None:
+        return _fts_count(conn, q, match)
     return conn.execute(select(func.count()).select_from(event_clusters).where(*_where(q))).scalar_one()
+
+
+# The filters besides ``text`` and ``actor``: when none is set, a count can come from the
+# FTS5 index alone.
+_NOT_FTS = ("since", "until", "type", "country", "admin1", "near", "document_id", "located", "bbox")
+
+
+def _fts_words(column: str, text: str) -> str | None:
+    """``column`` holds every word of ``text``, as an FTS5 expression; None when a word is
+    too short for the trigram index."""
+    words = _fold(text).split()
+    if not words or any(len(w) < TRIGRAM for w in words):
+        return None
+    return "(" + " AND ".join(f"{column}:{_fts_phrase(w)}" for w in words) + ")"
+
+
+def _fts_only_match(conn: Connection, q: EventQuery) -> str | None:
+    """The FTS5 expression that selects exactly the clusters of a query filtered by
+    ``text`` and/or ``actor`` alone (SQLite), else None."""
+    if conn.dialect.name != "sqlite" or any(getattr(q, name) for name in _NOT_FTS):
+        return None
+    if q.located is not None or not (q.text or q.actor):
+        return None
+    parts = []
+    if q.text:
+        if (text := _fts_words("search_text", q.text)) is None:
+            return None
+        parts.append(text)
+    if q.actor:
+        alternatives = [_fts_words("actor_text", a) for a in actor_alternatives(q.actor) if _fold(a).split()]
+        if not alternatives or None in alternatives:
+            return None
+        parts.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def _fts_count(conn: Connection, q: EventQuery, match: str) -> int:
+    """How many clusters ``match`` selects, less the flagged ones unless they are asked for.
+
+    The index holds one row per cluster (its search key), so counting its matches reads
+    no cluster; the flagged clusters (few) are counted through their index."""
+    fts = select(event_fts.c.rowid).where(literal_column("event_fts").op("MATCH")(literal(match)))
+    total = conn.execute(select(func.count()).select_from(fts.subquery())).scalar_one()
+    if q.include_flagged or not total:
+        return total
+    flagged = conn.execute(select(func.count()).select_from(event_clusters)
+                           .where(event_clusters.c.flagged.is_(True), _keyed(fts))).scalar_one()
+    return total - flagged
+
+
+def generation(conn: Connection) -> int:
+    """The write generation (``store_meta``), 0 for a store never written."""
+    value = conn.execute(select(store_meta.c.value).where(store_meta.c.key == "generation")).scalar()
+    return int(value or 0)
 
 
 def _cell_index(conn: Connection, column: Any, offset: float, cell: float) -> Any:

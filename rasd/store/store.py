@@ -189,6 +189,12 @@ class Store:
 
     # --- reading ---------------------------------------------------------------------
 
+    def generation(self) -> int:
+        """The store's write generation: a number that every write transaction increases
+        (in any process), so that a result read under one generation holds until it changes."""
+        with self._read() as conn:
+            return q_.generation(conn)
+
     def has_document(self, doc_id: str) -> bool:
         with self._read() as conn:
             return conn.execute(select(documents.c.id).where(documents.c.id == doc_id)).first() is not None
