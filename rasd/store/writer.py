@@ -179,7 +179,7 @@ def bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> Non
     try:
         with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row(tuple(row.get(c) for c in columns))
+                copy.write_row([row.get(c) for c in columns])
     except dbapi.Error as exc:
         # the same exception classes as statements run through SQLAlchemy
         raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
@@ -204,6 +204,24 @@ def bulk_update(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> Non
 def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i:i + size]
+
+
+def _select_in(conn: Connection, sql: str, column: str, values: list[Any], pg_type: str) -> list[tuple]:
+    """The rows of ``sql`` (a SELECT without WHERE) whose ``column`` is one of ``values``,
+    as plain tuples from the driver: on PostgreSQL one statement with the values as an
+    array (``= ANY(%s)``: one short statement text, planned for the values, instead of a
+    long IN list rendered and parsed per chunk), on SQLite IN lists of IN_CHUNK values."""
+    if not values:
+        return []
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cursor:
+            cursor.execute(f"{sql} WHERE {column} = ANY(%s::{pg_type}[])", (list(values),))
+            return cursor.fetchall()
+    rows: list[tuple] = []
+    for chunk in _chunks(values):
+        marks = ", ".join("?" * len(chunk))
+        rows.extend(tuple(r) for r in conn.exec_driver_sql(f"{sql} WHERE {column} IN ({marks})", tuple(chunk)))
+    return rows
 
 
 def _iso(ordinal: int) -> str:
@@ -274,7 +292,7 @@ class ClusterCache:
         """What a text match must share (:func:`rasd.store.dedup.same_text`): a shingle."""
         if key.published is None or len(key.shingles) < dedup.MIN_TEXT_SHINGLES:
             return []
-        return [("s", h) for h in sorted(key.shingles)]
+        return _shingle_keys(key.shingles)
 
     def _entries(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], tuple]]:
         """(unit, match key) pairs a cluster of ``key`` is filed under."""
@@ -288,7 +306,7 @@ class ClusterCache:
             entries.extend((unit, mk) for mk in text_keys)
         return entries
 
-    def _lookups(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], list[tuple]]]:
+    def lookups_for(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], list[tuple]]]:
         """(unit, match keys) pairs a report of ``key`` looks in: every unit its rules allow."""
         lookups = []
         place_keys = self._place_keys(key, neighbours=True)
@@ -311,6 +329,11 @@ class ClusterCache:
         cluster.index_keys = entries
 
     def reindex(self, cluster: "ClusterState") -> None:
+        """File ``cluster`` under the keys of its changed key (after :meth:`ClusterState.absorb`);
+        nothing to do when they are the ones it is filed under (the order of a bucket's
+        members does not matter: :func:`match_rank` decides)."""
+        if self._entries(cluster.key) == cluster.index_keys:
+            return
         for unit, mk in cluster.index_keys:
             members = self.buckets.get(unit, {}).get(mk, [])
             if cluster in members:
@@ -318,11 +341,12 @@ class ClusterCache:
         self.add(cluster)
 
     # -- loading --
-    def ensure_loaded(self, conn: Connection, reports: list[PreparedReport]) -> None:
-        """Load every stored cluster of the units ``reports`` will look in."""
+    def ensure_loaded(self, conn: Connection, lookups: Iterable[list[tuple[tuple[str, str, int], list[tuple]]]]) -> None:
+        """Load every stored cluster of the units the reports of ``lookups`` (their
+        :meth:`lookups_for`) will look in."""
         wanted: dict[tuple[str, str], set[int]] = {}
-        for report in reports:
-            for unit, _keys in self._lookups(report.key):
+        for report_lookups in lookups:
+            for unit, _keys in report_lookups:
                 if unit not in self.loaded:
                     wanted.setdefault(unit[:2], set()).add(unit[2])
         for (ptype, kind), ordinals in sorted(wanted.items()):
@@ -337,15 +361,17 @@ class ClusterCache:
             self.loaded.update((ptype, kind, o) for o in ordinals)
 
     # -- matching --
-    def best_match(self, report: PreparedReport, document_id: str) -> "ClusterState | None":
+    def best_match(self, report: PreparedReport, document_id: str,
+                   lookups: list[tuple[tuple[str, str, int], list[tuple]]] | None = None) -> "ClusterState | None":
         """The cluster ``report`` belongs to, or None. A cluster never takes a second
         report of one document: the extractor has already told that document's events
         apart. Of several compatible clusters the one of :func:`match_rank` wins, which
-        does not depend on the order clusters were loaded in."""
+        does not depend on the order clusters were loaded in. ``lookups``: the report's
+        :meth:`lookups_for`, when already computed."""
         key = report.key
         seen: set[int] = set()
         best, best_rank = None, None
-        for unit, match_keys in self._lookups(key):
+        for unit, match_keys in (lookups if lookups is not None else self.lookups_for(key)):
             bucket = self.buckets.get(unit)
             if not bucket:
                 continue
@@ -360,6 +386,12 @@ class ClusterCache:
                     if best_rank is None or rank < best_rank:
                         best, best_rank = c, rank
         return best
+
+
+@lru_cache(maxsize=65536)
+def _shingle_keys(shingles: frozenset[int]) -> list[tuple]:
+    """The text match keys of a sentence's shingles (shared: callers never change them)."""
+    return [("s", h) for h in sorted(shingles)]
 
 
 def match_rank(key: dedup.EventKey, cluster: ClusterState) -> tuple:
@@ -407,17 +439,9 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
     ids = [d.id for d in docs]
     url_keys = [d.url_key for d in docs if d.url_key]
     hashes = [d.features.content_hash for d in docs]
-    have_ids: set[str] = set()
-    by_url: dict[str, str] = {}
-    by_hash: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        have_ids.update(conn.execute(select(documents.c.id).where(documents.c.id.in_(chunk))).scalars())
-    for chunk in _chunks(url_keys):
-        by_url.update(conn.execute(select(documents.c.url_key, documents.c.id)
-                                   .where(documents.c.url_key.in_(chunk))).all())
-    for chunk in _chunks(hashes):
-        by_hash.update(conn.execute(select(documents.c.content_hash, documents.c.id)
-                                    .where(documents.c.content_hash.in_(chunk))).all())
+    have_ids = {row[0] for row in _select_in(conn, "SELECT id FROM documents", "id", ids, "text")}
+    by_url = dict(_select_in(conn, "SELECT url_key, id FROM documents", "url_key", url_keys, "text"))
+    by_hash = dict(_select_in(conn, "SELECT content_hash, id FROM documents", "content_hash", hashes, "text"))
     accepted: list[int] = []
     for i, doc in enumerate(docs):
         original = (doc.id if doc.id in have_ids else
@@ -436,15 +460,11 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
     band_values = sorted({b for i in accepted for b in docs[i].features.bands})
     band_docs: dict[int, list[str]] = {}
     signatures: dict[str, tuple[bytes, str]] = {}  # doc id → (signature, root id)
-    for chunk in _chunks(band_values):
-        rows = conn.execute(
-            select(document_bands.c.band, documents.c.id, documents.c.minhash,
-                   documents.c.near_duplicate_of)
-            .join(documents, documents.c.id == document_bands.c.document_id)
-            .where(document_bands.c.band.in_(chunk)))
-        for band, doc_id, sig, root in rows:
-            band_docs.setdefault(band, []).append(doc_id)
-            signatures[doc_id] = (sig, root or doc_id)
+    rows = _select_in(conn, "SELECT b.band, d.id, d.minhash, d.near_duplicate_of FROM document_bands b "
+                            "JOIN documents d ON d.id = b.document_id", "b.band", band_values, "bigint")
+    for band, doc_id, sig, root in rows:
+        band_docs.setdefault(band, []).append(doc_id)
+        signatures[doc_id] = (bytes(sig), root or doc_id)
     for i in accepted:
         doc = docs[i]
         sig = doc.features.signature
@@ -466,7 +486,8 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
             band_docs.setdefault(b, []).append(doc.id)
 
     # 3. events: each report joins the best compatible cluster or founds one
-    cache.ensure_loaded(conn, [r for i in accepted for r in docs[i].reports if not r.flagged])
+    lookups = {id(r): cache.lookups_for(r.key) for i in accepted for r in docs[i].reports if not r.flagged}
+    cache.ensure_loaded(conn, lookups.values())
     clusters: dict[str, ClusterState] = {}
     report_rows: list[dict[str, Any]] = []
     for i in accepted:
@@ -474,7 +495,7 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
         origin = doc.row["near_duplicate_of"] or doc.id
         founded = 0
         for report in doc.reports:
-            target = None if report.flagged else cache.best_match(report, doc.id)
+            target = None if report.flagged else cache.best_match(report, doc.id, lookups[id(report)])
             if target is None:
                 target = ClusterState.found(report, doc, origin, cache.founding_time(now))
                 if not report.flagged:
