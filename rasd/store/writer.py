@@ -159,46 +159,73 @@ def _column_names(table: Any) -> tuple[str, ...]:
 
 
 def bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` in the caller's transaction: PostgreSQL ``COPY`` (several times
-    faster than psycopg's row-by-row executemany), SQLite one driver-level executemany
-    (SQLAlchemy's per-row parameter processing costs more than the insert)."""
-    if not rows:
+    """Insert ``rows`` (dicts; a missing column is NULL) in the caller's transaction."""
+    if rows:
+        columns = _column_names(table)
+        bulk_insert_values(conn, table, columns, [[row.get(c) for c in columns] for row in rows])
+
+
+def bulk_insert_values(conn: Connection, table: Any, columns: tuple[str, ...], values: list[Any]) -> None:
+    """Insert ``values`` (one sequence per row, in the order of ``columns``) in the caller's
+    transaction: PostgreSQL ``COPY`` (several times faster than psycopg's row-by-row
+    executemany), SQLite one driver-level executemany (SQLAlchemy's per-row parameter
+    processing costs more than the insert)."""
+    if not values:
         return
-    columns = _column_names(table)
     if conn.dialect.name == "sqlite":
         sql = (f'INSERT INTO "{table.name}" ({", ".join(columns)}) '
                f'VALUES ({", ".join("?" * len(columns))})')
-        conn.exec_driver_sql(sql, [tuple(row.get(c) for c in columns) for row in rows])
+        conn.exec_driver_sql(sql, [tuple(v) for v in values])
         return
     if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), rows)
+        conn.execute(table.insert(), [dict(zip(columns, v)) for v in values])
         return
+    _copy(conn, table.name, columns, values)
+
+
+def _copy(conn: Connection, table_name: str, columns: tuple[str, ...], values: list[Any]) -> None:
     quoted = ", ".join(f'"{c}"' for c in columns)
-    sql = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+    sql = f'COPY "{table_name}" ({quoted}) FROM STDIN'
     dbapi = conn.dialect.loaded_dbapi
     try:
         with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([row.get(c) for c in columns])
+            for row in values:
+                copy.write_row(row)
     except dbapi.Error as exc:
         # the same exception classes as statements run through SQLAlchemy
         raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
 
 
 def bulk_update(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Update ``rows`` (every column, by ``id``) with one driver-level executemany."""
+    """Update ``rows`` (every column, by ``id``): on PostgreSQL the rows are copied into a
+    temporary table and applied by one ``UPDATE … FROM`` (one statement, not one per
+    row); elsewhere one driver-level executemany."""
     if not rows:
         return
     columns = [c for c in _column_names(table) if c != "id"]
+    if conn.dialect.name == "postgresql":
+        _update_from_copy(conn, table, rows)
+        return
     if conn.dialect.name == "sqlite":
         sql = f'UPDATE "{table.name}" SET {", ".join(f"{c} = ?" for c in columns)} WHERE id = ?'
-    elif conn.dialect.name == "postgresql":
-        sql = f'UPDATE "{table.name}" SET {", ".join(f"{c} = %s" for c in columns)} WHERE id = %s'
     else:
         stmt = update(table).where(table.c.id == bindparam("_id"))
         conn.execute(stmt, [{**{k: row[k] for k in columns}, "_id": row["id"]} for row in rows])
         return
     conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) + (row["id"],) for row in rows])
+
+
+def _update_from_copy(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: ``COPY`` the new rows into a session-private table of the same columns
+    (emptied at every commit) and update the table from it in one statement."""
+    columns = _column_names(table)
+    staging = f"_rasd_update_{table.name}"
+    conn.exec_driver_sql(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{staging}" (LIKE "{table.name}") '
+                         "ON COMMIT DELETE ROWS")
+    _copy(conn, staging, columns, [[row[c] for c in columns] for row in rows])
+    assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns if c != "id")
+    conn.exec_driver_sql(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{staging}" AS s '
+                         "WHERE t.id = s.id")
 
 
 def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
@@ -514,8 +541,8 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
         bulk_insert(conn, documents, [docs[i].row for i in accepted])
         bulk_insert(conn, document_raw, [{"document_id": docs[i].id, "raw": docs[i].raw}
                                          for i in accepted if docs[i].raw])
-        bulk_insert(conn, document_bands, [{"band": b, "document_id": docs[i].id}
-                                           for i in accepted for b in docs[i].features.bands])
+        bulk_insert_values(conn, document_bands, ("band", "document_id"),
+                           [(b, docs[i].id) for i in accepted for b in docs[i].features.bands])
     bulk_insert(conn, event_clusters, [c.row for c in clusters.values() if c.new])
     bulk_update(conn, event_clusters, [c.row for c in clusters.values() if not c.new and c.dirty])
     bulk_insert(conn, event_reports, report_rows)
