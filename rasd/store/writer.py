@@ -487,10 +487,13 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
     band_values = sorted({b for i in accepted for b in docs[i].features.bands})
     band_docs: dict[int, list[str]] = {}
     signatures: dict[str, tuple[bytes, str]] = {}  # doc id → (signature, root id)
-    rows = _select_in(conn, "SELECT b.band, d.id, d.minhash, d.near_duplicate_of FROM document_bands b "
-                            "JOIN documents d ON d.id = b.document_id", "b.band", band_values, "bigint")
-    for band, doc_id, sig, root in rows:
+    # the candidates' bands, then each candidate's signature once (not once per shared band)
+    for band, doc_id in _select_in(conn, "SELECT band, document_id FROM document_bands", "band",
+                                   band_values, "bigint"):
         band_docs.setdefault(band, []).append(doc_id)
+    candidates = sorted({doc_id for ids_ in band_docs.values() for doc_id in ids_})
+    for doc_id, sig, root in _select_in(conn, "SELECT id, minhash, near_duplicate_of FROM documents", "id",
+                                        candidates, "text"):
         signatures[doc_id] = (bytes(sig), root or doc_id)
     for i in accepted:
         doc = docs[i]
