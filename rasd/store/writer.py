@@ -1,6 +1,8 @@
 """Writing a batch of prepared documents in one transaction: exact duplicates skipped,
-near duplicates linked, every event report assigned to a cluster, rows inserted with
-executemany.
+near duplicates linked, every event report assigned to a cluster. Set-based throughout:
+one lookup per kind per batch (``= ANY(array)`` on PostgreSQL, IN lists on SQLite), rows
+inserted with ``COPY`` (PostgreSQL) or one executemany (SQLite), changed clusters updated
+from a ``COPY``-filled temporary table (PostgreSQL) or one executemany (SQLite).
 
 The caller (:class:`rasd.store.Store`) owns the transaction; when the batch fails it rolls
 it back and retries the documents one per transaction, so a database error costs only the
