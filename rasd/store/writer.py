@@ -1,6 +1,8 @@
 """Writing a batch of prepared documents in one transaction: exact duplicates skipped,
-near duplicates linked, every event report assigned to a cluster, rows inserted with
-executemany.
+near duplicates linked, every event report assigned to a cluster. Set-based throughout:
+one lookup per kind per batch (``= ANY(array)`` on PostgreSQL, IN lists on SQLite), rows
+inserted with ``COPY`` (PostgreSQL) or one executemany (SQLite), changed clusters updated
+from a ``COPY``-filled temporary table (PostgreSQL) or one executemany (SQLite).
 
 The caller (:class:`rasd.store.Store`) owns the transaction; when the batch fails it rolls
 it back and retries the documents one per transaction, so a database error costs only the
@@ -159,41 +161,55 @@ def _column_names(table: Any) -> tuple[str, ...]:
 
 
 def bulk_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` in the caller's transaction: PostgreSQL ``COPY`` (several times
-    faster than psycopg's row-by-row executemany), SQLite one driver-level executemany
-    (SQLAlchemy's per-row parameter processing costs more than the insert)."""
-    if not rows:
+    """Insert ``rows`` (dicts; a missing column is NULL) in the caller's transaction."""
+    if rows:
+        columns = _column_names(table)
+        bulk_insert_values(conn, table, columns, [[row.get(c) for c in columns] for row in rows])
+
+
+def bulk_insert_values(conn: Connection, table: Any, columns: tuple[str, ...], values: list[Any]) -> None:
+    """Insert ``values`` (one sequence per row, in the order of ``columns``) in the caller's
+    transaction: PostgreSQL ``COPY`` (several times faster than psycopg's row-by-row
+    executemany), SQLite one driver-level executemany (SQLAlchemy's per-row parameter
+    processing costs more than the insert)."""
+    if not values:
         return
-    columns = _column_names(table)
     if conn.dialect.name == "sqlite":
         sql = (f'INSERT INTO "{table.name}" ({", ".join(columns)}) '
                f'VALUES ({", ".join("?" * len(columns))})')
-        conn.exec_driver_sql(sql, [tuple(row.get(c) for c in columns) for row in rows])
+        conn.exec_driver_sql(sql, [tuple(v) for v in values])
         return
     if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), rows)
+        conn.execute(table.insert(), [dict(zip(columns, v)) for v in values])
         return
+    _copy(conn, table.name, columns, values)
+
+
+def _copy(conn: Connection, table_name: str, columns: tuple[str, ...], values: list[Any]) -> None:
     quoted = ", ".join(f'"{c}"' for c in columns)
-    sql = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+    sql = f'COPY "{table_name}" ({quoted}) FROM STDIN'
     dbapi = conn.dialect.loaded_dbapi
     try:
         with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(tuple(row.get(c) for c in columns))
+            for row in values:
+                copy.write_row(row)
     except dbapi.Error as exc:
         # the same exception classes as statements run through SQLAlchemy
         raise DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
 
 
 def bulk_update(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Update ``rows`` (every column, by ``id``) with one driver-level executemany."""
+    """Update ``rows`` (every column, by ``id``): on PostgreSQL the rows are copied into a
+    temporary table and applied by one ``UPDATE … FROM`` (one statement, not one per
+    row); elsewhere one driver-level executemany."""
     if not rows:
         return
     columns = [c for c in _column_names(table) if c != "id"]
+    if conn.dialect.name == "postgresql":
+        _update_from_copy(conn, table, rows)
+        return
     if conn.dialect.name == "sqlite":
         sql = f'UPDATE "{table.name}" SET {", ".join(f"{c} = ?" for c in columns)} WHERE id = ?'
-    elif conn.dialect.name == "postgresql":
-        sql = f'UPDATE "{table.name}" SET {", ".join(f"{c} = %s" for c in columns)} WHERE id = %s'
     else:
         stmt = update(table).where(table.c.id == bindparam("_id"))
         conn.execute(stmt, [{**{k: row[k] for k in columns}, "_id": row["id"]} for row in rows])
@@ -201,9 +217,40 @@ def bulk_update(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> Non
     conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) + (row["id"],) for row in rows])
 
 
+def _update_from_copy(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: ``COPY`` the new rows into a session-private table of the same columns
+    (emptied at every commit) and update the table from it in one statement."""
+    columns = _column_names(table)
+    staging = f"_rasd_update_{table.name}"
+    conn.exec_driver_sql(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{staging}" (LIKE "{table.name}") '
+                         "ON COMMIT DELETE ROWS")
+    _copy(conn, staging, columns, [[row[c] for c in columns] for row in rows])
+    assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns if c != "id")
+    conn.exec_driver_sql(f'UPDATE "{table.name}" AS t SET {assignments} FROM "{staging}" AS s '
+                         "WHERE t.id = s.id")
+
+
 def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i:i + size]
+
+
+def _select_in(conn: Connection, sql: str, column: str, values: list[Any], pg_type: str) -> list[tuple]:
+    """The rows of ``sql`` (a SELECT without WHERE) whose ``column`` is one of ``values``,
+    as plain tuples from the driver: on PostgreSQL one statement with the values as an
+    array (``= ANY(%s)``: one short statement text, planned for the values, instead of a
+    long IN list rendered and parsed per chunk), on SQLite IN lists of IN_CHUNK values."""
+    if not values:
+        return []
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cursor:
+            cursor.execute(f"{sql} WHERE {column} = ANY(%s::{pg_type}[])", (list(values),))
+            return cursor.fetchall()
+    rows: list[tuple] = []
+    for chunk in _chunks(values):
+        marks = ", ".join("?" * len(chunk))
+        rows.extend(tuple(r) for r in conn.exec_driver_sql(f"{sql} WHERE {column} IN ({marks})", tuple(chunk)))
+    return rows
 
 
 def _iso(ordinal: int) -> str:
@@ -274,7 +321,7 @@ class ClusterCache:
         """What a text match must share (:func:`rasd.store.dedup.same_text`): a shingle."""
         if key.published is None or len(key.shingles) < dedup.MIN_TEXT_SHINGLES:
             return []
-        return [("s", h) for h in sorted(key.shingles)]
+        return _shingle_keys(key.shingles)
 
     def _entries(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], tuple]]:
         """(unit, match key) pairs a cluster of ``key`` is filed under."""
@@ -288,7 +335,7 @@ class ClusterCache:
             entries.extend((unit, mk) for mk in text_keys)
         return entries
 
-    def _lookups(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], list[tuple]]]:
+    def lookups_for(self, key: dedup.EventKey) -> list[tuple[tuple[str, str, int], list[tuple]]]:
         """(unit, match keys) pairs a report of ``key`` looks in: every unit its rules allow."""
         lookups = []
         place_keys = self._place_keys(key, neighbours=True)
@@ -311,6 +358,11 @@ class ClusterCache:
         cluster.index_keys = entries
 
     def reindex(self, cluster: "ClusterState") -> None:
+        """File ``cluster`` under the keys of its changed key (after :meth:`ClusterState.absorb`);
+        nothing to do when they are the ones it is filed under (the order of a bucket's
+        members does not matter: :func:`match_rank` decides)."""
+        if self._entries(cluster.key) == cluster.index_keys:
+            return
         for unit, mk in cluster.index_keys:
             members = self.buckets.get(unit, {}).get(mk, [])
             if cluster in members:
@@ -318,11 +370,12 @@ class ClusterCache:
         self.add(cluster)
 
     # -- loading --
-    def ensure_loaded(self, conn: Connection, reports: list[PreparedReport]) -> None:
-        """Load every stored cluster of the units ``reports`` will look in."""
+    def ensure_loaded(self, conn: Connection, lookups: Iterable[list[tuple[tuple[str, str, int], list[tuple]]]]) -> None:
+        """Load every stored cluster of the units the reports of ``lookups`` (their
+        :meth:`lookups_for`) will look in."""
         wanted: dict[tuple[str, str], set[int]] = {}
-        for report in reports:
-            for unit, _keys in self._lookups(report.key):
+        for report_lookups in lookups:
+            for unit, _keys in report_lookups:
                 if unit not in self.loaded:
                     wanted.setdefault(unit[:2], set()).add(unit[2])
         for (ptype, kind), ordinals in sorted(wanted.items()):
@@ -337,15 +390,17 @@ class ClusterCache:
             self.loaded.update((ptype, kind, o) for o in ordinals)
 
     # -- matching --
-    def best_match(self, report: PreparedReport, document_id: str) -> "ClusterState | None":
+    def best_match(self, report: PreparedReport, document_id: str,
+                   lookups: list[tuple[tuple[str, str, int], list[tuple]]] | None = None) -> "ClusterState | None":
         """The cluster ``report`` belongs to, or None. A cluster never takes a second
         report of one document: the extractor has already told that document's events
         apart. Of several compatible clusters the one of :func:`match_rank` wins, which
-        does not depend on the order clusters were loaded in."""
+        does not depend on the order clusters were loaded in. ``lookups``: the report's
+        :meth:`lookups_for`, when already computed."""
         key = report.key
         seen: set[int] = set()
         best, best_rank = None, None
-        for unit, match_keys in self._lookups(key):
+        for unit, match_keys in (lookups if lookups is not None else self.lookups_for(key)):
             bucket = self.buckets.get(unit)
             if not bucket:
                 continue
@@ -360,6 +415,12 @@ class ClusterCache:
                     if best_rank is None or rank < best_rank:
                         best, best_rank = c, rank
         return best
+
+
+@lru_cache(maxsize=65536)
+def _shingle_keys(shingles: frozenset[int]) -> list[tuple]:
+    """The text match keys of a sentence's shingles (shared: callers never change them)."""
+    return [("s", h) for h in sorted(shingles)]
 
 
 def match_rank(key: dedup.EventKey, cluster: ClusterState) -> tuple:
@@ -407,17 +468,9 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
     ids = [d.id for d in docs]
     url_keys = [d.url_key for d in docs if d.url_key]
     hashes = [d.features.content_hash for d in docs]
-    have_ids: set[str] = set()
-    by_url: dict[str, str] = {}
-    by_hash: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        have_ids.update(conn.execute(select(documents.c.id).where(documents.c.id.in_(chunk))).scalars())
-    for chunk in _chunks(url_keys):
-        by_url.update(conn.execute(select(documents.c.url_key, documents.c.id)
-                                   .where(documents.c.url_key.in_(chunk))).all())
-    for chunk in _chunks(hashes):
-        by_hash.update(conn.execute(select(documents.c.content_hash, documents.c.id)
-                                    .where(documents.c.content_hash.in_(chunk))).all())
+    have_ids = {row[0] for row in _select_in(conn, "SELECT id FROM documents", "id", ids, "text")}
+    by_url = dict(_select_in(conn, "SELECT url_key, id FROM documents", "url_key", url_keys, "text"))
+    by_hash = dict(_select_in(conn, "SELECT content_hash, id FROM documents", "content_hash", hashes, "text"))
     accepted: list[int] = []
     for i, doc in enumerate(docs):
         original = (doc.id if doc.id in have_ids else
@@ -436,15 +489,14 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
     band_values = sorted({b for i in accepted for b in docs[i].features.bands})
     band_docs: dict[int, list[str]] = {}
     signatures: dict[str, tuple[bytes, str]] = {}  # doc id → (signature, root id)
-    for chunk in _chunks(band_values):
-        rows = conn.execute(
-            select(document_bands.c.band, documents.c.id, documents.c.minhash,
-                   documents.c.near_duplicate_of)
-            .join(documents, documents.c.id == document_bands.c.document_id)
-            .where(document_bands.c.band.in_(chunk)))
-        for band, doc_id, sig, root in rows:
-            band_docs.setdefault(band, []).append(doc_id)
-            signatures[doc_id] = (sig, root or doc_id)
+    # the candidates' bands, then each candidate's signature once (not once per shared band)
+    for band, doc_id in _select_in(conn, "SELECT band, document_id FROM document_bands", "band",
+                                   band_values, "bigint"):
+        band_docs.setdefault(band, []).append(doc_id)
+    candidates = sorted({doc_id for ids_ in band_docs.values() for doc_id in ids_})
+    for doc_id, sig, root in _select_in(conn, "SELECT id, minhash, near_duplicate_of FROM documents", "id",
+                                        candidates, "text"):
+        signatures[doc_id] = (bytes(sig), root or doc_id)
     for i in accepted:
         doc = docs[i]
         sig = doc.features.signature
@@ -466,7 +518,8 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
             band_docs.setdefault(b, []).append(doc.id)
 
     # 3. events: each report joins the best compatible cluster or founds one
-    cache.ensure_loaded(conn, [r for i in accepted for r in docs[i].reports if not r.flagged])
+    lookups = {id(r): cache.lookups_for(r.key) for i in accepted for r in docs[i].reports if not r.flagged}
+    cache.ensure_loaded(conn, lookups.values())
     clusters: dict[str, ClusterState] = {}
     report_rows: list[dict[str, Any]] = []
     for i in accepted:
@@ -474,7 +527,7 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
         origin = doc.row["near_duplicate_of"] or doc.id
         founded = 0
         for report in doc.reports:
-            target = None if report.flagged else cache.best_match(report, doc.id)
+            target = None if report.flagged else cache.best_match(report, doc.id, lookups[id(report)])
             if target is None:
                 target = ClusterState.found(report, doc, origin, cache.founding_time(now))
                 if not report.flagged:
@@ -493,8 +546,8 @@ def write_batch(conn: Connection, docs: list[PreparedDoc], cache: ClusterCache |
         bulk_insert(conn, documents, [docs[i].row for i in accepted])
         bulk_insert(conn, document_raw, [{"document_id": docs[i].id, "raw": docs[i].raw}
                                          for i in accepted if docs[i].raw])
-        bulk_insert(conn, document_bands, [{"band": b, "document_id": docs[i].id}
-                                           for i in accepted for b in docs[i].features.bands])
+        bulk_insert_values(conn, document_bands, ("band", "document_id"),
+                           [(b, docs[i].id) for i in accepted for b in docs[i].features.bands])
     bulk_insert(conn, event_clusters, [c.row for c in clusters.values() if c.new])
     bulk_update(conn, event_clusters, [c.row for c in clusters.values() if not c.new and c.dirty])
     bulk_insert(conn, event_reports, report_rows)
