@@ -324,3 +324,11 @@ def test_a_sports_article_reports_no_deal_of_clubs():
             "ويخوض الفريق مباراته المقبلة أمام النصر في الملعب الرئيسي، ويأمل المدرب في تحقيق الفوز والبطولة.")
     doc = Pipeline().run(text, published="2015-07-01")
     assert [e for e in doc.events if e.plover_type == "AGREE"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "وذهب الباحث في رحلة بحث عن مخطوطات قديمة في المكتبات.",
+    "وأظهر بحث أجرته الجامعة أن الأطفال أكثر عرضة للمرض.",
+])
+def test_searching_and_research_are_no_talks(text):
+    assert [e for e in Pipeline().run(text, published="2015-07-01").events if e.plover_type == "CONSULT"] == []
