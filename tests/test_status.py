@@ -276,3 +276,12 @@ def test_a_counted_noun_is_no_act():
 ])
 def test_words_of_requiring_inviting_or_applying_are_no_demand(text):
     assert statuses(text, "REQUEST") == []
+
+
+def test_an_inquiry_needs_what_it_is_into():
+    assert statuses("وفتحت النيابة العامة تحقيقا في ملابسات الحادث أمس", "ACCUSE") == ["reported"]
+    assert "reported" not in statuses("ونجح المكتب في تحقيق عدد من الإنجازات خلال الشهر", "ACCUSE")  # achieving
+
+
+def test_an_act_under_inquiry_is_talked_about():
+    assert statuses("وفتحت النيابة تحقيقا في اختطاف الصحفي من منزله") == ["talked_about"]
