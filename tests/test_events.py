@@ -332,3 +332,11 @@ def test_a_sports_article_reports_no_deal_of_clubs():
 ])
 def test_searching_and_research_are_no_talks(text):
     assert [e for e in Pipeline().run(text, published="2015-07-01").events if e.plover_type == "CONSULT"] == []
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("ووصل عددها هذا العام إلى مئتي شركة عارضة في المعرض.", "REJECT"),   # exhibitors
+    ("هي الرائحة الدافئة التي تريح صدورنا عندما نتنشقها.", "RETREAT"),   # to inhale
+])
+def test_words_that_only_contain_a_trigger(text, plover):
+    assert [e for e in Pipeline().run(text, published="2015-07-01").events if e.plover_type == plover] == []
