@@ -224,3 +224,10 @@ def test_rescuers_attending_an_incident_are_no_side(pipeline):
                  "وباشرت الشرطة الحادث إثر إطلاق نار على مواطن في الحي."):
         ev = one(pipeline, text, "ASSAULT")
         assert ev.actor1 is not None and ev.actor1.sector == "UAF"
+
+
+def test_a_named_body_hit_comes_before_people_counted(pipeline):
+    """``خطفوا القنصل الأفغاني وقتلوا سائقه``: the consul, not the driver, is the target."""
+    ev = one(pipeline, "أعلنت القنصلية الأفغانية أن مجهولين خطفوا أمس القنصل الأفغاني العام في بيشاور وقتلوا سائقه في كمين.",
+             "ASSAULT")
+    assert ev.actor2 is not None and (ev.actor2.country, ev.actor2.sector) == ("AFG", "GOV")

@@ -325,6 +325,11 @@ def _is_source(ctx: SentenceContext, ent: Entity) -> bool:
     return False
 
 
+def _bare_people(ent: Entity) -> bool:
+    """People named only as people (شخصا، مدنيين، سكان): the weakest description of a target."""
+    return ent.sector in VICTIM_SECTORS and ent.attrs.get("kind") in (None, "generic", "people")
+
+
 def _is_responder(ctx: SentenceContext, ent: Entity) -> bool:
     """``باشرت فرق الدفاع المدني سقوط مقذوفات``: the subject of a verb of attending to an
     incident answers it; it is neither side of the act."""
@@ -450,7 +455,8 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         # a protest is aimed at an authority, not at fellow protesters
         patients = [(p + 5 if e.sector in PROTESTER_SECTORS or e.sector is None else p, d, e) for p, d, e in patients]
     agents = sorted((a for a in agents if a[0] <= strongest), key=lambda x: (x[0], x[1]))
-    patients = sorted((p for p in patients if p[0] <= strongest + 1), key=lambda x: (x[0], x[1]))
+    # at equal evidence a named body hit (soldiers of the army) before people counted (شخصا)
+    patients = sorted((p for p in patients if p[0] <= strongest + 1), key=lambda x: (x[0], _bare_people(x[2]), x[1]))
     actor1 = agents[0][2] if agents else None
     actor2 = next((p[2] for p in patients if p[2] is not actor1), None)
     actor2 = _body_of_members(ctx, actor2, actors, actor1)
