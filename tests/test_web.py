@@ -7,11 +7,11 @@ import re
 import pytest
 
 from rasd.api import ApiSettings, create_app
-from test_web_fixtures import CHROMIUM_ARGS, LiveServer, chromium_path, seeded_store
+from test_web_fixtures import LiveServer, browser, loaded, page, seeded_store, wait_loaded  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
@@ -21,35 +21,10 @@ def server(tmp_path_factory):
         yield live
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Chromium not installed (set RASD_CHROMIUM)")
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
-    pg = context.new_page()
-    pg.problems = []  # console errors (CSP violations show up here) and page errors
-    pg.on("console", lambda m: pg.problems.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.problems.append(str(e)))
-    yield pg
-    context.close()
 
 
-def wait_loaded(page, previous: int = 0) -> None:
-    """Wait for the map page's next load (a selector: CSP forbids eval-based polling)."""
-    page.wait_for_selector(f"body[data-loaded='{previous + 1}']", state="attached")
-
-
-def loaded(page) -> int:
-    return int(page.evaluate("document.body.dataset.loaded || 0"))
 
 
 def table_types(page) -> list[str]:

@@ -12,6 +12,8 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
 ARTICLES: list[dict[str, Any]] = [
     {
         "id": "hama-shelling", "title": "قصف مدفعي على ريف حماة", "source": "مراسل محلي",
@@ -280,3 +282,39 @@ def pipeline_or_skip() -> None:
         rasd.default_pipeline()
     except ImportError as exc:
         pytest.skip(f"extraction pipeline unavailable: {exc}")
+
+
+# ---------------------------------------------------------------- browser fixtures
+# Shared by the browser test modules (imported there by name); Playwright is imported
+# only when a browser test asks for them, so the API tests need no browser.
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium not installed (set RASD_CHROMIUM)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    pg = context.new_page()
+    pg.problems = []  # console errors (CSP violations show up here) and page errors
+    pg.on("console", lambda m: pg.problems.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.problems.append(str(e)))
+    yield pg
+    context.close()
+
+
+def wait_loaded(page, previous: int = 0) -> None:
+    """Wait for the map page's next load (a selector: CSP forbids eval-based polling)."""
+    page.wait_for_selector(f"body[data-loaded='{previous + 1}']", state="attached")
+
+
+def loaded(page) -> int:
+    return int(page.evaluate("document.body.dataset.loaded || 0"))

@@ -8,11 +8,11 @@ import httpx
 import pytest
 
 from rasd.api import ApiSettings, create_app
-from test_web_fixtures import CHROMIUM_ARGS, LOCATED, LiveServer, chromium_path, map_store
+from test_web_fixtures import LOCATED, LiveServer, browser, loaded, map_store, page, wait_loaded  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
@@ -26,34 +26,10 @@ def server(store):
         yield live
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Chromium not installed (set RASD_CHROMIUM)")
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
-    pg = context.new_page()
-    pg.problems = []
-    pg.on("console", lambda m: pg.problems.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.problems.append(str(e)))
-    yield pg
-    context.close()
 
 
-def wait_loaded(page, previous: int = 0) -> None:
-    page.wait_for_selector(f"body[data-loaded='{previous + 1}']", state="attached")
-
-
-def loaded(page) -> int:
-    return int(page.evaluate("document.body.dataset.loaded || 0"))
 
 
 def drawn_points(page) -> int:
