@@ -231,3 +231,11 @@ def test_a_named_body_hit_comes_before_people_counted(pipeline):
     ev = one(pipeline, "أعلنت القنصلية الأفغانية أن مجهولين خطفوا أمس القنصل الأفغاني العام في بيشاور وقتلوا سائقه في كمين.",
              "ASSAULT")
     assert ev.actor2 is not None and (ev.actor2.country, ev.actor2.sector) == ("AFG", "GOV")
+
+
+def test_a_spokesman_with_a_long_title_is_the_source(pipeline):
+    """The organisation of a spokesman named with his post, region, rank and name is the
+    source of the report, not its doer."""
+    text = ("وأوضح المتحدث الرسمي لهيئة الهلال الأحمر السعودي بمنطقة القصيم الرائد محمد بن عبد الله الجعيثن "
+            "أن امرأتين لقيتا حتفهما بالحادث فيما نقل السائق إلى المستشفى.")
+    assert all(ev.actor1 is None for ev in events(pipeline, text))  # neither the body nor the spokesman

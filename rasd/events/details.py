@@ -12,7 +12,7 @@ __all__ = ["attribution", "casualties", "Casualties", "speaker_span"]
 
 
 COMPLEMENTISERS = ("ان", "انه", "انها", "انهم", "بان", "بانه", "بانها")
-SPEAKER_REACH = 12  # tokens from a verb of saying to its "إنّ"
+SPEAKER_REACH = 18  # tokens from a verb of saying to its "إنّ" (المتحدث الرسمي لهيئة … بمنطقة … الرائد فلان أن)
 
 
 def speaker_span(ctx: SentenceContext) -> tuple[int, int] | None:
