@@ -147,9 +147,9 @@ def _ratio(make, size: int, stages: tuple[str, ...] = LINEAR_STAGES) -> float:
 @given(st.lists(st.sampled_from(WORDS), min_size=6, max_size=20))
 def test_pipeline_time_is_linear_in_the_text(words):
     """Generated report-like text (words, commas, full stops): 4x the text costs about 4x,
-    never the 16x of a quadratic path (bound 9x, for a noisy shared machine)."""
+    never the 16x of a quadratic path (bound 11x, for a noisy shared machine)."""
     sentence = " ".join(words[:len(words) // 2]) + "، و" + " ".join(words[len(words) // 2:]) + ". "
-    assert _ratio(lambda n: (sentence * (n // len(sentence) + 1))[:n], 6_000) < 9
+    assert _ratio(lambda n: (sentence * (n // len(sentence) + 1))[:n], 6_000) < 11
 
 
 @pytest.mark.parametrize("make, size, stages", [
