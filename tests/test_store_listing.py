@@ -149,3 +149,17 @@ def test_on_postgresql_pages_are_unchanged_and_walk_their_index(pg_database):
             assert "Index Scan using ix_event_clusters_" in plan and "Sort" not in plan, plan
     finally:
         store.close()
+
+
+def test_listed_events_are_the_events_read_one_by_one(upgraded):
+    """A page's rows (built from the listed columns) equal the single event read with
+    every column, less its reports."""
+    store, _ = upgraded
+    page = store.query_events(EventQuery(country="SYR", limit=40, offset=10))
+    assert len(page) == 40
+    for event in page:
+        single = store.get_event(event["id"])
+        single.pop("reports")
+        assert event == single
+        assert isinstance(event["document_ids"], list) and event["document_ids"]
+        assert isinstance(event["flagged"], bool) and event["outlet_count"] == event["source_count"]
