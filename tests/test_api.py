@@ -101,6 +101,31 @@ def test_geojson(client):
                for f in body["features"])
 
 
+def test_geojson_properties_are_the_json_rows_less_the_point(client):
+    page = client.get("/api/events", params={"limit": 50}).json()["events"]
+    geo = client.get("/api/events", params={"limit": 50, "format": "geojson"}).json()["features"]
+    located = [e for e in page if e["lat"] is not None and e["lon"] is not None]
+    assert len(geo) == len(located) >= 3
+    for event, feature in zip(located, geo):
+        assert feature["id"] == event["id"]
+        assert feature["geometry"] == {"type": "Point", "coordinates": [event["lon"], event["lat"]]}
+        assert feature["properties"] == {k: v for k, v in event.items() if k not in ("lat", "lon")}
+        assert list(feature["properties"]) == [k for k in event if k not in ("lat", "lon")]
+
+
+def test_responses_encode_as_the_standard_library_would():
+    from datetime import date
+
+    from rasd.api.routes import dumps
+    content = {"total": 2, "events": [{"sentence": "قصف مدفعي على ريف إدلب", "lat": 35.93, "lon": 36.63,
+                                        "fatalities": None, "flagged": False, "day": date(2024, 3, 1),
+                                        "sources": ["sana", "enab"]}],
+               "by_year": {2024: 1}, "big": 2 ** 70}
+    expected = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
+    assert json.loads(dumps(content)) == json.loads(expected)
+    assert "قصف مدفعي".encode() in dumps(content)  # UTF-8, not \u escapes
+
+
 def test_event_detail_has_reports_with_spans(client):
     event_id = client.get("/api/events", params={"admin1": "Hama"}).json()["events"][0]["id"]
     r = client.get(f"/api/events/{event_id}")

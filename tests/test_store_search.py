@@ -16,7 +16,7 @@ from rasd.store import EventQuery, open_store
 from rasd.store import query as store_query
 from rasd.store.db import make_engine, resolve_url
 from rasd.store.query import select_events
-from rasd.store.schema import event_clusters
+from rasd.store.schema import HEAD, event_clusters
 
 # Folded forms (hamza, ta marbuta), clitics glued to a word (و، ل، ب، ال), several words,
 # words under three letters (not in the trigram index), English and Arabic actors.
@@ -208,7 +208,7 @@ def test_an_old_store_is_upgraded_on_open(tmp_path, monkeypatch):
 
     store = open_store(path)
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
         keys = conn.execute(text("SELECT count(*) FROM event_search_keys")).scalar()
         points = conn.execute(text("SELECT count(*) FROM event_rtree")).scalar()
         located = conn.execute(text("SELECT count(*) FROM event_clusters WHERE lat IS NOT NULL")).scalar()
@@ -346,7 +346,7 @@ def test_postgresql_without_pg_trgm_scans_the_text(pg_database, monkeypatch):
         indexes = _pg_indexes(s)
         assert "ix_event_clusters_search_trgm" not in indexes and "ix_event_clusters_point" in indexes
         with s.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
         s.add_records(_records(120, seed=7))
         assert _pg_assert_same_as_full_scan(s, monkeypatch) > 0
     finally:

@@ -10,6 +10,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib encoder stands in
+    orjson = None
+
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
@@ -24,7 +29,7 @@ from rasd.api.settings import ApiSettings, is_loopback
 
 log = logging.getLogger(__name__)
 
-__all__ = ["router", "JSONBytes", "TTLCache"]
+__all__ = ["router", "JSONBytes", "TTLCache", "dumps", "to_geojson"]
 
 CACHE_TTL_S = 30.0  # timelines may lag writes made outside this server by this much
 
@@ -49,13 +54,24 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+def dumps(content: Any) -> bytes:
+    """``content`` as compact UTF-8 JSON: with orjson (several times faster on a page of
+    500 events) when it is installed and can encode it, else the standard library."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(content, default=_default, option=orjson.OPT_NON_STR_KEYS)
+        except (orjson.JSONEncodeError, TypeError):
+            pass  # e.g. an integer beyond 64 bits: the standard library writes it
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":"),
+                      default=_default).encode("utf-8")
+
+
 class JSONBytes(Response):
-    """A JSON response serialised with the standard library, without pydantic's encoder."""
+    """A JSON response serialised once by :func:`dumps`, without pydantic's encoder."""
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":"),
-                          default=_default).encode("utf-8")
+        return dumps(content)
 
 
 class GeoJSONBytes(JSONBytes):
@@ -114,15 +130,16 @@ def settings_of(request: Request) -> ApiSettings:
 
 
 def to_geojson(rows: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
+    """A FeatureCollection of the located rows; each row, less ``lat`` and ``lon``, is its
+    feature's properties (the rows are the caller's to give away: they are not copied)."""
     features = []
+    append = features.append
     for row in rows:
-        lat, lon = row.get("lat"), row.get("lon")
+        lat, lon = row.pop("lat", None), row.pop("lon", None)
         if lat is None or lon is None:
             continue
-        props = {k: v for k, v in row.items() if k not in ("lat", "lon")}
-        features.append({"type": "Feature", "id": row.get("id"),
-                         "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                         "properties": props})
+        append({"type": "Feature", "id": row.get("id"),
+                "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": row})
     return {"type": "FeatureCollection", "features": features,
             "total": total, "limit": limit, "offset": offset}
 

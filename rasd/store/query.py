@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+try:
+    from orjson import loads as _loads  # about 7 times as fast on the short id lists
+except ImportError:  # pragma: no cover - orjson is a dependency
+    from json import loads as _loads
 
 from sqlalchemy import Boolean, Integer, Select, and_, cast, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.engine import Connection
@@ -18,7 +24,7 @@ from rasd.store.schema import (
     documents, event_clusters, event_fts, event_reports, event_rtree, event_search_keys, store_meta,
 )
 
-__all__ = ["EventQuery", "PLOVER_TYPES", "event_type_names", "check_event_type", "event_row", "geo_precision", "select_events",
+__all__ = ["EventQuery", "PLOVER_TYPES", "event_type_names", "check_event_type", "event_row", "event_rows", "geo_precision", "select_events",
            "dense_filters",
            "count_events", "generation", "map_cells", "get_event", "get_document", "stats", "actors"]
 
@@ -530,26 +536,54 @@ def geo_precision(location_precision: str | None) -> int | None:
     return _GEO_PRECISION.get((location_precision or "").lower())
 
 
+# The cluster columns an event dict holds as they are, in the dict's order.
+_PLAIN_KEYS = (
+    "id", "plover_type", "plover_mode", "acled_event_type", "acled_sub_event_type", "cameo",
+    "date", "date_precision",
+    "actor1_name", "actor1_id", "actor1_country", "actor1_sector",
+    "actor2_name", "actor2_id", "actor2_country", "actor2_sector",
+    "location_name", "location_name_ar", "admin1", "admin2", "country", "lat", "lon",
+    "geonameid", "location_precision", "fatalities", "injuries",
+    "source_count", "report_count", "document_count", "trigger", "sentence")
+_FLAGS = ("negated", "hypothetical", "historical", "flagged")
+
+
+def _row_builder(columns: list[str]) -> Any:
+    """A function from a result row (a tuple of ``columns``) to the public event dict:
+    the column positions are looked up once per query, not once per row."""
+    at = {name: i for i, name in enumerate(columns)}
+    plain = operator.itemgetter(*(at[k] for k in _PLAIN_KEYS))
+    precision, published, document_ids, sources, source_count = (
+        at["location_precision"], at["published_min"], at["document_ids"], at["sources"], at["source_count"])
+    flags = [(name, at[name]) for name in _FLAGS]
+    created_at, updated_at = at["created_at"], at["updated_at"]
+    loads = _loads
+
+    def build(row: Any) -> dict[str, Any]:
+        out = dict(zip(_PLAIN_KEYS, plain(row)))
+        out["geo_precision"] = _GEO_PRECISION.get((row[precision] or "").lower())
+        out["published"] = row[published]
+        out["document_ids"] = loads(row[document_ids])
+        out["sources"] = loads(row[sources])
+        out["outlet_count"] = row[source_count]  # distinct outlets (source_count, named plainly)
+        for name, i in flags:
+            out[name] = bool(row[i])
+        out["created_at"], out["updated_at"] = row[created_at], row[updated_at]
+        return out
+
+    return build
+
+
+def event_rows(result: Any) -> list[dict[str, Any]]:
+    """The public, cluster-level event dicts of a query result over the cluster columns
+    (``select_events``), built from the row tuples."""
+    build = _row_builder(list(result.keys()))
+    return [build(row) for row in result]
+
+
 def event_row(row: Any) -> dict[str, Any]:
-    """The public, cluster-level event dict of a cluster row."""
-    r = dict(row)
-    out = {k: r[k] for k in (
-        "id", "plover_type", "plover_mode", "acled_event_type", "acled_sub_event_type", "cameo",
-        "date", "date_precision",
-        "actor1_name", "actor1_id", "actor1_country", "actor1_sector",
-        "actor2_name", "actor2_id", "actor2_country", "actor2_sector",
-        "location_name", "location_name_ar", "admin1", "admin2", "country", "lat", "lon",
-        "geonameid", "location_precision", "fatalities", "injuries",
-        "source_count", "report_count", "document_count", "trigger", "sentence")}
-    out["geo_precision"] = geo_precision(r["location_precision"])
-    out["published"] = r["published_min"]
-    out["document_ids"] = json.loads(r["document_ids"])
-    out["sources"] = json.loads(r["sources"])
-    out["outlet_count"] = r["source_count"]  # distinct outlets (source_count, named plainly)
-    for flag in ("negated", "hypothetical", "historical", "flagged"):
-        out[flag] = bool(r[flag])
-    out["created_at"], out["updated_at"] = r["created_at"], r["updated_at"]
-    return out
+    """The public, cluster-level event dict of a cluster row (a mapping)."""
+    return _row_builder(list(row.keys()))(tuple(row.values()))
 
 
 def get_event(conn: Connection, event_id: str) -> dict[str, Any] | None:

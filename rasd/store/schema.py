@@ -17,6 +17,8 @@ Tables, in the order data flows into them:
   ``actor_text``) and ``event_rtree`` (R*Tree of the event points), by that key.
 - PostgreSQL only (migration 0004): pg_trgm GIN indexes on ``search_text`` and
   ``actor_text`` (when the extension can be created), a (lat, lon) btree, province indexes.
+- Both (migration 0005): the listing and province indexes end with the event's day
+  descending and the cluster id, the order of a default page.
 
 The schema is versioned with alembic (``rasd/store/migrations``); :data:`HEAD` is the
 revision this code expects and :func:`ensure_schema` upgrades older databases.
@@ -38,7 +40,7 @@ __all__ = ["metadata", "documents", "document_bands", "document_raw", "event_rep
 log = logging.getLogger(__name__)
 
 # The alembic revision the code expects; a test checks it equals the migrations' head.
-HEAD = "0004"
+HEAD = "0005"
 
 metadata = MetaData()
 
@@ -131,13 +133,15 @@ event_clusters = Table(
     Index("ix_event_clusters_country", "country"),
 )
 
-# The listing indexes of migration 0002 (flagged/type/country, then the event's day).
+# The listing indexes (migrations 0002, rebuilt by 0005): flagged/type/country, then the
+# event's day descending and the id, the order of a default page.
 _EVENT_DAY = func.coalesce(event_clusters.c.date, event_clusters.c.published_min)
-Index("ix_event_clusters_flagged_day", event_clusters.c.flagged, _EVENT_DAY, event_clusters.c.id)
+_PAGE_ORDER = (_EVENT_DAY.desc(), event_clusters.c.id)
+Index("ix_event_clusters_flagged_day", event_clusters.c.flagged, *_PAGE_ORDER)
 Index("ix_event_clusters_type_country_day", event_clusters.c.plover_type, event_clusters.c.country,
-      event_clusters.c.flagged, _EVENT_DAY)
-Index("ix_event_clusters_country_day", event_clusters.c.country, event_clusters.c.flagged, _EVENT_DAY)
-Index("ix_event_clusters_type_day", event_clusters.c.plover_type, event_clusters.c.flagged, _EVENT_DAY)
+      event_clusters.c.flagged, *_PAGE_ORDER)
+Index("ix_event_clusters_country_day", event_clusters.c.country, event_clusters.c.flagged, *_PAGE_ORDER)
+Index("ix_event_clusters_type_day", event_clusters.c.plover_type, event_clusters.c.flagged, *_PAGE_ORDER)
 
 event_reports = Table(
     "event_reports", metadata,

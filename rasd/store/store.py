@@ -245,7 +245,7 @@ class Store:
         q = q or EventQuery()
         with self._read() as conn:
             stmt = q_.select_events(q, q_.dense_filters(conn, q))
-            return [q_.event_row(r) for r in conn.execute(stmt).mappings()]
+            return q_.event_rows(conn.execute(stmt))
 
     def iter_events(self, q: EventQuery | None = None, *, chunk: int = 2000) -> Iterator[dict[str, Any]]:
         """Every event matching ``q`` (its limit ignored), in ``q.order``, read in chunks."""
