@@ -32,7 +32,7 @@ from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
 from rasd.events.lexicon import load_lexicon
 from rasd.events.ontology import ontology
-from rasd.events.roles import VICTIM_SECTORS, assign_roles, is_verb
+from rasd.events.roles import POSSESSIVES, VICTIM_SECTORS, assign_roles, is_verb
 from rasd.geo import event_location
 from rasd.geo.context import dominant_country
 from rasd.options import Options
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 VIOLENT_TYPES = ontology().of_kind("violent")
 SPEECH_TYPES = ontology().of_kind("speech")  # events that talk about other events
 STATE_SECTORS = sectors.STATE
-POSSESSIVES = ("ه", "ها", "هم")  # قواته، طائراتها، جنودهم
 MIN_WEIGHT = 0.3          # triggers below this never make an event
 WEAK_WEIGHT = 0.55        # triggers below this need an actor, a casualty word or a place
 SPORT_DOC_CUES = 4        # a document with this many sports words is a sports report

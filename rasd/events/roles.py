@@ -31,7 +31,7 @@ from rasd.doc import Entity
 from rasd.events.context import Hit, SentenceContext
 from rasd.events.ontology import ontology
 
-__all__ = ["Roles", "assign_roles"]
+__all__ = ["Roles", "assign_roles", "POSSESSIVES"]
 
 VICTIM_SECTORS = sectors.VICTIM
 PROTESTER_SECTORS = sectors.PROTESTER
@@ -41,6 +41,7 @@ ARMED_SECTORS = sectors.ARMED | sectors.CRIMINAL  # whoever carries arms, politi
 CASUALTY_CUES = ("killed", "injured")
 # Event types whose second party is a partner, not a victim.
 PARTNER_TYPES = ontology().of_kind("partner")
+POSSESSIVES = ("ه", "ها", "هم")  # قواته، جنودها، عناصرهم: the pronoun names whose they are
 
 
 @dataclass
@@ -179,15 +180,13 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
     return roles
 
 
-OWN_MEMBER_SUFFIXES = ("ه", "ها", "هم")  # جنوده، عناصرها، أفرادهم
-
-
 def _lost_its_own(roles: Roles) -> bool:
     """``أعلن الجيش الأمريكي مقتل اثنين من جنوده``: a body whose own members (a possessive
     pronoun naming it) are the victims announces its loss; it did not strike them."""
     a1, a2 = roles.actor1, roles.actor2
     return (a1 is not None and a2 is not None and a2.attrs.get("kind") == "generic"
-            and a2.text.endswith(OWN_MEMBER_SUFFIXES) and a1.sector == a2.sector and a1.country == a2.country and a1.sector is not None)
+            and a2.text.endswith(POSSESSIVES) and a1.sector is not None
+            and (a1.sector, a1.country) == (a2.sector, a2.country))
 
 
 def _flyer_is_the_target(triggers: list[Hit], roles: Roles) -> bool:

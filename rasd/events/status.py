@@ -54,6 +54,10 @@ CASES_REACH = 3       # حالات اختطاف واعتداء واعتقال: t
 AGENT_REACH = 12      # tokens from a trigger to the agent phrase naming its doer (the event's other words lie between)
 MAX_READINGS = 6      # trigger words of one event read for its status
 MODEL_MIN_TOKENS = 15  # shorter sentences with a named doer are left to the rules
+AIM_REACH = 2     # لبدء المفاوضات، من أجل ضرب المتظاهرين
+CALL_REACH = 10   # دعا أمس الحكومة وحزب العمال إلى وقف العنف وبدء مفاوضات: the addressee stands between
+OBJECT_REACH = 4  # استدعت الخارجية المصرية السفير: the subject may stand between
+HOSTAGE_REACH = 6  # the held stand between the verb and رهائن
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,9 +227,6 @@ def as_what(c: Candidate) -> str | None:
     return "description" if ok else None
 
 
-IMPERFECT_PREFIXES = ("ي", "ت")
-
-
 def counted_noun(c: Candidate) -> str | None:
     """``يدرس بالجامعة 39500 طالب``, ``ثلاث زيارات``: a count right before the word makes it a
     noun counted (students, visits), not an act reported. For the non-violent types (a count
@@ -245,6 +246,9 @@ def landmark_noun(c: Candidate) -> str | None:
     return "reference" if c.cue_before("landmark", reach=1) else None
 
 
+IMPERFECT_PREFIXES = ("ي", "ت")
+
+
 def past_habit(c: Candidate) -> str | None:
     """``شرطيين كانا يتعاونان مع التنظيم``: كان with a present verb tells what someone used to
     do or was doing, background to the news, not a report of a deed. For the non-violent types."""
@@ -254,13 +258,10 @@ def past_habit(c: Candidate) -> str | None:
     return "habitual" if c.cue_before("was", reach=1) else None
 
 
-OBJECT_REACH = 4  # استدعت الخارجية المصرية السفير: the subject may stand between
-
-
 def object_missing(c: Candidate) -> str | None:
     """``مما استدعى تدخل فرق الدفاع المدني``: a word whose sense depends on its object (to
-    recall an envoy, or to call for anything) is an event only with that object after it;
-    the ontology names which types and modes need one."""
+    recall an envoy, not to require help; an inquiry into something, not achieving it) is an
+    event only with that object after it; the ontology names the types and modes that need one."""
     kind = ontology().object_cue(c.event.plover_type, c.event.plover_mode)
     if kind is None or c.cue_after(kind, reach=OBJECT_REACH):
         return None
@@ -337,8 +338,6 @@ def manner_phrase(c: Candidate) -> str | None:
     return "manner" if toks[i].prefix.removesuffix("ال") in MANNER_PREFIXES and with_follows else None
 
 
-AIM_REACH = 2   # لبدء المفاوضات، من أجل ضرب المتظاهرين
-CALL_REACH = 10  # دعا أمس الحكومة وحزب العمال إلى وقف العنف وبدء مفاوضات: the addressee stands between
 DOING_REACH = 6  # tokens from a verb of doing to the verbal noun it governs, its subject between (وقعت الحكومة وجماعة الحوثي اتفاقا)
 
 
@@ -420,8 +419,6 @@ def hostage_taking(c: Candidate) -> str | None:
     """``احتجزوا أربعة من الشرطة رهائن``: people held as hostages are abducted, not arrested."""
     return "hostage_taking" if _retype_applies("hostage_taking", c.event) and c.cue_after("hostage", reach=HOSTAGE_REACH) else None
 
-
-HOSTAGE_REACH = 6  # the held stand between the verb and رهائن
 
 TYPE_RULES: tuple[Callable[[Candidate], str | None], ...] = (verbal_attack, armed_confrontation, hostage_taking)
 
