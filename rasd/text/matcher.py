@@ -218,10 +218,21 @@ class PhraseMatcher(Generic[T]):
     def _build(self) -> None:
         self._automaton = ahocorasick.Automaton()
         for key, entries in self._entries.items():
-            self._automaton.add_word(key, entries)
+            self._automaton.add_word(key, (entries, len(key), *self._affix_bounds(entries)))
         if self._entries:
             self._automaton.make_automaton()
         self._built = True
+
+    def _affix_bounds(self, entries: list[_Entry]) -> tuple[int, int]:
+        """The most letters any entry of one key accepts before and after it (-1: any
+        number), so that a hit inside a longer word is dropped without finding the word."""
+        if any(e.any_prefix for e in entries):
+            before = -1
+        else:
+            allowed = self._verb_prefixes | self._proclitics if any(e.verb for e in entries) else self._proclitics
+            before = max(map(len, allowed))
+        after = -1 if any(e.any_suffix for e in entries) else max(map(len, self._enclitics))
+        return before, after
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match[T]]:
         """All matches in ``text[start:end]``, overlaps removed (longest, then leftmost wins)."""
@@ -237,10 +248,27 @@ class PhraseMatcher(Generic[T]):
         runs = _word_runs(text, start, end, self.max_word)
         word = runs.word
         accept = self._accept_affixes
-        for last, entries in self._automaton.iter(text, start, end):
+        for last, (entries, size, before, after) in self._automaton.iter(text, start, end):
             core_end = last + 1
             # every entry of one hit has the same key, hence the same span and affixes
-            core_start = core_end - len(entries[0].key)
+            core_start = core_end - size
+            if core_start > start and text[core_start - 1].isalnum():
+                # more letters before the key than any entry allows: no need for the word
+                cut = core_start - before - 1
+                if before >= 0 and cut >= start and text[cut:core_start].isalnum():
+                    continue
+            elif core_end >= end or not text[core_end].isalnum():
+                # a whole word on its own, the most common hit: no clitics to look for
+                for entry in entries:
+                    found = accept("", "", entry)
+                    if found is None:
+                        continue
+                    for payload in entry.payloads:
+                        yield Match(core_start, core_end, core_start, core_end, payload, entry.key, found, "")
+                continue
+            cut = core_end + after + 1
+            if after >= 0 and cut <= end and text[core_end:cut].isalnum():
+                continue
             span = word(core_start, core_end)
             if span is None:
                 continue  # inside a run of letters too long to be a word
