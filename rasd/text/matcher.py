@@ -218,7 +218,10 @@ class PhraseMatcher(Generic[T]):
     def _build(self) -> None:
         self._automaton = ahocorasick.Automaton()
         for key, entries in self._entries.items():
-            self._automaton.add_word(key, (entries, len(key), *self._affix_bounds(entries)))
+            before, after = self._affix_bounds(entries)
+            # one word with bounded affixes: its edges are a few letters from the key
+            bounded = key.isalnum() and before >= 0 and after >= 0
+            self._automaton.add_word(key, (entries, len(key), before, after, bounded))
         if self._entries:
             self._automaton.make_automaton()
         self._built = True
@@ -248,7 +251,8 @@ class PhraseMatcher(Generic[T]):
         runs = _word_runs(text, start, end, self.max_word)
         word = runs.word
         accept = self._accept_affixes
-        for last, (entries, size, before, after) in self._automaton.iter(text, start, end):
+        limit = self.max_word
+        for last, (entries, size, before, after, bounded) in self._automaton.iter(text, start, end):
             core_end = last + 1
             # every entry of one hit has the same key, hence the same span and affixes
             core_start = core_end - size
@@ -269,10 +273,22 @@ class PhraseMatcher(Generic[T]):
             cut = core_end + after + 1
             if after >= 0 and cut <= end and text[core_end:cut].isalnum():
                 continue
-            span = word(core_start, core_end)
-            if span is None:
-                continue  # inside a run of letters too long to be a word
-            nstart, nend = span
+            if bounded:
+                # the checks above leave at most ``before`` letters before the key and
+                # ``after`` after it: the word's edges, as _WordRuns.word would find them
+                nstart = core_start
+                while nstart > start and text[nstart - 1].isalnum():
+                    nstart -= 1
+                nend = core_end
+                while nend < end and text[nend].isalnum():
+                    nend += 1
+                if nend - nstart > limit:
+                    continue
+            else:
+                span = word(core_start, core_end)
+                if span is None:
+                    continue  # inside a run of letters too long to be a word
+                nstart, nend = span
             prefix = text[nstart:core_start] if nstart < core_start else ""
             suffix = text[core_end:nend] if core_end < nend else ""
             for entry in entries:
