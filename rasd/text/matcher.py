@@ -150,6 +150,11 @@ def _word_runs(text: str, lo: int, hi: int, limit: int) -> _WordRuns:
     return found
 
 
+# a key's accepted (prefix, suffix) pairs remembered at most; keys with any prefix or
+# suffix can meet many pairs
+_READINGS_PER_KEY = 256
+
+
 def longest_first(found: list[Match[T]]) -> list[Match[T]]:
     """Matches without overlaps: the longest wins, then the leftmost (stable for equal ones).
 
@@ -221,7 +226,8 @@ class PhraseMatcher(Generic[T]):
             before, after = self._affix_bounds(entries)
             # one word with bounded affixes: its edges are a few letters from the key
             bounded = key.isalnum() and before >= 0 and after >= 0
-            self._automaton.add_word(key, (entries, len(key), before, after, bounded))
+            plain = self._readings(entries, "", "")
+            self._automaton.add_word(key, (entries, len(key), before, after, bounded, plain, {}))
         if self._entries:
             self._automaton.make_automaton()
         self._built = True
@@ -250,9 +256,8 @@ class PhraseMatcher(Generic[T]):
         end = len(text) if end is None else end
         runs = _word_runs(text, start, end, self.max_word)
         word = runs.word
-        accept = self._accept_affixes
         limit = self.max_word
-        for last, (entries, size, before, after, bounded) in self._automaton.iter(text, start, end):
+        for last, (entries, size, before, after, bounded, plain, readings) in self._automaton.iter(text, start, end):
             core_end = last + 1
             # every entry of one hit has the same key, hence the same span and affixes
             core_start = core_end - size
@@ -263,12 +268,8 @@ class PhraseMatcher(Generic[T]):
                     continue
             elif core_end >= end or not text[core_end].isalnum():
                 # a whole word on its own, the most common hit: no clitics to look for
-                for entry in entries:
-                    found = accept("", "", entry)
-                    if found is None:
-                        continue
-                    for payload in entry.payloads:
-                        yield Match(core_start, core_end, core_start, core_end, payload, entry.key, found, "")
+                for payload, key, found in plain:
+                    yield Match(core_start, core_end, core_start, core_end, payload, key, found, "")
                 continue
             cut = core_end + after + 1
             if after >= 0 and cut <= end and text[core_end:cut].isalnum():
@@ -291,12 +292,24 @@ class PhraseMatcher(Generic[T]):
                 nstart, nend = span
             prefix = text[nstart:core_start] if nstart < core_start else ""
             suffix = text[core_end:nend] if core_end < nend else ""
-            for entry in entries:
-                found = accept(prefix, suffix, entry)
-                if found is None:
-                    continue
-                for payload in entry.payloads:
-                    yield Match(nstart, nend, core_start, core_end, payload, entry.key, found, suffix)
+            affixes = (prefix, suffix)
+            got = readings.get(affixes)
+            if got is None:
+                if len(readings) >= _READINGS_PER_KEY:
+                    readings.clear()
+                got = readings[affixes] = self._readings(entries, prefix, suffix)
+            for payload, key, found in got:
+                yield Match(nstart, nend, core_start, core_end, payload, key, found, suffix)
+
+    def _readings(self, entries: list[_Entry], prefix: str, suffix: str) -> tuple[tuple[Any, str, str], ...]:
+        """(payload, key, proclitics) of every entry of one key that accepts these affixes:
+        the same for every hit of the key with them, so worked out once per key and pair."""
+        out = []
+        for entry in entries:
+            found = self._accept_affixes(prefix, suffix, entry)
+            if found is not None:
+                out.extend((payload, entry.key, found) for payload in entry.payloads)
+        return tuple(out)
 
     def _accept_affixes(self, prefix: str, suffix: str, entry: _Entry) -> str | None:
         """The proclitics of a match (the lam the key took in dropped) when ``entry``
