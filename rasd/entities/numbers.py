@@ -151,8 +151,15 @@ def _in_date_or_fraction(text: str, start: int, end: int) -> bool:
 def dual_noun(word: str) -> str | None:
     """The singular noun of a dual written as one folded word, clitics allowed
     (``وجنديين`` → ``جندي``), or None."""
-    found = _dual_cut(word, load_numbers().duals)
-    return found[1] if found else None
+    lex = load_numbers()
+    nouns = _dual_nouns(lex)
+    noun = nouns.get(word, _UNSEEN)
+    if noun is _UNSEEN:
+        if len(nouns) > _KINDS_KEPT:
+            nouns.clear()
+        found = _dual_cut(word, lex.duals)
+        noun = nouns[word] = found[1] if found else None
+    return noun
 
 
 def _dual_cut(word: str, duals: dict[str, str]) -> tuple[int, str] | None:
@@ -210,15 +217,21 @@ def _word_runs(text: str, words: Iterable[tuple[int, str]], lex: NumberLexicon
 
 _UNSEEN = object()
 _KINDS_KEPT = 200_000  # words remembered at most
-# the lexicon in use and what each word seen is against it (see _word_kind)
-_KINDS: list[tuple[NumberLexicon, dict[str, Any]]] = []
+# the lexicon in use, what each word seen is against it (see _word_kind) and the
+# singular noun of each word seen as a dual (see dual_noun)
+_KINDS: list[tuple[NumberLexicon, dict[str, Any], dict[str, str | None]]] = []
 
 
 def _word_kinds(lex: NumberLexicon) -> dict[str, Any]:
     """The words already classified against ``lex`` (words repeat across a corpus)."""
     if not _KINDS or _KINDS[0][0] is not lex:
-        _KINDS[:] = [(lex, {})]  # another lexicon starts afresh
+        _KINDS[:] = [(lex, {}, {})]  # another lexicon starts afresh
     return _KINDS[0][1]
+
+
+def _dual_nouns(lex: NumberLexicon) -> dict[str, str | None]:
+    _word_kinds(lex)
+    return _KINDS[0][2]
 
 
 def _word_kind(word: str, lex: NumberLexicon) -> bool | tuple[int, str] | None:
