@@ -153,6 +153,7 @@ def _word_runs(text: str, lo: int, hi: int, limit: int) -> _WordRuns:
 # a key's accepted (prefix, suffix) pairs remembered at most; keys with any prefix or
 # suffix can meet many pairs
 _READINGS_PER_KEY = 256
+_PLAIN = ("", "")  # the affixes of a whole-word hit
 
 
 def longest_first(found: list[Match[T]]) -> list[Match[T]]:
@@ -190,6 +191,9 @@ class PhraseMatcher(Generic[T]):
         # every proclitic + imperfect-prefix combination, precomputed (this check is hot)
         self._verb_prefixes = frozenset(p + v for p in self._proclitics for v in clitics.verb_prefixes)
         self._enclitics = clitics.enclitics | {""}
+        self._longest_proclitic = max(map(len, self._proclitics))
+        self._longest_verb_prefix = max(map(len, self._verb_prefixes | self._proclitics))
+        self._longest_enclitic = max(map(len, self._enclitics))
 
     def __len__(self) -> int:
         return sum(len(e.payloads) for entries in self._entries.values() for e in entries)
@@ -226,8 +230,7 @@ class PhraseMatcher(Generic[T]):
             before, after = self._affix_bounds(entries)
             # one word with bounded affixes: its edges are a few letters from the key
             bounded = key.isalnum() and before >= 0 and after >= 0
-            plain = self._readings(entries, "", "")
-            self._automaton.add_word(key, (entries, len(key), before, after, bounded, plain, {}))
+            self._automaton.add_word(key, (entries, len(key), before, after, bounded, {}))
         if self._entries:
             self._automaton.make_automaton()
         self._built = True
@@ -235,12 +238,14 @@ class PhraseMatcher(Generic[T]):
     def _affix_bounds(self, entries: list[_Entry]) -> tuple[int, int]:
         """The most letters any entry of one key accepts before and after it (-1: any
         number), so that a hit inside a longer word is dropped without finding the word."""
-        if any(e.any_prefix for e in entries):
-            before = -1
-        else:
-            allowed = self._verb_prefixes | self._proclitics if any(e.verb for e in entries) else self._proclitics
-            before = max(map(len, allowed))
-        after = -1 if any(e.any_suffix for e in entries) else max(map(len, self._enclitics))
+        before, after = self._longest_proclitic, self._longest_enclitic
+        for e in entries:  # most keys have one entry
+            if e.any_prefix:
+                before = -1
+            elif e.verb and before >= 0:
+                before = self._longest_verb_prefix
+            if e.any_suffix:
+                after = -1
         return before, after
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match[T]]:
@@ -257,7 +262,7 @@ class PhraseMatcher(Generic[T]):
         runs = _word_runs(text, start, end, self.max_word)
         word = runs.word
         limit = self.max_word
-        for last, (entries, size, before, after, bounded, plain, readings) in self._automaton.iter(text, start, end):
+        for last, (entries, size, before, after, bounded, readings) in self._automaton.iter(text, start, end):
             core_end = last + 1
             # every entry of one hit has the same key, hence the same span and affixes
             core_start = core_end - size
@@ -268,7 +273,10 @@ class PhraseMatcher(Generic[T]):
                     continue
             elif core_end >= end or not text[core_end].isalnum():
                 # a whole word on its own, the most common hit: no clitics to look for
-                for payload, key, found in plain:
+                got = readings.get(_PLAIN)
+                if got is None:
+                    got = readings[_PLAIN] = self._readings(entries, "", "")
+                for payload, key, found in got:
                     yield Match(core_start, core_end, core_start, core_end, payload, key, found, "")
                 continue
             cut = core_end + after + 1
