@@ -117,3 +117,14 @@ def test_matcher_lam_with_article_on_a_lam_word():
     m.add("الجيش", "army")
     n = normalize("وصل للاذقية وللجيش")
     assert [x.payload for x in m.find(n.text)] == ["latakia", "army"]
+
+
+def test_matcher_affixes_at_their_longest_and_one_letter_more():
+    m = PhraseMatcher()
+    m.add("مال", "money")
+    m.add("قتل*", "kill", verb=True)
+    m.add("*ستان", "stan")
+    n = normalize("الاستعمال في ماليزيا وبالمال فسيقتلونهم في افغانستان بمالهما")
+    found = [(x.payload, n.text[x.nstart:x.nend]) for x in m.find(n.text)]
+    assert found == [("money", "وبالمال"), ("kill", "فسيقتلونهم"), ("stan", "افغانستان"),
+                     ("money", "بمالهما")]

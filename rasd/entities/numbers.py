@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 from rasd.datafiles import alternation, read_tsv, variants
 
@@ -151,8 +151,15 @@ def _in_date_or_fraction(text: str, start: int, end: int) -> bool:
 def dual_noun(word: str) -> str | None:
     """The singular noun of a dual written as one folded word, clitics allowed
     (``وجنديين`` → ``جندي``), or None."""
-    found = _dual_cut(word, load_numbers().duals)
-    return found[1] if found else None
+    lex = load_numbers()
+    nouns = _dual_nouns(lex)
+    noun = nouns.get(word, _UNSEEN)
+    if noun is _UNSEEN:
+        if len(nouns) > _KINDS_KEPT:
+            nouns.clear()
+        found = _dual_cut(word, lex.duals)
+        noun = nouns[word] = found[1] if found else None
+    return noun
 
 
 def _dual_cut(word: str, duals: dict[str, str]) -> tuple[int, str] | None:
@@ -187,15 +194,18 @@ def _word_runs(text: str, words: Iterable[tuple[int, str]], lex: NumberLexicon
                ) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
     """Spans of consecutive number words (a clitic allowed on each) separated by spaces
     only, and the duals (start, end, noun) with their clitics left out."""
-    vocabulary, dual_forms = lex.vocabulary, lex.duals
+    kinds = _word_kinds(lex)
     runs: list[tuple[int, int]] = []
     duals: list[tuple[int, int, str]] = []
     for start, word in words:
-        if word not in vocabulary and not (len(word) > 2 and word[0] in "وفبل" and (word[1:] in vocabulary or (
-                word[:2] in _TWO_LETTER_CLITICS and word[2:] in vocabulary))):
-            found = _dual_cut(word, dual_forms)
-            if found:
-                duals.append((start + found[0], start + len(word), found[1]))
+        kind = kinds.get(word, _UNSEEN)
+        if kind is _UNSEEN:
+            if len(kinds) > _KINDS_KEPT:
+                kinds.clear()
+            kind = kinds[word] = _word_kind(word, lex)
+        if kind is not True:
+            if kind is not None:
+                duals.append((start + kind[0], start + len(word), kind[1]))
             continue
         end = start + len(word)
         if runs and text[runs[-1][1]:start].isspace():
@@ -203,6 +213,35 @@ def _word_runs(text: str, words: Iterable[tuple[int, str]], lex: NumberLexicon
         else:
             runs.append((start, end))
     return runs, duals
+
+
+_UNSEEN = object()
+_KINDS_KEPT = 200_000  # words remembered at most
+# the lexicon in use, what each word seen is against it (see _word_kind) and the
+# singular noun of each word seen as a dual (see dual_noun)
+_KINDS: list[tuple[NumberLexicon, dict[str, Any], dict[str, str | None]]] = []
+
+
+def _word_kinds(lex: NumberLexicon) -> dict[str, Any]:
+    """The words already classified against ``lex`` (words repeat across a corpus)."""
+    if not _KINDS or _KINDS[0][0] is not lex:
+        _KINDS[:] = [(lex, {}, {})]  # another lexicon starts afresh
+    return _KINDS[0][1]
+
+
+def _dual_nouns(lex: NumberLexicon) -> dict[str, str | None]:
+    _word_kinds(lex)
+    return _KINDS[0][2]
+
+
+def _word_kind(word: str, lex: NumberLexicon) -> bool | tuple[int, str] | None:
+    """True for a number word (a clitic allowed), a dual's (clitic length, singular noun),
+    else None."""
+    vocabulary = lex.vocabulary
+    if word in vocabulary or (len(word) > 2 and word[0] in "وفبل" and (word[1:] in vocabulary or (
+            word[:2] in _TWO_LETTER_CLITICS and word[2:] in vocabulary))):
+        return True
+    return _dual_cut(word, lex.duals)
 
 
 _TWO_LETTER_CLITICS = frozenset(("وب", "فب", "ول", "فل"))

@@ -118,10 +118,21 @@ class Analysis:
         return found
 
     def starting_at(self, wi: int) -> list[Hit]:
-        return self.hits_by_start.get(wi, []) + self.single(wi)
+        """Context words starting at word ``wi`` (a list shared with later calls: read it,
+        do not change it)."""
+        multi = self.hits_by_start.get(wi)
+        one = self._single.get(wi)
+        if one is None:
+            one = self.single(wi)
+        return multi + one if multi else one
 
     def ending_at(self, wi: int) -> list[Hit]:
-        return self.hits_by_end.get(wi, []) + self.single(wi)
+        """Context words ending at word ``wi`` (shared, as for :meth:`starting_at`)."""
+        multi = self.hits_by_end.get(wi)
+        one = self._single.get(wi)
+        if one is None:
+            one = self.single(wi)
+        return multi + one if multi else one
 
     def word_index_at(self, offset: int) -> int | None:
         """Index of the word containing original ``offset`` (or the next one)."""

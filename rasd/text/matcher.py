@@ -150,6 +150,12 @@ def _word_runs(text: str, lo: int, hi: int, limit: int) -> _WordRuns:
     return found
 
 
+# a key's accepted (prefix, suffix) pairs remembered at most; keys with any prefix or
+# suffix can meet many pairs
+_READINGS_PER_KEY = 256
+_PLAIN = ("", "")  # the affixes of a whole-word hit
+
+
 def longest_first(found: list[Match[T]]) -> list[Match[T]]:
     """Matches without overlaps: the longest wins, then the leftmost (stable for equal ones).
 
@@ -185,6 +191,9 @@ class PhraseMatcher(Generic[T]):
         # every proclitic + imperfect-prefix combination, precomputed (this check is hot)
         self._verb_prefixes = frozenset(p + v for p in self._proclitics for v in clitics.verb_prefixes)
         self._enclitics = clitics.enclitics | {""}
+        self._longest_proclitic = max(map(len, self._proclitics))
+        self._longest_verb_prefix = max(map(len, self._verb_prefixes | self._proclitics))
+        self._longest_enclitic = max(map(len, self._enclitics))
 
     def __len__(self) -> int:
         return sum(len(e.payloads) for entries in self._entries.values() for e in entries)
@@ -218,10 +227,26 @@ class PhraseMatcher(Generic[T]):
     def _build(self) -> None:
         self._automaton = ahocorasick.Automaton()
         for key, entries in self._entries.items():
-            self._automaton.add_word(key, entries)
+            before, after = self._affix_bounds(entries)
+            # one word with bounded affixes: its edges are a few letters from the key
+            bounded = key.isalnum() and before >= 0 and after >= 0
+            self._automaton.add_word(key, (entries, len(key), before, after, bounded, {}))
         if self._entries:
             self._automaton.make_automaton()
         self._built = True
+
+    def _affix_bounds(self, entries: list[_Entry]) -> tuple[int, int]:
+        """The most letters any entry of one key accepts before and after it (-1: any
+        number), so that a hit inside a longer word is dropped without finding the word."""
+        before, after = self._longest_proclitic, self._longest_enclitic
+        for e in entries:  # most keys have one entry
+            if e.any_prefix:
+                before = -1
+            elif e.verb and before >= 0:
+                before = self._longest_verb_prefix
+            if e.any_suffix:
+                after = -1
+        return before, after
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match[T]]:
         """All matches in ``text[start:end]``, overlaps removed (longest, then leftmost wins)."""
@@ -236,23 +261,63 @@ class PhraseMatcher(Generic[T]):
         end = len(text) if end is None else end
         runs = _word_runs(text, start, end, self.max_word)
         word = runs.word
-        accept = self._accept_affixes
-        for last, entries in self._automaton.iter(text, start, end):
+        limit = self.max_word
+        for last, (entries, size, before, after, bounded, readings) in self._automaton.iter(text, start, end):
             core_end = last + 1
             # every entry of one hit has the same key, hence the same span and affixes
-            core_start = core_end - len(entries[0].key)
-            span = word(core_start, core_end)
-            if span is None:
-                continue  # inside a run of letters too long to be a word
-            nstart, nend = span
+            core_start = core_end - size
+            if core_start > start and text[core_start - 1].isalnum():
+                # more letters before the key than any entry allows: no need for the word
+                cut = core_start - before - 1
+                if before >= 0 and cut >= start and text[cut:core_start].isalnum():
+                    continue
+            elif core_end >= end or not text[core_end].isalnum():
+                # a whole word on its own, the most common hit: no clitics to look for
+                got = readings.get(_PLAIN)
+                if got is None:
+                    got = readings[_PLAIN] = self._readings(entries, "", "")
+                for payload, key, found in got:
+                    yield Match(core_start, core_end, core_start, core_end, payload, key, found, "")
+                continue
+            cut = core_end + after + 1
+            if after >= 0 and cut <= end and text[core_end:cut].isalnum():
+                continue
+            if bounded:
+                # the checks above leave at most ``before`` letters before the key and
+                # ``after`` after it: the word's edges, as _WordRuns.word would find them
+                nstart = core_start
+                while nstart > start and text[nstart - 1].isalnum():
+                    nstart -= 1
+                nend = core_end
+                while nend < end and text[nend].isalnum():
+                    nend += 1
+                if nend - nstart > limit:
+                    continue
+            else:
+                span = word(core_start, core_end)
+                if span is None:
+                    continue  # inside a run of letters too long to be a word
+                nstart, nend = span
             prefix = text[nstart:core_start] if nstart < core_start else ""
             suffix = text[core_end:nend] if core_end < nend else ""
-            for entry in entries:
-                found = accept(prefix, suffix, entry)
-                if found is None:
-                    continue
-                for payload in entry.payloads:
-                    yield Match(nstart, nend, core_start, core_end, payload, entry.key, found, suffix)
+            affixes = (prefix, suffix)
+            got = readings.get(affixes)
+            if got is None:
+                if len(readings) >= _READINGS_PER_KEY:
+                    readings.clear()
+                got = readings[affixes] = self._readings(entries, prefix, suffix)
+            for payload, key, found in got:
+                yield Match(nstart, nend, core_start, core_end, payload, key, found, suffix)
+
+    def _readings(self, entries: list[_Entry], prefix: str, suffix: str) -> tuple[tuple[Any, str, str], ...]:
+        """(payload, key, proclitics) of every entry of one key that accepts these affixes:
+        the same for every hit of the key with them, so worked out once per key and pair."""
+        out = []
+        for entry in entries:
+            found = self._accept_affixes(prefix, suffix, entry)
+            if found is not None:
+                out.extend((payload, entry.key, found) for payload in entry.payloads)
+        return tuple(out)
 
     def _accept_affixes(self, prefix: str, suffix: str, entry: _Entry) -> str | None:
         """The proclitics of a match (the lam the key took in dropped) when ``entry``
