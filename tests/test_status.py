@@ -190,19 +190,19 @@ def test_a_condemned_act_with_its_toll_is_still_reported():
 
 @pytest.mark.parametrize("text, status", [
     ("وأكد الوزير أن بلاده مستعدة لردع أي هجوم على حدودها الشمالية", "generic"),       # any attack
-    ("وتشمل الدورة التدرب على القيام باختطاف الطائرات والتعامل معه", "generic"),        # training for it
-    ("وقال إن المعتقلين أضربوا عن الطعام بهدف تجنب التعرض للتعذيب في السجن", "generic"),  # exposure in general
+    ("وتتضمن الدورة التدرب على القيام باختطاف جنود العدو", "generic"),        # training for it
+    ("وقال الطبيب إن السجين أضرب عن الطعام لتجنب التعرض للتعذيب", "generic"),  # exposure in general
     ("وقال محللون إن المدينة ستتعرض لقصف عنيف إذا انهارت الهدنة", "generic"),       # in the future
-    ("وزار الوزير البلدة الحدودية التي تتعرض دائما لصواريخ المسلحين", "habitual"),
-    ("ويعتقد مسؤولون أن ضربة جوية نفذت الشهر الماضي استهدفت القيادي", "speculation"),
+    ("وزار المحافظ البلدة التي تتعرض دائما لقذائف المسلحين", "habitual"),
+    ("ويعتقد محققون أن غارة جوية قبل أسابيع أصابت مخبأ القائد الميداني", "speculation"),
     ("وأكد الوزير ضرورة وقف القصف على الأحياء السكنية فورا", "speculation"),       # an obligation
     ("وقال الخبير إن الحرب الأهلية في البلاد مغامرة انتحارية بكل المقاييس", "metaphor"),
-    ("ويرى الباحث أن التفجيرات الانتحارية ظاهرة جديدة في المنطقة", "generic"),
+    ("ويرى الكاتب أن الاغتيالات السياسية ظاهرة قديمة في تاريخ البلاد", "generic"),
     ("وقتل عدد من قادة التنظيم في الأشهر الأخيرة في غارات جوية", "aggregate"),   # over months
     ("وقال إن 400 شخص قتلوا في معارك المدينة خلال 3 أشهر", "aggregate"),          # a span in figures
     ("وأسفرت الهجمات عن مقتل أكثر من 500 شخص وفقا لحصيلة أعدتها وكالة أنباء", "aggregate"),  # a compiled tally
     ("وعاد الكاهن إلى منزله بعد أسبوعين من خطفه", "reference"),                   # a landmark in time
-    ("وأعادت المحكمة العليا رئيسها إلى منصبه في ضربة لسلطة سليمان ونفوذه", "metaphor"),  # a setback
+    ("وجاء قرار المحكمة العليا في ضربة لسلطة سليمان ونفوذه", "metaphor"),  # a setback
 ])
 def test_an_act_of_no_one_time_is_no_report(text, status):
     assert statuses(text) == [status]
@@ -219,7 +219,7 @@ def test_what_a_call_asks_for_has_not_happened(text, plover):
 
 def test_the_callers_of_a_call_can_be_the_event():
     """Protesters who call for something are protesting: they are the callers, not the content."""
-    assert "reported" in statuses("ودعا متظاهرون أمس أمام مقر الصحيفة إلى الإفراج عن الصحفيين المعتقلين", "PROTEST")
+    assert "reported" in statuses("وطالب محتجون تجمعوا صباح الأحد قرب مبنى المحكمة بالإفراج عن زملائهم الموقوفين", "PROTEST")
 
 
 @pytest.mark.parametrize("text, plover", [
