@@ -153,3 +153,19 @@ def test_a_town_without_a_governorate_lies_in_a_near_one():
     kandahar = Place("Kandahar", admin1="Kandahar", country="AFG", precision="governorate", id="kdh", lat=31.6, lon=65.7)
     assert compatible_places(_event(1, location=village), _event(2, location=logar))
     assert not compatible_places(_event(1, location=village), _event(2, location=kandahar))
+
+
+def test_two_counts_of_people_arrested_are_two_batches():
+    text = ("وأعلنت وزارة الداخلية أن قوات الأمن تمكنت أمس من اعتقال 9 من عناصر الخلية في المدينة.\n"
+            "كما تمكنت قوات الأمن من اعتقال 4 من عناصر الخلية في المدينة نفسها.\n"
+            "وتمكنت قوات الأمن من اعتقال 9 من عناصر الخلية بعد مطاردة.\n")
+    arrests = [e for e in Pipeline().run(text, published="2024-03-10").events if e.plover_mode == "arrest"]
+    assert len(arrests) == 2  # nine (told twice) and four
+    assert sorted(len(e.evidence) for e in arrests) == [1, 2]
+
+
+def test_counts_of_the_dead_do_not_split_an_incident():
+    """A toll grows with updates; only the count of people taken tells batches apart."""
+    a = _event(1, plover_mode="kill", trigger="مقتل", sentence="مقتل 5 جنود", span=(0, 11), trigger_span=(0, 4))
+    b = _event(2, plover_mode="kill", trigger="مقتل", sentence="مقتل 7 جنود", span=(20, 31), trigger_span=(20, 24))
+    assert same_incident(a, b)

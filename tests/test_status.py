@@ -286,3 +286,20 @@ def test_an_inquiry_needs_what_it_is_into():
 
 def test_an_act_under_inquiry_is_talked_about():
     assert statuses("وفتحت النيابة تحقيقا في اختطاف الصحفي من منزله") == ["talked_about"]
+
+
+def test_people_seized_are_arrested():
+    """ضبط takes anything; with people as its object it is an arrest."""
+    text = "وأعلنت مديرية الأمن أن دورياتها تمكنت فجر اليوم من ضبط 12 من المطلوبين في حي الزهور"
+    assert statuses(text, "COERCE") == ["reported"]
+    ev = [e for e in Pipeline().run(text, published=PUBLISHED).events if e.plover_type == "COERCE"]
+    assert [(e.plover_mode, e.acled_sub_event_type) for e in ev] == [("arrest", "Arrests")]
+
+
+@pytest.mark.parametrize("text", [
+    "وقال الوزير إن ضبط الأسعار في الأسواق أولوية الحكومة هذا العام",
+    "ويساعد الجهاز على ضبط درجة الحرارة داخل المنزل",
+])
+def test_seizing_what_is_no_person_is_no_arrest(text):
+    assert statuses(text, "COERCE") and all(s not in ("reported", "recalled") for s in statuses(text, "COERCE"))
+    assert not [e for e in Pipeline().run(text, published=PUBLISHED).events if e.plover_type == "COERCE"]

@@ -15,6 +15,7 @@ aggregate event is never joined to a single incident.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Callable
 
 from rasd.actors import sectors
@@ -108,8 +109,26 @@ def compatible_sub_events(a: Event, b: Event) -> bool:
     return _generic(a) or _generic(b)
 
 
+_COUNT_AFTER_WORD = re.compile(r"\s*[(«]?\s*(\d+)")
+
+
+def _count_taken(ev: Event) -> int | None:
+    """The number right after the trigger word (``ضبط 24 من``), for the types that count the taken."""
+    if not ontology().counts_takings(ev.plover_type, ev.plover_mode):
+        return None
+    m = _COUNT_AFTER_WORD.match(ev.sentence, ev.trigger_span[1] - ev.span[0])
+    return int(m.group(1)) if m else None
+
+
+def compatible_counts(a: Event, b: Event) -> bool:
+    """``ضبط 24 من العناصر`` and ``ضبط 6 من أعضاء اللجان``: two counts of people taken are two batches."""
+    ca, cb = _count_taken(a), _count_taken(b)
+    return ca is None or cb is None or ca == cb
+
+
 SAME_INCIDENT_RULES: tuple[Callable[[Event, Event], bool], ...] = (
     same_type, different_sentences, same_status, compatible_places, compatible_dates, compatible_actors, compatible_sub_events,
+    compatible_counts,
 )
 
 

@@ -38,6 +38,7 @@ class Ontology:
     acled_rules: dict[str, dict] = field(default_factory=dict)  # type → {"worst_of", "refine", "military_doer"}
     airborne: frozenset[str] = frozenset()  # "TYPE:mode" done from the air (only a state's forces fly)
     needs_object: dict[str, str] = field(default_factory=dict)  # "TYPE:mode" → the cue kind its object must match
+    counted_takings: frozenset[str] = frozenset()  # "TYPE:mode" whose count of people taken tells batches apart
 
     def info(self, plover: str) -> TypeInfo:
         return self.types[plover]
@@ -72,6 +73,10 @@ class Ontology:
         """Whether ``plover``/``mode`` is done from the air (an air strike)."""
         return f"{plover}:{mode}" in self.airborne
 
+    def counts_takings(self, plover: str, mode: str | None) -> bool:
+        """Whether the count of people ``plover``/``mode`` takes tells two batches apart (arrests)."""
+        return f"{plover}:{mode}" in self.counted_takings
+
     def acled_rules_of(self, plover: str) -> dict:
         """How an event of ``plover`` changes its trigger's ACLED coding (see ``rasd.events.acled``)."""
         return self.acled_rules.get(plover, {})
@@ -89,4 +94,5 @@ def ontology() -> Ontology:
     return Ontology(types, {k: tuple(v) for k, v in data["modes"].items()},
                     {k: tuple(v) for k, v in data["acled"].items()}, dict(data.get("folds", {})),
                     dict(data.get("retypes", {})), dict(data.get("acled_rules", {})),
-                    frozenset(data.get("airborne", ())), dict(data.get("needs_object", {})))
+                    frozenset(data.get("airborne", ())), dict(data.get("needs_object", {})),
+                    frozenset(data.get("counted_takings", ())))

@@ -420,7 +420,14 @@ def hostage_taking(c: Candidate) -> str | None:
     return "hostage_taking" if _retype_applies("hostage_taking", c.event) and c.cue_after("hostage", reach=HOSTAGE_REACH) else None
 
 
-TYPE_RULES: tuple[Callable[[Candidate], str | None], ...] = (verbal_attack, armed_confrontation, hostage_taking)
+def people_captured(c: Candidate) -> str | None:
+    """``ضبطت الشرطة 12 متهما``: ضبط seizes anything; with people as its object it is an arrest.
+    Without them ``object_missing`` leaves it no event (ضبط الأسعار)."""
+    return "people_captured" if _retype_applies("people_captured", c.event) and c.cue_after("captive", reach=OBJECT_REACH) else None
+
+
+TYPE_RULES: tuple[Callable[[Candidate], str | None], ...] = (verbal_attack, armed_confrontation, hostage_taking,
+                                                             people_captured)
 
 
 def retype(c: Candidate) -> None:
