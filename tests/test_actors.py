@@ -233,6 +233,18 @@ def test_same_person_in_successive_roles():
     assert (in_2025.sector, in_2025.attrs["affiliation"], in_2025.attrs["role"]) == ("GOV", "syr", "president")
 
 
+def test_a_former_president_allied_with_rebels_is_a_rebel():
+    text = "وقالت مصادر إن قوات علي عبدالله صالح قصفت الحي"
+    in_2010 = by_text(mentions(text, date(2010, 5, 1)), "علي عبدالله صالح")
+    in_2015 = by_text(mentions(text, date(2015, 7, 1)), "علي عبدالله صالح")
+    assert (in_2010.sector, in_2015.sector, in_2015.attrs["affiliation"]) == ("GOV", "REB", "houthis")
+
+
+def test_the_kurdistan_region_government_is_iraqs():
+    found = by_text(mentions("ودعت رئاسة إقليم كردستان العراق إلى التهدئة"), "رئاسة إقليم كردستان العراق")
+    assert (found.type, found.id, found.country, found.sector) == ("ORG", "irq-krg", "IRQ", "GOV")
+
+
 def test_names_take_no_article_and_no_verb_prefix():
     found = mentions("بلغ الحماس للسيارات الجديدة حدا كبيرا، وقالت كلية سواس إن السورية ستفتح")
     assert not any(e.id in ("hamas", "spa", "syr") for e in found)

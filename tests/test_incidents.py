@@ -169,3 +169,10 @@ def test_counts_of_the_dead_do_not_split_an_incident():
     a = _event(1, plover_mode="kill", trigger="مقتل", sentence="مقتل 5 جنود", span=(0, 11), trigger_span=(0, 4))
     b = _event(2, plover_mode="kill", trigger="مقتل", sentence="مقتل 7 جنود", span=(20, 31), trigger_span=(20, 24))
     assert same_incident(a, b)
+
+
+def test_an_unnamed_doer_takes_the_name_another_mention_gives():
+    text = ("أصيب ثلاثة مدنيين في مدينة الحرث أمس جراء سقوط مقذوفات من داخل الأراضي اليمنية على حي سكني.\n"
+            "وقال المتحدث إن ميليشيا الحوثي أطلقت المقذوفات على حي سكني في مدينة الحرث.\n")
+    strikes = [e for e in Pipeline().run(text, published="2015-08-07").events if e.plover_type == "ASSAULT"]
+    assert len(strikes) == 1 and strikes[0].actor1.id == "houthis"

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from rasd.datafiles import read_tsv
 
-__all__ = ["sector_class", "is_individual", "STATE", "ARMED", "VICTIM", "PROTESTER", "CRIMINAL", "AIR"]
+__all__ = ["sector_class", "is_individual", "STATE", "ARMED", "VICTIM", "PROTESTER", "CRIMINAL", "AIR", "UNIDENTIFIED"]
 
 # ids the actor dictionary gives to persons (persons.tsv) and office holders (titles.tsv)
 INDIVIDUAL_ID_PREFIXES = ("person", "title-")
@@ -32,6 +32,7 @@ VICTIM = sector_class("victim")
 PROTESTER = sector_class("protester")
 CRIMINAL = sector_class("criminal")
 AIR = sector_class("air")
+UNIDENTIFIED = sector_class("unidentified")
 
 
 def is_individual(actor_id: str | None) -> bool:

@@ -203,6 +203,11 @@ def _join(mentions: list[Event], roles: list[str]) -> Event:
     for field in ("actor1", "actor2", "date", "attribution", "attribution_span"):
         if getattr(main, field) is None:
             setattr(main, field, next((getattr(m, field) for m in others if getattr(m, field) is not None), None))
+    if main.actor1 is not None and main.actor1.sector in sectors.UNIDENTIFIED:
+        # an unnamed doer (سقوط مقذوفات من الأراضي اليمنية) is named by another mention
+        named = [m.actor1 for m in others if m.actor1 is not None and m.actor1.sector in sectors.ARMED - sectors.UNIDENTIFIED
+                 and not _same_actor(m.actor1, main.actor2)]
+        main.actor1 = named[0] if named else main.actor1
     if main.actor1 is not None and main.actor2 is not None and _same_actor(main.actor1, main.actor2) \
             and not ontology().partner(main.plover_type):
         main.actor2 = None  # filled from a mention that had the sides the other way round
