@@ -171,7 +171,8 @@ def test_question_reports_nothing(run):
 def test_dropping_flagged_events_is_an_option():
     options = Options(keep_flagged_events=False)
     pipe = Pipeline(options, stages=[TextAnalyzer(options), GivenEntities(), EventExtractor(options)])
-    assert pipe.run("نفى الجيش أن يكون قد قصف بلدة كفرنبودة.").events == []
+    events = pipe.run("نفى الجيش أن يكون قد قصف بلدة كفرنبودة.").events
+    assert [e for e in events if e.plover_type == "ASSAULT"] == []
 
 
 def test_drowning_is_not_political_violence(run):
@@ -340,3 +341,9 @@ def test_searching_and_research_are_no_talks(text):
 ])
 def test_words_that_only_contain_a_trigger(text, plover):
     assert [e for e in Pipeline().run(text, published="2015-07-01").events if e.plover_type == plover] == []
+
+
+def test_clashes_of_a_crowd_are_a_riot_and_saddam_is_a_name():
+    doc = Pipeline().run("واندلعت صدامات بين الشرطة ومئات الشبان في ساحة المسجد صباح اليوم", published="2024-03-10")
+    assert [(e.plover_type, e.acled_sub_event_type) for e in real(doc)] == [("PROTEST", "Violent demonstration")]
+    assert not Pipeline().run("وقال إن صدام حسين حكم العراق بالحديد", published="2024-03-10").events

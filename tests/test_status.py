@@ -303,3 +303,15 @@ def test_people_seized_are_arrested():
 def test_seizing_what_is_no_person_is_no_arrest(text):
     assert statuses(text, "COERCE") and all(s not in ("reported", "recalled") for s in statuses(text, "COERCE"))
     assert not [e for e in Pipeline().run(text, published=PUBLISHED).events if e.plover_type == "COERCE"]
+
+
+def test_the_alternative_to_an_aim_is_an_aim_too():
+    """``للضغط … لتزويدهم بخدمات أو الإفراج عن``: the release is what was sought."""
+    text = "وخطف مسلحون مهندسين أجانب للضغط على السلطات لتوفير وظائف لهم أو الإفراج عن أقارب معتقلين"
+    assert statuses(text, "RETREAT") == ["purpose"]
+
+
+def test_a_denial_of_a_claim_is_a_rejection_past_a_titled_subject():
+    text = "نفى وزير الخارجية الإيراني محمد جواد ظريف أمس الاتهامات بتزويد المتمردين بالسلاح"
+    assert statuses(text, "REJECT") == ["reported"]
+    assert statuses("ونفى المتحدث أن تكون الطائرات قد قصفت السوق", "REJECT") == ["generic"]

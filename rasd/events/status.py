@@ -57,6 +57,7 @@ MODEL_MIN_TOKENS = 15  # shorter sentences with a named doer are left to the rul
 AIM_REACH = 2     # لبدء المفاوضات، من أجل ضرب المتظاهرين
 CALL_REACH = 10   # دعا أمس الحكومة وحزب العمال إلى وقف العنف وبدء مفاوضات: the addressee stands between
 OBJECT_REACH = 4  # استدعت الخارجية المصرية السفير: the subject may stand between
+SUBJECT_GAP = 4   # tokens from a verb to its doer's name: a title between (وزير الخارجية الإيراني)
 HOSTAGE_REACH = 6  # the held stand between the verb and رهائن
 
 
@@ -263,9 +264,19 @@ def object_missing(c: Candidate) -> str | None:
     recall an envoy, not to require help; an inquiry into something, not achieving it) is an
     event only with that object after it; the ontology names the types and modes that need one."""
     kind = ontology().object_cue(c.event.plover_type, c.event.plover_mode)
-    if kind is None or c.cue_after(kind, reach=OBJECT_REACH):
+    if kind is None or c.cue_after(kind, reach=OBJECT_REACH + _subject_length(c)):
         return None
     return "generic"
+
+
+def _subject_length(c: Candidate) -> int:
+    """Tokens from the verb to the end of its doer's name (VSO: ``نفى الرئيس التركي رجب طيب
+    أردوغان الاتهامات``, a title between): the object's reach counts from past the doer."""
+    doer = c.event.actor1
+    if doer is None or doer.span is None:
+        return 0
+    inside = [k for k, tok in enumerate(c.tokens) if doer.span[0] <= tok.start < doer.span[1]]
+    return inside[-1] - c.trigger_index if inside and 0 < inside[0] - c.trigger_index <= SUBJECT_GAP else 0
 
 
 def condemned(c: Candidate) -> str | None:
@@ -297,12 +308,26 @@ PURPOSE_PREFIXES = ("ل", "لل", "ول", "ولل", "فل", "فلل")
 UNDERGO_REACH = 8  # تعرضت بلدات حدودية في جنوب لبنان لقصف: the sufferer and its place stand between
 
 
+ALTERNATIVE_REACH = 3  # للضغط لتزويدهم بخدمات أو الإفراج عن: the aim's object stands between
+ALTERNATIVES = ("او", "أو")
+
+
 def purpose(c: Candidate) -> str | None:
-    """``للإفراج عن``, ``لتحقيق``, ``ليقتل``: an act named as an aim has not happened."""
+    """``للإفراج عن``, ``لتحقيق``, ``ليقتل``: an act named as an aim has not happened; nor has
+    its alternative (``لتزويدهم بخدمات أو الإفراج عن``)."""
     toks, i = c.tokens, c.trigger_index
-    if not (0 <= i < len(toks)) or toks[i].prefix not in PURPOSE_PREFIXES:
+    if not (0 <= i < len(toks)):
+        return None
+    aimed = toks[i].prefix in PURPOSE_PREFIXES or _alternative_to_an_aim(toks, i)
+    if not aimed:
         return None
     return None if c.cue_before("undergo", reach=UNDERGO_REACH) else "purpose"
+
+
+def _alternative_to_an_aim(toks: list, i: int) -> bool:
+    if i == 0 or toks[i - 1].norm not in ALTERNATIVES:
+        return False
+    return any(t.prefix in PURPOSE_PREFIXES for t in toks[max(i - 1 - ALTERNATIVE_REACH, 0):i - 1])
 
 
 def relative_clause(c: Candidate) -> str | None:
