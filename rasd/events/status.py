@@ -389,9 +389,9 @@ def _doer_follows(c: Candidate) -> bool:
 # rules for every type, then those for the violent types the ontology names, then those
 # for the others
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
-    purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual)
+    purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
-    aggregate_total, accusation, warning_or_threat, motive, generic_statement, reference,
+    aggregate_total, accusation, warning_or_threat, motive, generic_statement,
     condemned, metaphor, seized_weapon, speculation,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
