@@ -315,3 +315,15 @@ def test_a_denial_of_a_claim_is_a_rejection_past_a_titled_subject():
     text = "نفى وزير الخارجية الإيراني محمد جواد ظريف أمس الاتهامات بتزويد المتمردين بالسلاح"
     assert statuses(text, "REJECT") == ["reported"]
     assert statuses("ونفى المتحدث أن تكون الطائرات قد قصفت السوق", "REJECT") == ["generic"]
+
+
+def test_an_agreement_named_as_a_landmark_is_a_reference():
+    assert statuses("وصوت المجلس على القانون بعد يومين على إبرام اتفاق مع الدائنين", "AGREE") == ["reference"]
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("وأدت السيول إلى قطع الطريق واحتجاز عشرات المركبات على الجسر", "COERCE"),
+    ("وانسحب هذا الوضع على المدن المجاورة التي شهدت نقصا في الوقود", "RETREAT"),
+])
+def test_words_of_force_in_another_sense_are_no_candidates(text, plover):
+    assert statuses(text, plover) == []
