@@ -40,6 +40,13 @@ def test_subject_of_a_reporting_verb_does_the_act(pipeline):
     assert code(ev.actor1) == ("USA", "MIL")
 
 
+def test_a_pronoun_before_a_verb_of_suffering_names_no_doer(pipeline):
+    """``بحسب بيان المحافظة فإنه استشهد مواطنون``: the victims are the verb's subject."""
+    ev = one(pipeline, "وبحسب بيان المحافظة فإنه استشهد ثلاثة مواطنين صباح اليوم جراء القصف الجوي الإسرائيلي على البلدة.",
+             "ASSAULT")
+    assert code(ev.actor1) == ("ISR", "MIL")
+
+
 def test_both_sides_of_a_clash_between_two_parties(pipeline):
     ev = one(pipeline, "اندلعت اشتباكات عنيفة بين الجيش السوداني وقوات الدعم السريع في الخرطوم.", "ASSAULT")
     assert ev.actor1.mention == "الجيش السوداني"

@@ -298,6 +298,8 @@ def _reporting_subject(ctx: SentenceContext, triggers: list[Hit]) -> Entity | No
         if not following or following[0] not in triggers:
             continue
         act = following[0]
+        if any(_overlap(v.start, v.end, act.start, act.end) for v in ctx.cues_of("sufferer_verb")):
+            continue  # فإنه استشهد عدد من المواطنين: the victims are the verb's subject
         gap = ctx.distance(cue.end, act.start)
         carried = any(c.start >= cue.end and c.end <= act.start and ctx.distance(cue.end, c.start) <= 0
                       for c in ctx.cues_of("light_verb", "enabler"))
