@@ -77,7 +77,8 @@ class ExportCount(int):
 
 @lru_cache(maxsize=1)
 def codebook() -> dict[str, Any]:
-    """``rasd/data/export/codebook.json``: disorder types, quad classes, PLOVER modes."""
+    """``rasd/data/export/codebook.json``: disorder types, quad classes, PLOVER modes, and the
+    ACLED actor-naming rules by event type (read checked through :func:`_naming`)."""
     return json.loads(files("rasd.data").joinpath("export/codebook.json").read_text("utf-8"))
 
 
