@@ -240,7 +240,7 @@ def test_interaction_labels():
     ({"name": "Syria Military", "id": "army@syr", "country": "SYR", "sector": "MIL"}, 1,
      "Battles", "SYR", "Military Forces of Syria (2000-2024)", 1),
     ({"name": "Turkey Police", "id": "police@tur", "country": "TUR", "sector": "COP"}, 1,
-     "Strategic developments", "TUR", "Police Forces of Turkey (2002-)", 1),
+     "Strategic developments", "TUR", "Police Forces of Turkey (2016-)", 1),
     ({"name": "Russia", "id": "rus", "country": "RUS", "sector": "GOV"}, 1,
      "Explosions/Remote violence", "SYR", "Military Forces of Russia (2000-)", 8),
     ({"name": "Hayat Tahrir al-Sham", "id": "hts", "country": "SYR", "sector": "REB"}, 1,
@@ -282,7 +282,7 @@ def test_state_names_and_their_units():
 def test_actor1_of_political_violence_is_the_armed_side():
     from rasd.store.export import AcledActor, armed_first
     civilians = AcledActor("Civilians (Iraq)", 7)
-    police = AcledActor("Police Forces of Iraq (2014-)", 1)
+    police = AcledActor("Police Forces of Iraq (2022-)", 1)
     assert armed_first(civilians, police, "Violence against civilians", "IRQ") == (police, civilians)
     first, second = armed_first(civilians, None, "Explosions/Remote violence", "IRQ")
     assert (first.name, first.inter, second) == ("Unidentified Armed Group (Iraq)", 3, civilians)
@@ -308,6 +308,20 @@ def test_state_forces_years_follow_the_event_date():
     # a country without rows, and a day before a country's first row: the name alone
     assert state_name("NOR", "2019-12-24") == "Norway"
     assert state_name("EGY", "1975-01-01") == "Egypt"
+
+
+def test_state_forces_years_are_acleds_where_checked():
+    # the years ACLED's own data write (state_forces.tsv notes "checked:" say where)
+    assert state_name("IRQ", "2025-05-16") == "Iraq (2022-)"
+    assert state_name("IRN", "2025-05-23") == "Iran (1989-)"
+    assert state_name("TUR", "2019-06-01") == "Turkey (2016-)"
+    assert state_name("KWT", "2024-06-01") == "Kuwait (2020-)"           # not a new period in 2023
+    assert state_name("LBN", "2023-11-01") == "Lebanon (2021-)"          # through the presidential vacancy
+    assert state_name("PSE", "2023-11-01") == "Palestine (1994-)"
+    assert state_name("YEM", "2021-06-01") == "Yemen (2012-2022)"
+    assert state_name("YEM", "2023-06-01") == "Yemen (2022-)"
+    assert state_name("GBR", "2023-06-01") == "the United Kingdom (2010-2024)"
+    assert state_name("ARE", "2025-01-01") == "the United Arab Emirates (2022-)"
 
 
 @pytest.mark.parametrize("iso3", ["SYR", "IRQ", "YEM", "LBN", "JOR", "PSE", "ISR", "SAU", "ARE", "QAT", "KWT",

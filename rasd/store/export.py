@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from rasd.datafiles import read_tsv, variants
 from rasd.errors import DataFileError, StoreError
+from rasd.store.acled_naming import NamingRules, naming_rules
 from rasd.store.countries import country as country_row
 from rasd.store.query import EventQuery
 from rasd.store.schema import event_reports
@@ -76,7 +77,8 @@ class ExportCount(int):
 
 @lru_cache(maxsize=1)
 def codebook() -> dict[str, Any]:
-    """``rasd/data/export/codebook.json``: disorder types, quad classes, PLOVER modes."""
+    """``rasd/data/export/codebook.json``: disorder types, quad classes, PLOVER modes, and the
+    ACLED actor-naming rules by event type (read checked through :func:`_naming`)."""
     return json.loads(files("rasd.data").joinpath("export/codebook.json").read_text("utf-8"))
 
 
@@ -270,13 +272,13 @@ def acled_notes(text: str | None) -> str:
 
 
 def civilian_targeting(event_type: str | None, sub_event_type: str | None, inter2: int) -> str:
-    """ACLED's rule: every Violence against civilians event, explosions/remote violence whose
-    target is civilians, and excessive force against protesters; never battles."""
-    if sub_event_type in codebook()["acled_civilian_targeting_sub_event_types"]:
-        return "Civilian targeting"
-    if event_type == "Violence against civilians":
-        return "Civilian targeting"
-    if event_type == "Explosions/Remote violence" and inter2 == 7:
+    """ACLED's rule (codebook.json ``acled_civilian_targeting_*``): every Violence against
+    civilians event, explosions/remote violence whose target is civilians, and excessive
+    force against protesters; never battles."""
+    rules = _naming()
+    if sub_event_type in rules.civilian_targeting_sub_event_types \
+            or event_type in rules.civilian_targeting_event_types \
+            or inter2 in rules.civilian_targeting_by_actor2_inter.get(event_type or "", ()):
         return "Civilian targeting"
     return ""
 
@@ -316,15 +318,42 @@ def _entry(actor_id: str | None) -> Any:
     return entry
 
 
-def acled_actor(actor: dict[str, Any] | None, slot: int, event_type: str | None,
-                event_country: str, day: str | None) -> AcledActor | None:
-    """ACLED's name and inter code for a rasd actor (``name``, ``id``, ``country``,
-    ``sector``) in slot 1 or 2 of an event: state forces as ``Military Forces of X (years)``,
-    protesters, rioters and civilians as ``Protesters (X)``…, unnamed armed actors as
-    ``Unidentified Armed Group (X)``, named groups by their English name; a named body the
-    template stands for (a party that protests, a unit of an army) goes to ``assoc``."""
-    actor = actor or {}
-    rules = _actor_rules()
+@dataclass(frozen=True, slots=True)
+class _Actor:
+    """What the naming rules need to know of a rasd actor in an event."""
+    actor: dict[str, Any]
+    sector: str | None
+    rule: _ActorRule | None
+    home: str | None          # the actor's own country, when it is a known one
+    where: str                # the country in its name: its own, else the event's
+    cname: str
+    named: bool               # a named organisation (or a person's) of the dictionary
+    english: str | None
+    label: str | None         # the name an associated actor would have
+
+    @property
+    def present(self) -> bool:
+        return bool(self.actor.get("name") or self.actor.get("id") or self.sector)
+
+    @property
+    def state(self) -> bool:
+        return self.rule is not None and self.rule.inter == _naming().state_inter
+
+    def assoc(self) -> list[str]:
+        """The actor's own name for ``assoc_actor_N`` when a generic name stands for it."""
+        if not self.label or self.rule is not None and self.rule.armed and not self.named:
+            return []  # an unnamed armed actor: the template says all ACLED would
+        if self.named:
+            return [self.label]
+        if self.label.lower() in _naming().generic_names | {self.cname.lower()}:
+            return []
+        return [f"{self.label} ({self.cname})"]
+
+    def assoc_if_present(self) -> list[str]:
+        return self.assoc() if self.present else []
+
+
+def _read_actor(actor: dict[str, Any], event_country: str) -> _Actor:
     entry = _entry(actor.get("id"))
     sector = (actor.get("sector") or (entry.sector if entry else None) or "").upper() or None
     home = actor.get("country") if country_row(actor.get("country")) else None
@@ -338,60 +367,99 @@ def acled_actor(actor: dict[str, Any] | None, slot: int, event_type: str | None,
     kind_label = {"generic": entry.name_en if entry and entry.sector else None, "state": None,
                   "demonym": None, "person": None}
     label = kind_label.get(entry.kind, english) if entry is not None else english
-    rule = rules.get(sector or "")
-    state = rule is not None and rule.inter == 1
-    violent = event_type in codebook()["acled_violent_event_types"]
-    has_actor = bool(actor.get("name") or actor.get("id") or sector)
+    return _Actor(actor, sector, _actor_rules().get(sector or ""), home, where, cname, named, english, label)
 
-    def assoc_of() -> list[str]:
-        if not label or rule is not None and rule.armed and not named:
-            return []  # an unnamed armed actor: the template says all ACLED would
-        if named:
-            return [label]
-        if label.lower() in ("civilians", "protesters", "rioters", "unidentified armed group", cname.lower()):
-            return []
-        return [f"{label} ({cname})"]
 
-    if slot == 1 and event_type in ("Protests", "Riots") and not state:
-        crowd, code = ("Protesters", 6) if event_type == "Protests" else ("Rioters", 5)
-        return AcledActor(f"{crowd} ({country_name(event_country)})", code, assoc_of() if has_actor else [])
-    if slot == 2 and event_type == "Violence against civilians" and not state:
-        return AcledActor(f"Civilians ({cname})", 7, assoc_of() if has_actor else [])
-    if not has_actor:
-        if slot == 1 and (violent or event_type == "Strategic developments"):
-            return AcledActor(f"Unidentified Armed Group ({country_name(event_country)})", 3)
+@lru_cache(maxsize=1)
+def _naming() -> NamingRules:
+    """The codebook's actor-naming rules, checked once (:mod:`rasd.store.acled_naming`)."""
+    return naming_rules(codebook(), frozenset(_actor_rules()))
+
+
+def _unidentified(country: str, assoc: list[str] | None = None) -> AcledActor:
+    rule = _naming().unidentified
+    return AcledActor(rule.of(country), rule.inter, assoc or [])
+
+
+def acled_actor(actor: dict[str, Any] | None, slot: int, event_type: str | None,
+                event_country: str, day: str | None) -> AcledActor | None:
+    """ACLED's name and inter code for a rasd actor (``name``, ``id``, ``country``,
+    ``sector``) in slot 1 or 2 of an event: state forces as ``Military Forces of X (years)``,
+    protesters, rioters and civilians as ``Protesters (X)``…, unnamed armed actors as
+    ``Unidentified Armed Group (X)``, named groups by their English name; a named body the
+    template stands for (a party that protests, a unit of an army) goes to ``assoc``. The
+    rules that depend on the event type are keys of ``codebook.json``."""
+    a = _read_actor(actor or {}, event_country)
+    by_role = _role_actor(a, slot, event_type, event_country)
+    if by_role is not None:
+        return by_role
+    if not a.present:
+        return _unknown_actor(slot, event_type, event_country)
+    if a.rule is None:  # no sector, or one without an ACLED kind: an armed actor ACLED cannot name
+        if a.english and a.named:
+            return AcledActor(a.english, _naming().sectorless_named_inter)
+        return _unidentified(a.cname, a.assoc())
+    if a.named and a.rule.named_inter is not None:
+        return AcledActor(a.english or a.actor.get("id") or "", a.rule.named_inter)
+    if a.state:
+        return _state_forces(a, a.rule, event_type, event_country, day)
+    if not a.rule.template:
+        return AcledActor(a.english, a.rule.inter) if a.english else None
+    if event_type in _naming().unarmed_unidentified_event_types and not a.rule.armed:
+        return _unidentified(a.cname, a.assoc())
+    return AcledActor(a.rule.template.format(state=state_name(a.where, day), country=a.cname), a.rule.inter,
+                      a.assoc())
+
+
+def _role_actor(a: _Actor, slot: int, event_type: str | None, event_country: str) -> AcledActor | None:
+    """A non-state actor the event type names by its role: the crowd of a protest or riot
+    as actor 1 (named after the event's country), the victims as actor 2 (after their own)."""
+    if a.state:
         return None
-    if rule is None:  # no sector, or one without an ACLED kind: an armed actor ACLED cannot name
-        if english and named:
-            return AcledActor(english, 3)
-        return AcledActor(f"Unidentified Armed Group ({cname})", 3, assoc_of())
-    if named and rule.named_inter is not None:
-        return AcledActor(english or actor.get("id") or "", rule.named_inter)
-    if state:
-        if violent and sector in ("GOV", "JUD", "LEG"):
-            rule = rules["MIL"]  # a state at war acts through its forces
-        name = rule.template.format(state=state_name(where, day), country=cname)
-        inter = 8 if home and event_country and home != event_country else 1
-        unit = named and english and not _STATE_NAME.match(english)  # a named unit, not the state itself
-        return AcledActor(name, inter, [english] if unit else [])
-    if not rule.template:
-        return AcledActor(english, rule.inter) if english else None
-    if violent and event_type == "Battles" and not rule.armed:
-        return AcledActor(f"Unidentified Armed Group ({cname})", 3, assoc_of())
-    return AcledActor(rule.template.format(state=state_name(where, day), country=cname), rule.inter,
-                      assoc_of())
+    rules = _naming()
+    if slot == 1 and event_type in rules.crowd_actor1:
+        crowd = rules.crowd_actor1[event_type]
+        return AcledActor(crowd.of(country_name(event_country)), crowd.inter, a.assoc_if_present())
+    if slot == 2 and event_type in rules.victim_actor2:
+        victim = rules.victim_actor2[event_type]
+        return AcledActor(victim.of(a.cname), victim.inter, a.assoc_if_present())
+    return None
+
+
+def _unknown_actor(slot: int, event_type: str | None, event_country: str) -> AcledActor | None:
+    """No actor read: actor 1 of the event types that always have a perpetrator is an
+    unidentified armed group; otherwise none."""
+    if slot == 1 and event_type in _naming().unknown_actor1_event_types:
+        return _unidentified(country_name(event_country))
+    return None
+
+
+def _state_forces(a: _Actor, rule: _ActorRule, event_type: str | None, event_country: str,
+                  day: str | None) -> AcledActor:
+    """A state's body by the template of its sector, or of the sector it acts as in political
+    violence (a government at war acts through its military); external forces outside home."""
+    rules = _naming()
+    if event_type in rules.violent_event_types and a.sector in rules.violent_sector_as:
+        rule = _actor_rules()[rules.violent_sector_as[a.sector]]
+    name = rule.template.format(state=state_name(a.where, day), country=a.cname)
+    foreign = a.home and event_country and a.home != event_country
+    inter = rules.foreign_state_inter if foreign else rules.state_inter
+    unit = a.named and a.english and not _STATE_NAME.match(a.english)  # a named unit, not the state itself
+    return AcledActor(name, inter, [a.english] if unit else [])
 
 
 def armed_first(a1: AcledActor, a2: AcledActor | None, event_type: str | None,
                 country: str) -> tuple[AcledActor, AcledActor | None]:
     """In political violence ACLED's actor 1 is the side that used force. Civilians or
-    protesters read as actor 1 are the target: with an armed actor 2 the sides swap; without
-    one, actor 1 is an unidentified armed group and the unarmed actor becomes actor 2."""
-    if event_type not in codebook()["acled_violent_event_types"] or a1.inter not in (6, 7):
+    protesters read as actor 1 are the target (``acled_target_inter_codes``): with an armed
+    actor 2 (not of ``acled_unarmed_inter_codes``) the sides swap; without one, actor 1 is
+    an unidentified armed group and the unarmed actor becomes actor 2."""
+    rules = _naming()
+    if event_type not in rules.violent_event_types or a1.inter not in rules.target_inters:
         return a1, a2
-    if a2 is not None and a2.inter not in (5, 6, 7):
+    if a2 is not None and a2.inter not in rules.unarmed_inters:
         return a2, a1
-    return AcledActor(f"Unidentified Armed Group ({country_name(country)})", 3), a2 or a1
+    return _unidentified(country_name(country)), a2 or a1
 
 
 def country_name(iso3: str) -> str:
@@ -524,7 +592,7 @@ def acled_row(ev: dict[str, Any], reports: _Reports | None = None, *, labels: st
     if a1 is None and a2 is not None:          # ACLED always has an actor1
         a1, a2 = a2, None
     if a1 is None:
-        a1 = AcledActor(f"Unidentified Armed Group ({c.name})", 3)
+        a1 = _unidentified(c.name)
     a1, a2 = armed_first(a1, a2, etype, c.iso3)
     assoc1 = list(a1.assoc)
     ar_assoc: list[str] = []
