@@ -47,6 +47,11 @@ def test_a_pronoun_before_a_verb_of_suffering_names_no_doer(pipeline):
     assert code(ev.actor1) == ("ISR", "MIL")
 
 
+def test_the_body_after_said_that_is_the_content_not_the_source(pipeline):
+    ev = one(pipeline, "وقال إن رئاسة الإقليم طالبت الحكومة الاتحادية بسحب قواتها من المدينة.", "REQUEST")
+    assert ev.actor1.mention == "رئاسة الإقليم" and ev.attribution is None
+
+
 def test_both_sides_of_a_clash_between_two_parties(pipeline):
     ev = one(pipeline, "اندلعت اشتباكات عنيفة بين الجيش السوداني وقوات الدعم السريع في الخرطوم.", "ASSAULT")
     assert ev.actor1.mention == "الجيش السوداني"

@@ -30,12 +30,17 @@ def speaker_span(ctx: SentenceContext) -> tuple[int, int] | None:
     return None
 
 
+def _complementiser_between(ctx: SentenceContext, start: int, end: int) -> bool:
+    """``وقال إن رئاسة الإقليم طالبت``: what follows إن is what was said, not who said it."""
+    return any(tok.norm in COMPLEMENTISERS for tok in ctx.doc.tokens[ctx.token_index(start) + 1:ctx.token_index(end)])
+
+
 def attribution(ctx: SentenceContext) -> tuple[str, tuple[int, int]] | None:
     """The source a sentence cites (``بحسب المرصد``, ``أفادت مصادر أمنية``), with its span."""
     text = ctx.doc.text
     for cue in ctx.cues_of("attribution"):
         following = [e for e in ctx.entities if e.type in ("ORG", "PERSON") and e.start >= cue.end
-                     and ctx.distance(cue.end, e.start) <= 1]
+                     and ctx.distance(cue.end, e.start) <= 1 and not _complementiser_between(ctx, cue.end, e.start)]
         if following:
             ent = following[0]
             return ent.text, (ent.start, ent.end)
