@@ -156,3 +156,18 @@ def test_the_afghan_taliban_are_afghan():
 def test_a_victims_pronoun_does_not_reach_back_to_an_army():
     doc = resolved("توغل الجيش الإسرائيلي في البلدة.\nوقال إن سكانها غادروا منازلهم.")
     assert at(doc, "سكانها").country is None
+
+
+def test_the_first_words_of_a_name_stand_for_the_organisation_named_in_full():
+    doc = resolved("قصفت الطائرات التركية مواقع حزب العمال الكردستاني في جبال قنديل.\n"
+                   "وقال مسؤول إن حزب العمال سحب مقاتليه من القرية.")
+    short = at(doc, "حزب العمال")
+    assert short.id == "pkk" and short.attrs["refers_to"] == [at(doc, "حزب العمال الكردستاني").start,
+                                                               at(doc, "حزب العمال الكردستاني").end]
+
+
+def test_a_short_form_needs_the_full_name_first_and_an_unclaimed_span():
+    doc = resolved("وقال حزب العمال إن الانتخابات ستجري في موعدها.\nوانتقد حزب العمال الكردستاني القرار.")
+    assert [e.id for e in doc.entities if e.text == "حزب العمال"] != ["pkk"]
+    doc = resolved("أعلنت وزارة الخارجية الأميركية العقوبات.\nوقالت وزارة الخارجية المصرية إنها تدرس القرار.")
+    assert at(doc, "وزارة الخارجية المصرية").country == "EGY"

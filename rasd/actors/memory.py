@@ -17,6 +17,8 @@ from its resolved actor entities and answers those references:
 * :meth:`ActorMemory.implied_country` — the country a generic noun stands for in an
   article about a given country (``قوات الاحتلال`` in an article on Palestine is Israel;
   ``rasd/data/actors/memory/implied_countries.tsv``);
+* :meth:`ActorMemory.short_forms` — the shortened names an article uses for an
+  organisation it named in full (``حزب العمال`` after ``حزب العمال الكردستاني``);
 * :attr:`ActorMemory.country` — the country most places of the article lie in.
 
 The memory holds references to the document's entities and never changes them; the
@@ -31,15 +33,17 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from rasd.actors import sectors
+from rasd.actors.dictionary import ActorDictionary, ActorEntry
 from rasd.datafiles import read_tsv, variants
 from rasd.doc import Document, Entity
 from rasd.errors import DataFileError
 from rasd.geo.context import dominant_country
 from rasd.text.matcher import PhraseMatcher, longest_first
 from rasd.text.normalize import fold
+from rasd.text.tokenize import word_stem
 
 __all__ = ["ActorMemory", "Description", "Named", "ImplicitDoer", "load_descriptions",
-           "load_implied_countries", "load_implicit_doers", "load_families", "VICTIM_SECTORS", "PAIR_ID"]
+           "load_implied_countries", "load_implicit_doers", "load_families", "short_form_key", "VICTIM_SECTORS", "PAIR_ID"]
 
 # Sectors of the usual victims: never the antecedent of a description or a pair.
 VICTIM_SECTORS = sectors.VICTIM
@@ -48,6 +52,7 @@ MEDIATOR_SECTORS = frozenset({"IGO", "NGO"})  # monitors and brokers: never one 
 NAMED_KINDS = ("org", "state", "person")  # kinds that name one identity by themselves
 PAIR_ID = "both-parties"
 OWNER_SENTENCES = 2  # how many sentences back a pronoun suffix may reach
+SHORT_FORM_WORDS = 2  # حزب العمال for حزب العمال الكردستاني: the first words of a longer name
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +236,29 @@ class ActorMemory:
                 return country
         return None
 
+    def short_forms(self, dictionary: ActorDictionary) -> dict[tuple[str, ...], Entity]:
+        """The first ``SHORT_FORM_WORDS`` word stems of each organisation named in full by
+        one of its longer ``dictionary`` names, keyed to its first full mention; a short
+        form two organisations share is nobody's."""
+        forms: dict[tuple[str, ...], Entity | None] = {}
+        tokens = self.doc.tokens
+        starts = [t.start for t in tokens]
+        for n in self.named:
+            e = n.entity
+            if e.attrs.get("kind") != "org" or e.id is None:
+                continue
+            lo, hi = bisect.bisect_left(starts, e.start), bisect.bisect_left(starts, e.end)
+            if hi - lo <= SHORT_FORM_WORDS:
+                continue
+            key = short_form_key(tokens[lo:lo + SHORT_FORM_WORDS])
+            if key not in _name_openings(dictionary.get(e.attrs.get("base"))):
+                continue  # a mention grown around the name (الأعضاء في سفارة الاتحاد الأوروبي)
+            if key not in forms:
+                forms[key] = e
+            elif forms[key] is not None and forms[key].id != e.id:
+                forms[key] = None
+        return {k: e for k, e in forms.items() if e is not None}
+
     def find_descriptions(self) -> list[tuple[int, int, Description]]:
         """Where the document holds a definite description (original offsets)."""
         norm = self.doc.normalized
@@ -249,6 +277,20 @@ class ActorMemory:
 
     def to_dict(self) -> dict[str, Any]:
         return {"country": self.country, "actors": [n.to_dict() for n in self.named]}
+
+
+@lru_cache(maxsize=4096)
+def _name_openings(entry: ActorEntry | None) -> frozenset[tuple[str, ...]]:
+    """The first ``SHORT_FORM_WORDS`` word stems of the entry's names that are longer."""
+    if entry is None:
+        return frozenset()
+    words = [fold(v).split() for v in entry.variants]
+    return frozenset((word_stem(ws[0]), *ws[1:SHORT_FORM_WORDS]) for ws in words if len(ws) > SHORT_FORM_WORDS)
+
+
+def short_form_key(tokens: list) -> tuple[str, ...]:
+    """The first word without its clitics (لحزب، والوكالة), the next as written (الأنباء ≠ أنباء)."""
+    return (tokens[0].stem, *(t.norm for t in tokens[1:]))
 
 
 def _is_actor(e: Entity) -> bool:

@@ -47,7 +47,7 @@ import logging
 import re
 
 from rasd.actors.dictionary import ActorDictionary, load_actors, load_context
-from rasd.actors.memory import PAIR_ID, VICTIM_SECTORS, ActorMemory, Description
+from rasd.actors.memory import PAIR_ID, VICTIM_SECTORS, ActorMemory, Description, short_form_key
 from rasd.actors.mentions import choose_person_entry, entity_for
 from rasd.doc import ActorRef, Document, Entity
 from rasd.options import Options
@@ -102,7 +102,9 @@ class ActorResolver:
         run.possessives()
         run.instruments()
         run.clean_up()
-        run.refer_back(ActorMemory(doc, run.live()))
+        memory = ActorMemory(doc, run.live())
+        run.refer_back(memory)
+        run.short_names(memory)
         doc.entities = run.result()
         return doc
 
@@ -551,6 +553,39 @@ class _Run:
                 self._set_country(e, country, e.end)
                 if earlier is not None:
                     e.attrs["refers_to"] = [earlier.start, earlier.end]
+
+    def short_names(self, memory: ActorMemory) -> None:
+        """``حزب العمال`` after ``حزب العمال الكردستاني``: the first words of an organisation's
+        name, where the text holds only nouns without a country there, are that organisation."""
+        forms = memory.short_forms(self.d)
+        if not forms:
+            return
+        tokens = self.doc.tokens
+        width = len(next(iter(forms)))
+        found = []
+        for i in range(len(tokens) - width + 1):
+            full = forms.get(short_form_key(tokens[i:i + width]))
+            start, end = tokens[i].start, tokens[i + width - 1].end
+            if full is None or start < full.end or "\n" in self.text[start:end]:
+                continue
+            covering = [e for e in self.live() if e.start < end and start < e.end]
+            if any(e.type not in ("ORG", "PERSON") or _kind(e) != "generic" or e.country is not None
+                   or e.start < start or e.end > end for e in covering):
+                continue  # a name, a place or a noun tied to a country is already there
+            if any((e.start, e.end) == (start, end) for e in covering):
+                continue  # a noun phrase of its own (وزارة الخارجية): any country's
+            found.append((start, end, full, covering))
+        for start, end, full, covering in found:
+            ref = Entity(full.type, start, end, self.text[start:end], canonical=full.canonical, id=full.id,
+                         country=full.country, sector=full.sector,
+                         attrs={k: v for k, v in full.attrs.items() if k in ("kind", "base", "parent", "name_ar")})
+            ref.attrs["refers_to"] = [full.start, full.end]
+            for e in covering:
+                self.remove(e)
+            self.entities.append(ref)
+        if found:
+            self.entities.sort(key=lambda e: (e.start, -(e.end - e.start)))
+            self._live = None
 
     def _demonym_after(self, end: int) -> Entity | None:
         for e in self.live():

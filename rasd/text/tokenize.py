@@ -63,6 +63,11 @@ def _split_word(word: str) -> tuple[str, str, str]:
     return prefix, stem[: len(stem) - len(suffix)] if suffix else stem, suffix
 
 
+def word_stem(word: str) -> str:
+    """The stem of one folded word, as its token would have it (clitics split off)."""
+    return _split(word)[1]
+
+
 def tokenize(norm: NormalizedText, max_chars: int | None = None,
              skipped: list[tuple[int, int]] | None = None) -> list[Token]:
     """Word tokens; ``stem`` is a best guess with clitics removed (used for fuzzy lookups).
