@@ -176,3 +176,17 @@ def test_an_unnamed_doer_takes_the_name_another_mention_gives():
             "وقال المتحدث إن ميليشيا الحوثي أطلقت المقذوفات على حي سكني في مدينة الحرث.\n")
     strikes = [e for e in Pipeline().run(text, published="2015-08-07").events if e.plover_type == "ASSAULT"]
     assert len(strikes) == 1 and strikes[0].actor1.id == "houthis"
+
+
+def test_the_demands_of_a_protest_are_part_of_it_a_governments_are_not():
+    text = ("وتظاهر مئات الطلاب أمام مبنى المحافظة في مدينة الحلة أمس احتجاجا على انقطاع الكهرباء.\n"
+            "وطالب الطلاب بإقالة مدير الكهرباء في المدينة.\n")
+    events = Pipeline().run(text, published="2015-08-02").events
+    assert [e.plover_type for e in events] == ["PROTEST"] and len(events[0].evidence) == 2
+    text += "وطالبت الحكومة المتظاهرين بالتهدئة.\n"
+    assert [e.plover_type for e in Pipeline().run(text, published="2015-08-02").events] == ["PROTEST", "REQUEST"]
+
+
+def test_a_weapons_depot_an_air_strike_hit_is_its_target_not_a_seizure():
+    text = "وقصفت طائرات التحالف مخزن أسلحة للمسلحين في معسكر قرب المدينة."
+    assert [e.plover_type for e in Pipeline().run(text, published="2015-08-02").events] == ["ASSAULT"]

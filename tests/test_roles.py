@@ -52,6 +52,16 @@ def test_the_body_after_said_that_is_the_content_not_the_source(pipeline):
     assert ev.actor1.mention == "رئاسة الإقليم" and ev.attribution is None
 
 
+def test_we_in_a_speakers_words_is_the_speaker(pipeline):
+    ev = one(pipeline, "وقال المتحدث باسم الجيش إننا نقصف مواقع المسلحين في الجبال منذ الصباح.", "ASSAULT")
+    assert (ev.actor1.sector, ev.actor2.sector) == ("MIL", "UAF")
+
+
+def test_a_quoted_statement_ends_the_speakers_span(pipeline):
+    ev = one(pipeline, 'وقال الوزير "اعتقلت الشرطة 40 شخصا في حملة واسعة وأكدت التحقيقات أن الحملة مستمرة".', "COERCE")
+    assert ev.actor1.sector == "COP"
+
+
 def test_both_sides_of_a_clash_between_two_parties(pipeline):
     ev = one(pipeline, "اندلعت اشتباكات عنيفة بين الجيش السوداني وقوات الدعم السريع في الخرطوم.", "ASSAULT")
     assert ev.actor1.mention == "الجيش السوداني"

@@ -327,3 +327,7 @@ def test_an_agreement_named_as_a_landmark_is_a_reference():
 ])
 def test_words_of_force_in_another_sense_are_no_candidates(text, plover):
     assert statuses(text, plover) == []
+
+
+def test_demands_named_as_what_someone_supports_are_talked_about():
+    assert statuses("وقال النائب إنه يؤيد مطالب المعتصمين في الساحة", "REQUEST") == ["topic"]

@@ -32,7 +32,7 @@ from rasd.events.details import attribution, casualties, speaker_span
 from rasd.events.flags import flags_for
 from rasd.events.lexicon import load_lexicon
 from rasd.events.ontology import ontology
-from rasd.events.roles import POSSESSIVES, VICTIM_SECTORS, assign_roles, is_verb
+from rasd.events.roles import POSSESSIVES, VICTIM_SECTORS, assign_roles, is_verb, speaker_speaks_for_itself
 from rasd.geo import event_location
 from rasd.geo.context import dominant_country
 from rasd.options import Options
@@ -146,10 +146,15 @@ class EventExtractor:
         main = group[0]
         trig = main.trigger
         attrib = attribution(ctx)
-        excluded = [span for span in (attrib[1] if attrib else None, speaker_span(ctx)) if span]
+        speaker = speaker_span(ctx)
+        excluded = [span for span in (attrib[1] if attrib else None, speaker) if span]
         excluded += [(e.start, e.end) for e in _mediators(ctx, main)]
         spans = list(dict.fromkeys([clause] + [ctx.clause_of(h.start) for h in group]))
         roles = assign_roles(ctx, group, spans, excluded, memory=memory)
+        own = speaker_speaks_for_itself(ctx, main, speaker)
+        if own is not None:
+            other = roles.actor1 if roles.actor1 is not own else None  # نقصف مواقع المسلحين: the object
+            roles.actor1, roles.actor2 = own, (roles.actor2 if roles.actor2 not in (None, own) else other)
         # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise
         location = _location(ctx, main) or inherited
         event_date = _date(ctx, main)

@@ -11,7 +11,8 @@ from rasd.events.context import SentenceContext
 __all__ = ["attribution", "casualties", "Casualties", "speaker_span"]
 
 
-COMPLEMENTISERS = ("ان", "انه", "انها", "انهم", "بان", "بانه", "بانها")
+COMPLEMENTISERS = ("ان", "انه", "انها", "انهم", "انهما", "اننا", "انني", "بان", "بانه", "بانها", "باننا")
+OPENING_QUOTES = ('"', "«", "“")
 SPEAKER_REACH = 18  # tokens from a verb of saying to its "إنّ" (المتحدث الرسمي لهيئة … بمنطقة … الرائد فلان أن)
 
 
@@ -20,13 +21,16 @@ def speaker_span(ctx: SentenceContext) -> tuple[int, int] | None:
 
     Everyone named there is the source of the report, not a party to the event.
     """
+    text = ctx.doc.text
     for cue in ctx.cues_of("attribution"):
         first = ctx.token_index(cue.end) + 1
+        end = cue.end
         for tok in ctx.doc.tokens[first:first + SPEAKER_REACH]:
             if tok.start >= ctx.sentence.end:
                 break
-            if tok.norm in COMPLEMENTISERS:
-                return cue.start, tok.start
+            if tok.norm in COMPLEMENTISERS or any(q in text[end:tok.start] for q in OPENING_QUOTES):
+                return cue.start, tok.start  # إنّ …, or the words quoted: «…», "…"
+            end = tok.end
     return None
 
 

@@ -248,7 +248,8 @@ def _fold_parts(events: list[Event], sentence_of: Callable[[Event], int]) -> lis
 
     def whole_of(ev: Event, whole_type: str) -> Event | None:
         def fits(o: Event) -> bool:
-            return o.plover_type == whole_type and (o.negated, o.hypothetical) == (ev.negated, ev.hypothetical)
+            return o.plover_type == whole_type and (o.negated, o.hypothetical) == (ev.negated, ev.hypothetical) \
+                and _voiced_by_its_side(ev, o)
         same = next((o for o in by_sentence[ev.span] if fits(o)), None)
         if same is not None:
             return same
@@ -268,6 +269,14 @@ def _fold_parts(events: list[Event], sentence_of: Callable[[Event], int]) -> lis
         else:
             whole.evidence.append(Mention(ev.span, ev.sentence, "detail", ev.trigger))
     return kept
+
+
+def _voiced_by_its_side(part: Event, whole: Event) -> bool:
+    """Words folded into an act (the demands of a protest) are those of its own side: nobody
+    named, a crowd's own people, or the act's doer; a government's answer stands alone."""
+    if not ontology().speech(part.plover_type) or part.actor1 is None:
+        return True
+    return part.actor1.sector in sectors.PROTESTER or _same_actor(part.actor1, whole.actor1)
 
 
 def _role(ev: Event, headline_end: int, lead: tuple[int, int] | None) -> str:

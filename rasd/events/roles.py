@@ -180,6 +180,18 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
     return roles
 
 
+FIRST_PERSON_PREFIXES = ("ن", "ون", "فن")  # نطالب، ونرفض: "we" in the imperfect
+
+
+def speaker_speaks_for_itself(ctx: SentenceContext, main: Hit, speaker: tuple[int, int] | None) -> Entity | None:
+    """``وقال الطالب زياد «نطالب بإقالة المحافظ»``: a verb in the first person plural in the
+    words of a named speaker is the speaker's own act (he and those he speaks for)."""
+    if speaker is None or not is_verb(main) or main.prefix not in FIRST_PERSON_PREFIXES:
+        return None
+    inside = [a for a in ctx.actors(*speaker) if a.sector not in ("MED",)]
+    return inside[-1] if inside else None
+
+
 def _lost_its_own(roles: Roles) -> bool:
     """``أعلن الجيش الأمريكي مقتل اثنين من جنوده``: a body whose own members (a possessive
     pronoun naming it) are the victims announces its loss; it did not strike them."""

@@ -376,6 +376,14 @@ def topic_noun(c: Candidate) -> str | None:
     return "topic"
 
 
+def stance_object(c: Candidate) -> str | None:
+    """``يؤيد مطالب المتظاهرين``, ``رفض الدعوات``: a demand or a call named by a noun as the
+    object of support or refusal is talked about; the stance is the event."""
+    if c.event.trigger_pos != "noun":
+        return None
+    return "topic" if c.cue_before("stance", reach=1) else None
+
+
 def _doer_follows(c: Candidate) -> bool:
     """``اتفاق الجولاني مع الفصائل``: the noun's doer stands right after it, as its genitive."""
     doer = c.event.actor1
@@ -395,7 +403,7 @@ STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     condemned, metaphor, seized_weapon, speculation,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
-    aim, past_habit, landmark_noun, counted_noun, topic_noun)
+    aim, past_habit, landmark_noun, counted_noun, stance_object, topic_noun)
 
 
 def undergone(c: Candidate) -> str | None:
