@@ -347,3 +347,17 @@ def test_clashes_of_a_crowd_are_a_riot_and_saddam_is_a_name():
     doc = Pipeline().run("واندلعت صدامات بين الشرطة ومئات الشبان في ساحة المسجد صباح اليوم", published="2024-03-10")
     assert [(e.plover_type, e.acled_sub_event_type) for e in real(doc)] == [("PROTEST", "Violent demonstration")]
     assert not Pipeline().run("وقال إن صدام حسين حكم العراق بالحديد", published="2024-03-10").events
+
+
+def test_a_story_about_a_film_reports_no_violence():
+    text = ("يعود المخرج الإيطالي في فيلمه الجديد إلى عالم السينما السياسية.\n"
+            "ويروي الفيلم قصة ضابط يخطف ابنة وزير ثم يقتل حراسها في مشهد طويل.\n"
+            "ويؤدي الممثل الشاب دور الخاطف، فيما تؤدي الممثلة دور الأم.\n"
+            "وقال المخرج إن الفيلم مستوحى من أفلام الجريمة التي شاهدها في السينما صغيرا.\n")
+    assert [e for e in Pipeline().run(text, published="2024-03-10").events if e.plover_type == "ASSAULT"] == []
+
+
+def test_the_official_account_is_no_story():
+    text = ("قتل ثلاثة جنود في هجوم بعبوة ناسفة على دورية قرب مدينة الرمادي أمس.\n"
+            "وتشكك الرواية الرسمية في رواية الأهالي عن الهجوم، فيما ترفض الرواية الأخرى بيان الجيش.\n")
+    assert [e.plover_type for e in Pipeline().run(text, published="2024-03-10").events].count("ASSAULT") == 1

@@ -48,6 +48,7 @@ MIN_WEIGHT = 0.3          # triggers below this never make an event
 WEAK_WEIGHT = 0.55        # triggers below this need an actor, a casualty word or a place
 SPORT_DOC_CUES = 4        # a document with this many sports words is a sports report
 SPORT_SAFE_WEIGHT = 0.9   # in a sports context only triggers this sure survive
+FICTION_DOC_CUES = 8      # a document with this many words of fiction tells a story (a novel, a film)
 MAIN_COUNTRY_SHARE = 0.5  # an unnamed group takes the document's country only when half its places lie there
 
 
@@ -64,6 +65,8 @@ class EventExtractor:
         contexts = build_contexts(doc, self.lexicon)
         sport_words = sum(len(c.cues_of("not_event")) for c in contexts)
         sport_doc = sport_words >= SPORT_DOC_CUES
+        # a story (a novel, a film, a series): its violence is the plot's
+        fiction_doc = sum(len(c.cues_of("fiction")) for c in contexts) >= FICTION_DOC_CUES
         violent_doc = any(_violence_word(ctx, hit) for ctx in contexts for hit in ctx.triggers) or any(
             e.sector in sectors.ARMED for e in doc.entities if e.type in ("ORG", "PERSON"))
         main_country = dominant_country(doc.entities, MAIN_COUNTRY_SHARE)
@@ -72,7 +75,7 @@ class EventExtractor:
         previous_place: Place | None = None
         for ctx in contexts:
             place_here: Place | None = None
-            for group, clause in self._groups(ctx, sport_doc):
+            for group, clause in self._groups(ctx, sport_doc, fiction_doc):
                 inherited = previous_place if ctx.sentence.chained else None
                 event = self._event(ctx, group, clause, main_country, len(events) + 1, inherited,
                                     memory=memory)  # roles: the document actor memory
@@ -96,7 +99,8 @@ class EventExtractor:
         return doc
 
     # -- 1 and 2: triggers into groups -------------------------------------------------
-    def _groups(self, ctx: SentenceContext, sport_doc: bool) -> list[tuple[list[Hit], tuple[int, int]]]:
+    def _groups(self, ctx: SentenceContext, sport_doc: bool,
+                fiction_doc: bool = False) -> list[tuple[list[Hit], tuple[int, int]]]:
         # a trigger inside a name (جيش الفتح) is no trigger; inside a common noun phrase
         # (المتظاهرين الإيرانيين) it still is
         names = [e for e in ctx.entities if e.type in ("ORG", "LOC", "PERSON") and e.attrs.get("kind") != "generic"]
@@ -109,7 +113,8 @@ class EventExtractor:
             if any(e.start <= hit.start and hit.end <= e.end and (e.end - e.start) > (hit.end - hit.start)
                    for e in names):
                 continue  # part of a name: جيش الفتح, غرفة عمليات …
-            if trig.plover in VIOLENT_TYPES and (sport_here or sport_doc) and trig.weight < SPORT_SAFE_WEIGHT:
+            if trig.plover in VIOLENT_TYPES and ((sport_here or sport_doc) and trig.weight < SPORT_SAFE_WEIGHT
+                                                 or fiction_doc):
                 continue
             if sport_here and sport_doc:
                 continue  # a sentence of sport in a sports article: transfers, votes of clubs, matches
