@@ -349,12 +349,15 @@ def test_clashes_of_a_crowd_are_a_riot_and_saddam_is_a_name():
     assert not Pipeline().run("وقال إن صدام حسين حكم العراق بالحديد", published="2024-03-10").events
 
 
-def test_a_story_about_a_film_reports_no_violence():
-    text = ("يعود المخرج الإيطالي في فيلمه الجديد إلى عالم السينما السياسية.\n"
-            "ويروي الفيلم قصة ضابط يخطف ابنة وزير ثم يقتل حراسها في مشهد طويل.\n"
-            "ويؤدي الممثل الشاب دور الخاطف، فيما تؤدي الممثلة دور الأم.\n"
-            "وقال المخرج إن الفيلم مستوحى من أفلام الجريمة التي شاهدها في السينما صغيرا.\n")
+def test_a_column_about_stories_reports_no_violence():
+    """Words of fiction all through the document: its kidnapping is a plot device."""
+    text = ("ينصح الروائي المعروف الكتّاب الشباب بتجنب البدايات المستهلكة في القصة القصيرة.\n"
+            "ويقول المؤلف إن بطل الرواية يستيقظ غالبا في مكان مظلم، وإن الحبكة تتكرر في كل قصة قصيرة.\n"
+            "خطف مسلحون الطبيب من منزله في القرية ليلا.\n"
+            "ويرى الروائي أن على الكتّاب البحث عن حبكة جديدة، كما يفعل المؤلف في كل قصة قصيرة يكتبها.\n")
     assert [e for e in Pipeline().run(text, published="2024-03-10").events if e.plover_type == "ASSAULT"] == []
+    news = "خطف مسلحون الطبيب من منزله في القرية ليلا، وقال المؤلف إن الحبكة تتكرر."
+    assert [e.plover_type for e in Pipeline().run(news, published="2024-03-10").events] == ["ASSAULT"]
 
 
 def test_the_official_account_is_no_story():
