@@ -331,3 +331,12 @@ def test_words_of_force_in_another_sense_are_no_candidates(text, plover):
 
 def test_demands_named_as_what_someone_supports_are_talked_about():
     assert statuses("وقال النائب إنه يؤيد مطالب المعتصمين في الساحة", "REQUEST") == ["topic"]
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("وبدأت المفاوضات بين الحكومة والدائنين بشأن حزمة جديدة من المساعدات المالية", "AID"),
+    ("وأقر البرلمان خطة تتضمن مساعدات مالية للمزارعين المتضررين", "AID"),
+])
+def test_what_a_talk_or_a_deal_is_about_is_its_topic(text, plover):
+    found = statuses(text, plover)
+    assert found and all(s == "topic" for s in found)

@@ -384,6 +384,17 @@ def stance_object(c: Candidate) -> str | None:
     return "topic" if c.cue_before("stance", reach=1) else None
 
 
+ABOUT_REACH = 4  # بشأن حزمة ثالثة من المساعدات: the words of a quantity stand between
+
+
+def about_what(c: Candidate) -> str | None:
+    """``المفاوضات بشأن حزمة من المساعدات``, ``اتفاق حول وقف إطلاق النار``: the act noun a
+    talk or a deal is about is its subject matter, not an event of its own."""
+    if c.event.trigger_pos != "noun":
+        return None
+    return "topic" if c.cue_before("about", reach=ABOUT_REACH) else None
+
+
 def _doer_follows(c: Candidate) -> bool:
     """``اتفاق الجولاني مع الفصائل``: the noun's doer stands right after it, as its genitive."""
     doer = c.event.actor1
@@ -403,7 +414,7 @@ STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     condemned, metaphor, seized_weapon, speculation,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
-    aim, past_habit, landmark_noun, counted_noun, stance_object, topic_noun)
+    aim, past_habit, landmark_noun, counted_noun, stance_object, about_what, topic_noun)
 
 
 def undergone(c: Candidate) -> str | None:
