@@ -62,6 +62,12 @@ def test_a_quoted_statement_ends_the_speakers_span(pipeline):
     assert ev.actor1.sector == "COP"
 
 
+def test_the_backer_of_a_side_is_neither_side(pipeline):
+    ev = one(pipeline, "وهاجمت فصائل المعارضة المدعومة من تركيا مواقع لتنظيم داعش قرب مدينة الباب أمس.", "ASSAULT")
+    assert ev.actor1.id == "rebel-factions" and ev.actor2.id == "isis"
+    assert all(a is None or a.country != "TUR" for a in (ev.actor1, ev.actor2))
+
+
 def test_both_sides_of_a_clash_between_two_parties(pipeline):
     ev = one(pipeline, "اندلعت اشتباكات عنيفة بين الجيش السوداني وقوات الدعم السريع في الخرطوم.", "ASSAULT")
     assert ev.actor1.mention == "الجيش السوداني"

@@ -143,7 +143,8 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
         memory: the document's actors (for ``الطرفان``, air strikes and implicit doers);
             without it only the sentence is read.
     """
-    excluded = excluded + [(a.start, a.end) for a in ctx.actors() if _is_source(ctx, a) or _is_responder(ctx, a)]
+    excluded = excluded + [(a.start, a.end) for a in ctx.actors()
+                           if _is_source(ctx, a) or _is_responder(ctx, a) or _is_supporter(ctx, a)]
     in_clauses = [a for clause in dict.fromkeys(clauses) for a in ctx.actors(*clause) if not _inside(a, excluded)]
     roles = _assign(ctx, triggers, in_clauses or [a for a in ctx.actors() if not _inside(a, excluded)], excluded)
     if in_clauses and (roles.actor1 is None or roles.actor2 is None):
@@ -352,6 +353,13 @@ def _is_responder(ctx: SentenceContext, ent: Entity) -> bool:
         if ent.end <= cue.start and ctx.distance(ent.end, cue.start) <= 0:
             return True
     return False
+
+
+def _is_supporter(ctx: SentenceContext, ent: Entity) -> bool:
+    """``قوات المقاومة المدعومة بعناصر الجيش``: the backer named after the side it backs."""
+    return any(cue.end <= ent.start and (ctx.distance(cue.end, ent.start) <= 0 or
+                                         _words_between(ctx, cue.end, ent.start) == ["من"])
+               for cue in ctx.cues_of("supporter"))
 
 
 def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
