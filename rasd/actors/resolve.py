@@ -562,13 +562,20 @@ class _Run:
             return
         tokens = self.doc.tokens
         width = len(next(iter(forms)))
+        live = self.live()
+        starts = [e.start for e in live]
+        longest = max((e.end - e.start for e in live), default=0)
         found = []
         for i in range(len(tokens) - width + 1):
             full = forms.get(short_form_key(tokens[i:i + width]))
-            start, end = tokens[i].start, tokens[i + width - 1].end
-            if full is None or start < full.end or "\n" in self.text[start:end]:
+            if full is None:
                 continue
-            covering = [e for e in self.live() if e.start < end and start < e.end]
+            start, end = tokens[i].start, tokens[i + width - 1].end
+            if start < full.end or "\n" in self.text[start:end]:
+                continue
+            # the entities overlapping the span: those starting in it or at most `longest` before
+            near = live[bisect.bisect_left(starts, start - longest):bisect.bisect_left(starts, end)]
+            covering = [e for e in near if e.start < end and start < e.end]
             if any(e.type not in ("ORG", "PERSON") or _kind(e) != "generic" or e.country is not None
                    or e.start < start or e.end > end for e in covering):
                 continue  # a name, a place or a noun tied to a country is already there
