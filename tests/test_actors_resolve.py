@@ -286,3 +286,11 @@ def test_head_of_a_state_governs_it():
     doc = resolved("أطلق جنود النار على رئيس تيمور الشرقية في منزله")
     head = actor(doc, "رئيس تيمور الشرقية")
     assert (head.country, head.sector) == ("TLS", "GOV")
+
+
+def test_a_definite_noun_takes_no_place_as_its_genitive():
+    """``قصفت الطائرات مدينة عدن``: the aircraft are not Aden's; ``شرطة بغداد`` is Baghdad's police."""
+    doc = resolved("وقصفت الطائرات مدينة عدن أمس، وقالت شرطة بغداد إن الهجوم فشل.",
+                   places={"مدينة عدن": "YEM", "بغداد": "IRQ"})
+    by_text = {e.text: e for e in doc.entities if e.type == "ORG"}
+    assert by_text["الطائرات"].country is None and by_text["شرطة بغداد"].country == "IRQ"

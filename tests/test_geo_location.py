@@ -164,3 +164,12 @@ def test_a_city_abroad_after_a_place_word_with_its_clitic():
     text = "وتجمع المحتجون في ساعات الصباح في شارع تجاري شهير بوسط أثينا ورفعوا لافتات"
     place = locate(text, "وتجمع")
     assert place is not None and place.name == "Athens"
+
+
+def test_a_place_noun_with_a_demonym_is_a_place_in_that_country():
+    from rasd.pipeline import Pipeline
+    doc = Pipeline().run("واندلعت مواجهات بين قوى الأمن ومحتجين في مناطق بحرينية عدة أمس.", published="2007-12-23")
+    area = next(e for e in doc.entities if e.type == "LOC")
+    assert (area.text, area.country, area.attrs["place"].precision) == ("مناطق بحرينية", "BHR", "country")
+    protest = next(e for e in doc.events if e.plover_type == "PROTEST")
+    assert protest.location.country == "BHR" and protest.actor2.country == "BHR"

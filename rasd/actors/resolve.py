@@ -681,6 +681,7 @@ def actor_ref(entity: Entity, dictionary: ActorDictionary | None = None) -> Acto
 
 
 def _complete_construct(a: Entity) -> bool:
-    """``فصائل المعارضة``: a noun phrase closed by a definite genitive takes no second genitive."""
+    """``فصائل المعارضة``, ``الطائرات``: a noun phrase closed by a definite word takes no
+    (second) genitive: ``قصفت الطائرات مدينة عدن`` names two things, not Aden's aircraft."""
     words = fold(a.text).split()
-    return len(words) >= 2 and words[-1].startswith("ال")
+    return bool(words) and words[-1].startswith("ال")

@@ -192,6 +192,7 @@ class PlaceResolver:
         for ent in doc.entities:
             if ent.type == "LOC" and "place" not in ent.attrs:
                 self._fallback(doc, ent, gaz)
+        added = self._national_areas(doc, an, gaz) or added
         if added:
             doc.entities.sort(key=lambda e: (e.start, -e.end))
         if any(len({e.country for e in m.entries}) > 1 for m in an.mentions):
@@ -203,6 +204,32 @@ class PlaceResolver:
                     self._attach(doc, an, again)
         doc.geo_context = document_places(doc, an, gaz)
         return doc
+
+    @staticmethod
+    def _national_areas(doc: Document, an: Analysis, gaz: Gazetteer) -> bool:
+        """``في مناطق بحرينية``, ``مدن يمنية``: a place noun qualified by a demonym is a place
+        in that country (country precision); the demonym becomes part of the place."""
+        found = []
+        for ent in doc.entities:
+            if ent.type != "ORG" or ent.attrs.get("kind") != "demonym" or not ent.country:
+                continue
+            wi = an.word_index_at(ent.start)
+            nouns = [h for h in an.hits_before(wi, "parts", "type")] if wi is not None else []
+            entry = gaz.country(ent.country) if nouns else None
+            if entry is None:
+                continue
+            start = an.words[nouns[0].ws].start
+            if start >= ent.start or any(e.type == "LOC" and e.start < ent.end and start < e.end for e in doc.entities):
+                continue
+            place = Place(name=entry.name_en, name_ar=entry.name_ar, mention=doc.text[start:ent.end],
+                          country=entry.country, lat=entry.lat, lon=entry.lon, geonameid=entry.geonameid,
+                          precision="country", span=(start, ent.end), id=entry.id)
+            found.append((ent, Entity("LOC", start, ent.end, doc.text[start:ent.end], canonical=entry.name_en,
+                                      country=entry.country, attrs={"place": place})))
+        for demonym, loc in found:
+            doc.entities.remove(demonym)
+            doc.entities.append(loc)
+        return bool(found)
 
     def _attach(self, doc: Document, an: Analysis, places: list[tuple[Place, PlaceEntry]]) -> bool:
         """Set the chosen place on the LOC entities of each mention (adding the missing
