@@ -210,6 +210,7 @@ class PlaceResolver:
         """``في مناطق بحرينية``, ``مدن يمنية``: a place noun qualified by a demonym is a place
         in that country (country precision); the demonym becomes part of the place."""
         found = []
+        overlapping = _Overlaps(doc.entities)
         for ent in doc.entities:
             if ent.type != "ORG" or ent.attrs.get("kind") != "demonym" or not ent.country:
                 continue
@@ -219,16 +220,16 @@ class PlaceResolver:
             if entry is None:
                 continue
             start = an.words[nouns[0].ws].start
-            if start >= ent.start or any(e.type == "LOC" and e.start < ent.end and start < e.end for e in doc.entities):
+            if start >= ent.start or any(e.type == "LOC" for e in overlapping(start, ent.end)):
                 continue
             place = Place(name=entry.name_en, name_ar=entry.name_ar, mention=doc.text[start:ent.end],
                           country=entry.country, lat=entry.lat, lon=entry.lon, geonameid=entry.geonameid,
                           precision="country", span=(start, ent.end), id=entry.id)
             found.append((ent, Entity("LOC", start, ent.end, doc.text[start:ent.end], canonical=entry.name_en,
                                       country=entry.country, attrs={"place": place})))
-        for demonym, loc in found:
-            doc.entities.remove(demonym)
-            doc.entities.append(loc)
+        if found:
+            demonyms = {id(d) for d, _ in found}
+            doc.entities = [e for e in doc.entities if id(e) not in demonyms] + [loc for _, loc in found]
         return bool(found)
 
     def _attach(self, doc: Document, an: Analysis, places: list[tuple[Place, PlaceEntry]]) -> bool:
