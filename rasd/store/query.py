@@ -299,12 +299,19 @@ def _in_disc(lat_column: Any, lon_column: Any, lat: float, lon: float, km: float
     return dy * dy + dx * dx <= km * km
 
 
+def _disc_keys(lat: float, lon: float, km: float) -> Select:
+    """The search keys of the points within ``km`` of ``(lat, lon)``, from the R*Tree
+    alone (SQLite): its box, then the distance test on its exact copy of each point."""
+    r = event_rtree.c
+    return select(r.key).where(*_box_overlaps(lat, lon, km), _in_disc(r.lat, r.lon, lat, lon, km))
+
+
 def _near(lat: float, lon: float, km: float) -> Indexed:
-    """Within ``km`` of the point; the R*Tree (SQLite) or the lat/lon btree (PostgreSQL)
-    finds the points in the enclosing box first."""
+    """Within ``km`` of the point; the R*Tree (SQLite: the points in the disc, exactly) or
+    the lat/lon btree (PostgreSQL: those in its enclosing box) finds them."""
     c = event_clusters.c
     plain = and_(c.lat.is_not(None), _in_disc(c.lat, c.lon, lat, lon, km))
-    return Indexed(plain, _keyed(_near_box(lat, lon, km)), postgresql=_pg_box(lat, lon, km))
+    return Indexed(plain, _keyed(_disc_keys(lat, lon, km)), exact=True, postgresql=_pg_box(lat, lon, km))
 
 
 # A page (limit and offset) of a filter that matches many clusters is found sooner by
@@ -511,12 +518,10 @@ def _rtree_count(conn: Connection, q: EventQuery) -> int:
     """How many clusters lie in the ``near`` disc, from the R*Tree alone: its box finds
     the candidates and the distance test runs on its exact copy of each point (an
     auxiliary column), as it would on the cluster's; so does the flag."""
-    r = event_rtree.c
-    stmt = select(func.count()).select_from(event_rtree).where(
-        *_box_overlaps(*q.near), _in_disc(r.lat, r.lon, *q.near))
+    keys = _disc_keys(*q.near)
     if not q.include_flagged:
-        stmt = stmt.where(r.flagged == 0)
-    return conn.execute(stmt).scalar_one()
+        keys = keys.where(event_rtree.c.flagged == 0)
+    return conn.execute(select(func.count()).select_from(keys.subquery())).scalar_one()
 
 
 def generation(conn: Connection) -> int:
