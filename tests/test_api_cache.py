@@ -1,6 +1,7 @@
 """Totals of ``GET /api/events`` (and the map's and stats' counts) are cached per filter
 and write generation: served from the cache they equal a fresh count, and any write
-to the store, by this server or not, makes them count again."""
+to the store, by this server or not, makes them count again. So are the rendered pages
+of ``GET /api/events``: the same bytes as without the cache, and read again after a write."""
 from __future__ import annotations
 
 import pytest
@@ -90,3 +91,75 @@ def test_the_cache_keeps_the_most_recently_used_entries():
     assert len(cache) == 3
     assert cache.get("b", 1) is None
     assert [cache.get(k, 1) for k in "acd"] == ["A", "C", "D"]
+
+
+# Realistic requests of the map and the table: GeoJSON for markers (all fields, or the
+# map's eight), pages deep in a filter, every filter kind, other orders.
+PAGE_REQUESTS = [
+    {"format": "geojson", "limit": 500}, {"country": "SYR", "type": "ASSAULT", "format": "geojson", "limit": 200},
+    {"format": "geojson", "limit": 300, "fields": "plover_type,date,actor1_name,actor2_name,location_name,admin1,country,fatalities"},
+    {"near": "35.93,36.63,80", "format": "geojson", "limit": 100, "order": "fatalities_desc"},
+    {"near": "35.93,36.63,40", "limit": 20}, {"near": "36.34,43.13,150", "limit": 10, "offset": 5},
+    {"country": "IRQ", "limit": 5, "offset": 10}, {"text": "قصف", "limit": 5},
+    {"actor": "الحوثي", "limit": 5}, {"admin1": "Idlib", "type": "ASSAULT", "limit": 5},
+    {"since": "2024-01-10", "until": "2024-02-10", "limit": 50, "order": "date_asc"},
+    {"flagged": "true", "located": "true", "limit": 50, "fields": "date,lat,lon"},
+]
+
+
+@pytest.fixture()
+def uncached(store):
+    with TestClient(create_app(ApiSettings(page_cache_mb=0), store=store)) as c:
+        yield c
+
+
+def _responses(client) -> list[tuple[int, str, bytes]]:
+    out = []
+    for params in PAGE_REQUESTS:
+        r = client.get("/api/events", params=params)
+        assert r.status_code == 200, (params, r.text)
+        out.append((r.status_code, r.headers["content-type"], r.content))
+    return out
+
+
+def test_cached_pages_are_the_uncached_bytes(client, uncached):
+    assert client.app.state.page_cache is not None and uncached.app.state.page_cache is None
+    reference = _responses(uncached)
+    assert _responses(client) == reference  # rendered, then kept
+    assert len(client.app.state.page_cache) == len(PAGE_REQUESTS)
+    assert _responses(client) == reference  # from the cache
+    geojson = [body for _, kind, body in reference if kind == "application/geo+json"]
+    assert len(geojson) == 4 and all(b'"Feature"' in body for body in geojson)
+    assert all(b'"events":[{' in body for _, kind, body in reference if kind == "application/json")
+
+
+def test_a_write_outside_the_server_renders_the_pages_again(client, uncached, store):
+    before = _responses(client)
+    store.add_records(_records(20, seed=2000))
+    after = _responses(client)
+    assert after == _responses(uncached)
+    assert after[0] != before[0]  # the newest events lead the first page now
+
+
+def test_the_page_cache_is_bounded_by_bytes():
+    cache = GenerationCache(size=100, max_bytes=1000)
+    for key in "abcd":
+        cache.put(key, 1, bytes(240))
+    assert cache.nbytes == 960 and len(cache) == 4
+    cache.put("e", 1, bytes(240))  # over the budget: the least recently used goes
+    assert cache.get("a", 1) is None and cache.nbytes == 960
+    cache.put("huge", 1, bytes(251))  # over a quarter of the budget: not kept
+    assert cache.get("huge", 1) is None and cache.nbytes == 960
+    cache.put("b", 1, b"x")  # replaced
+    assert cache.get("b", 1) == b"x" and cache.nbytes == 721
+    assert cache.get("c", 2) is None and cache.nbytes == 481  # another generation: dropped
+
+
+def test_the_page_cache_size_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("RASD_PAGE_CACHE_MB", "0")
+    assert ApiSettings.from_env().page_cache_mb == 0
+    monkeypatch.setenv("RASD_PAGE_CACHE_MB", "8")
+    assert ApiSettings.from_env().page_cache_mb == 8
+    monkeypatch.setenv("RASD_PAGE_CACHE_MB", "-1")
+    with pytest.raises(ValueError):
+        ApiSettings.from_env()

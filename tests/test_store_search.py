@@ -1,6 +1,7 @@
 """The SQLite search indexes (migration 0003): the FTS5 trigram index behind ``text`` and
-``actor``, the R*Tree behind ``near``, the province index; the same results as the full
-scan they replace, kept up to date by triggers, and built when an old store is opened."""
+``actor``, the R*Tree behind ``near`` (with exact points and flags since 0006), the
+province index; the same results as the full scan they replace, kept up to date by
+triggers, and built when an old store is opened."""
 from __future__ import annotations
 
 import random
@@ -351,3 +352,78 @@ def test_postgresql_without_pg_trgm_scans_the_text(pg_database, monkeypatch):
         assert _pg_assert_same_as_full_scan(s, monkeypatch) > 0
     finally:
         s.close()
+
+
+NEAR_COUNT_QUERIES = [
+    *(EventQuery(near=n) for n in NEAR_QUERIES),
+    *(EventQuery(near=n, include_flagged=True) for n in NEAR_QUERIES[:4]),
+    EventQuery(near=(35.93, 36.63, 60.0), located=True),
+]
+
+
+def _row_counts(store, queries, monkeypatch) -> list[int]:
+    with monkeypatch.context() as m:
+        m.setattr(store_query, "_rtree_only", lambda conn, q: False)
+        return [store.count_events(q) for q in queries]
+
+
+def test_near_counts_from_the_rtree_equal_the_row_counts(flagged_store, monkeypatch):
+    """A query filtered by ``near`` alone is counted from the R*Tree (migration 0006: exact
+    points and flags as auxiliary columns): the same numbers as the cluster rows give."""
+    with flagged_store.engine.connect() as conn:
+        assert all(store_query._rtree_only(conn, q) for q in NEAR_COUNT_QUERIES)
+        for q in (EventQuery(near=(35.93, 36.63, 60.0), type="ASSAULT"), EventQuery(near=(35.93, 36.63, 60.0), text="قصف"),
+                  EventQuery(near=(35.93, 36.63, 60.0), located=False), EventQuery(text="قصف")):
+            assert not store_query._rtree_only(conn, q)
+    counted = [flagged_store.count_events(q) for q in NEAR_COUNT_QUERIES]
+    listed = [len(flagged_store.query_events(replace(q, limit=None))) for q in NEAR_COUNT_QUERIES]
+    assert counted == _row_counts(flagged_store, NEAR_COUNT_QUERIES, monkeypatch) == listed
+    assert sum(c > 0 for c in counted) >= 7
+    n = len(NEAR_QUERIES)
+    assert sum(counted[n:n + 4]) > sum(counted[:4])  # the flagged ones count when asked for
+
+
+def test_the_rtree_follows_changes_of_points_and_flags(tmp_path, monkeypatch):
+    s = open_store(tmp_path / "events.sqlite")
+    s.add_records(_records(200, seed=8))
+    before = [s.count_events(q) for q in NEAR_COUNT_QUERIES]
+    with s.engine.begin() as conn:
+        conn.execute(text("UPDATE event_clusters SET flagged = 1 WHERE rowid % 4 = 0"))
+        conn.execute(text("UPDATE event_clusters SET lat = lat + 0.3 WHERE lat IS NOT NULL AND rowid % 5 = 0"))
+        conn.execute(text("UPDATE event_clusters SET lat = NULL, lon = NULL WHERE rowid % 11 = 0"))
+        located = conn.execute(text("SELECT count(*) FROM event_clusters WHERE lat IS NOT NULL")).scalar()
+        points = conn.execute(text("SELECT count(*) FROM event_rtree")).scalar()
+        stale = conn.execute(text(
+            "SELECT count(*) FROM event_rtree r JOIN event_search_keys k ON k.key = r.key "
+            "JOIN event_clusters c ON c.id = k.cluster_id "
+            "WHERE r.lat IS NOT c.lat OR r.lon IS NOT c.lon OR r.flagged IS NOT c.flagged")).scalar()
+    assert points == located and stale == 0
+    after = [s.count_events(q) for q in NEAR_COUNT_QUERIES]
+    assert after == _row_counts(s, NEAR_COUNT_QUERIES, monkeypatch)
+    assert after != before
+    s.close()
+
+
+def test_migration_0006_goes_down_and_up_again(tmp_path, monkeypatch):
+    path = tmp_path / "events.sqlite"
+    s = open_store(path)
+    s.add_records(_records(150, seed=9))
+    counts = [s.count_events(q) for q in NEAR_COUNT_QUERIES]
+    s.close()
+    engine = make_engine(resolve_url(path))
+    cfg = Config()
+    cfg.set_main_option("script_location", "rasd.store:migrations")
+
+    def rtree_columns() -> list[str]:
+        with engine.connect() as conn:
+            return [row[1] for row in conn.execute(text("PRAGMA table_info(event_rtree)"))]
+
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+    assert rtree_columns() == ["key", "min_lat", "max_lat", "min_lon", "max_lon"]
+    engine.dispose()
+    s = open_store(path)  # upgraded again on open
+    assert rtree_columns()[-3:] == ["lat", "lon", "flagged"]
+    assert [s.count_events(q) for q in NEAR_COUNT_QUERIES] == counts == _row_counts(s, NEAR_COUNT_QUERIES, monkeypatch)
+    s.close()

@@ -51,6 +51,9 @@ def create_app(settings: ApiSettings | None = None, *, store: Any = None) -> Fas
     app.state.settings = settings
     app.state.timeline_cache = TTLCache(CACHE_TTL_S, size=128)
     app.state.count_cache = GenerationCache()  # totals, exact until the store's next write
+    # rendered event pages, also exact until the next write (None: not cached)
+    app.state.page_cache = (GenerationCache(size=4096, max_bytes=max(1, int(settings.page_cache_mb * 2**20)))
+                            if settings.page_cache_mb > 0 else None)
     lock = threading.Lock()
     holder: dict[str, Any] = {"store": store}
 

@@ -112,12 +112,13 @@ def store_of(request: Request) -> Any:
     return request.app.state.get_store()
 
 
-def cached_count(request: Request, key: Any, compute: Any) -> Any:
+def cached_count(request: Request, key: Any, compute: Any, generation: int | None = None) -> Any:
     """``compute()`` once per ``key`` and write generation of the store: totals and
     counts are computed again after any write (in this process or another) and never
-    served stale."""
+    served stale. ``generation``: the one the caller has just read, if any."""
     cache: GenerationCache = request.app.state.count_cache
-    generation = store_of(request).generation()
+    if generation is None:
+        generation = store_of(request).generation()
     out = cache.get(key, generation)
     if out is None:
         out = compute()
@@ -150,23 +151,40 @@ def list_events(request: Request, filters: EventFilters = Depends(event_filters)
                 format: Literal["json", "geojson"] = Query("json"),
                 fields: str | None = Query(None, max_length=1000,
                                            description="comma-separated event keys to return (default: all)")) -> Response:
+    """A page of events. The rendered page is kept (``page_cache_mb``) until the store's
+    next write, so that the same request (a map reloaded, a page revisited) is answered
+    from memory; a write by any process makes every page be read again."""
     check_page_size(filters["limit"], format)
+    media_type = GeoJSONBytes.media_type if format == "geojson" else JSONBytes.media_type
+    generation = store_of(request).generation()
+    cache: GenerationCache | None = request.app.state.page_cache
+    key = (format, fields, tuple(sorted((k, str(v)) for k, v in filters.items())))
+    body = cache.get(key, generation) if cache is not None else None
+    if body is None:
+        body = dumps(events_page(request, filters, format, fields, generation))
+        if cache is not None:
+            cache.put(key, generation, body)
+    return Response(body, media_type=media_type)
+
+
+def events_page(request: Request, filters: EventFilters, format: str, fields: str | None,
+                generation: int) -> dict[str, Any]:
+    """The content of a ``GET /api/events`` response: a JSON page or a FeatureCollection."""
     store = store_of(request)
     query = filters.to_query()
     rows = store.query_events(query)
     if not filters["offset"] and len(rows) < filters["limit"]:
         total = len(rows)  # the whole result is on this page: no count query needed
     else:  # paging through a result or reloading a page counts once per write generation
-        total = cached_count(request, filter_key(filters), lambda: store.count_events(query))
+        total = cached_count(request, filter_key(filters), lambda: store.count_events(query), generation)
     if fields:
         keep = {f.strip() for f in fields.split(",") if f.strip()} | {"id"}
         if format == "geojson":
             keep |= {"lat", "lon"}
         rows = [{k: v for k, v in row.items() if k in keep} for row in rows]
     if format == "geojson":
-        return GeoJSONBytes(to_geojson(rows, total, filters["limit"], filters["offset"]))
-    return JSONBytes({"total": total, "limit": filters["limit"], "offset": filters["offset"],
-                      "events": rows})
+        return to_geojson(rows, total, filters["limit"], filters["offset"])
+    return {"total": total, "limit": filters["limit"], "offset": filters["offset"], "events": rows}
 
 
 MAP_FIELDS = ("plover_type", "date", "actor1_name", "actor2_name", "location_name", "admin1",

@@ -46,6 +46,8 @@ class ApiSettings:
             request finding all of them busy gets 503 (``$RASD_EXTRACT_WORKERS``).
         extract_timeout_s: the time limit of one extraction; past it the worker is killed
             and the request gets 422 ``time_limit`` (``$RASD_EXTRACT_TIMEOUT``).
+        page_cache_mb: memory for rendered ``GET /api/events`` responses, kept until the
+            store's next write (``$RASD_PAGE_CACHE_MB``; 0 turns the cache off).
     """
     db: str | None = None
     token: str | None = None
@@ -59,6 +61,7 @@ class ApiSettings:
     allowed_hosts: tuple[str, ...] = ()
     extract_workers: int = 2
     extract_timeout_s: float = 30.0
+    page_cache_mb: float = 64.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -75,12 +78,14 @@ class ApiSettings:
             allowed_hosts=hosts,
             extract_workers=_number(env, "RASD_EXTRACT_WORKERS", int, 2),
             extract_timeout_s=_number(env, "RASD_EXTRACT_TIMEOUT", float, 30.0),
+            page_cache_mb=_number(env, "RASD_PAGE_CACHE_MB", float, 64.0, zero=True),
         )
         overrides = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **overrides)
 
 
-def _number(env: Any, name: str, kind: type, default: Any) -> Any:
+def _number(env: Any, name: str, kind: type, default: Any, *, zero: bool = False) -> Any:
+    """``$name`` as a positive number (or 0 with ``zero``), ``default`` when unset."""
     value = env.get(name, "").strip()
     if not value:
         return default
@@ -88,6 +93,6 @@ def _number(env: Any, name: str, kind: type, default: Any) -> Any:
         number = kind(value)
     except ValueError:
         raise ValueError(f"{name} must be a positive number, not {value!r}") from None
-    if number <= 0:
-        raise ValueError(f"{name} must be a positive number, not {value!r}")
+    if number < 0 or number == 0 and not zero:
+        raise ValueError(f"{name} must be a {'non-negative' if zero else 'positive'} number, not {value!r}")
     return number

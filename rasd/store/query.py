@@ -271,10 +271,14 @@ def _box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]
 
 def _near_box(lat: float, lon: float, km: float) -> Select:
     """The search keys of the points in the R*Tree within the disc's box (SQLite)."""
+    return select(event_rtree.c.key).where(*_box_overlaps(lat, lon, km))
+
+
+def _box_overlaps(lat: float, lon: float, km: float) -> list[Any]:
+    """The R*Tree's entries in the disc's box, as conditions its index answers."""
     min_lat, max_lat, min_lon, max_lon = _box(lat, lon, km)
     r = event_rtree.c
-    return select(r.key).where(r.max_lat >= min_lat, r.min_lat <= max_lat,
-                               r.max_lon >= min_lon, r.min_lon <= max_lon)
+    return [r.max_lat >= min_lat, r.min_lat <= max_lat, r.max_lon >= min_lon, r.min_lon <= max_lon]
 
 
 def _pg_box(lat: float, lon: float, km: float) -> Any:
@@ -285,16 +289,29 @@ def _pg_box(lat: float, lon: float, km: float) -> Any:
     return and_(c.lat.between(min_lat, max_lat), c.lon.between(min_lon, max_lon))
 
 
-def _near(lat: float, lon: float, km: float) -> Indexed:
-    """Within ``km`` of the point (equirectangular distance: exact enough at the scale of a
-    few hundred km); the R*Tree (SQLite) or the lat/lon btree (PostgreSQL) finds the
-    points in the enclosing box first."""
-    c = event_clusters.c
+def _in_disc(lat_column: Any, lon_column: Any, lat: float, lon: float, km: float) -> Any:
+    """The point of the two columns is within ``km`` of ``(lat, lon)`` (equirectangular
+    distance: exact enough at the scale of a few hundred km). The same expression for the
+    cluster columns and the R*Tree's copies of them, so both select the same points."""
     kx = KM_PER_DEGREE * math.cos(math.radians(lat))
-    dy = (c.lat - lat) * KM_PER_DEGREE
-    dx = (c.lon - lon) * kx
-    plain = and_(c.lat.is_not(None), dy * dy + dx * dx <= km * km)
-    return Indexed(plain, _keyed(_near_box(lat, lon, km)), postgresql=_pg_box(lat, lon, km))
+    dy = (lat_column - lat) * KM_PER_DEGREE
+    dx = (lon_column - lon) * kx
+    return dy * dy + dx * dx <= km * km
+
+
+def _disc_keys(lat: float, lon: float, km: float) -> Select:
+    """The search keys of the points within ``km`` of ``(lat, lon)``, from the R*Tree
+    alone (SQLite): its box, then the distance test on its exact copy of each point."""
+    r = event_rtree.c
+    return select(r.key).where(*_box_overlaps(lat, lon, km), _in_disc(r.lat, r.lon, lat, lon, km))
+
+
+def _near(lat: float, lon: float, km: float) -> Indexed:
+    """Within ``km`` of the point; the R*Tree (SQLite: the points in the disc, exactly) or
+    the lat/lon btree (PostgreSQL: those in its enclosing box) finds them."""
+    c = event_clusters.c
+    plain = and_(c.lat.is_not(None), _in_disc(c.lat, c.lon, lat, lon, km))
+    return Indexed(plain, _keyed(_disc_keys(lat, lon, km)), exact=True, postgresql=_pg_box(lat, lon, km))
 
 
 # A page (limit and offset) of a filter that matches many clusters is found sooner by
@@ -436,6 +453,8 @@ def count_events(conn: Connection, q: EventQuery) -> int:
     match = _fts_only_match(conn, q)
     if match is not None:
         return _fts_count(conn, q, match)
+    if _rtree_only(conn, q):
+        return _rtree_count(conn, q)
     return conn.execute(select(func.count()).select_from(event_clusters).where(*_where(q))).scalar_one()
 
 
@@ -485,6 +504,24 @@ def _fts_count(conn: Connection, q: EventQuery, match: str) -> int:
     flagged = conn.execute(select(func.count()).select_from(event_clusters)
                            .where(event_clusters.c.flagged.is_(True), _keyed(fts))).scalar_one()
     return total - flagged
+
+
+def _rtree_only(conn: Connection, q: EventQuery) -> bool:
+    """A query filtered by ``near`` alone (a located one too) on SQLite: the R*Tree
+    (migration 0006) holds everything its count needs."""
+    others = [name for name in _NOT_FTS if name not in ("near", "located")] + ["text", "actor"]
+    return (conn.dialect.name == "sqlite" and q.near is not None and q.located is not False
+            and not any(getattr(q, name) for name in others))
+
+
+def _rtree_count(conn: Connection, q: EventQuery) -> int:
+    """How many clusters lie in the ``near`` disc, from the R*Tree alone: its box finds
+    the candidates and the distance test runs on its exact copy of each point (an
+    auxiliary column), as it would on the cluster's; so does the flag."""
+    keys = _disc_keys(*q.near)
+    if not q.include_flagged:
+        keys = keys.where(event_rtree.c.flagged == 0)
+    return conn.execute(select(func.count()).select_from(keys.subquery())).scalar_one()
 
 
 def generation(conn: Connection) -> int:

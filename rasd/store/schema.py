@@ -19,6 +19,8 @@ Tables, in the order data flows into them:
   ``actor_text`` (when the extension can be created), a (lat, lon) btree, province indexes.
 - Both (migration 0005): the listing and province indexes end with the event's day
   descending and the cluster id, the order of a default page.
+- SQLite (migration 0006): ``event_rtree`` also holds each exact point and the cluster's
+  ``flagged`` (auxiliary columns), so that a ``near`` count reads no cluster.
 
 The schema is versioned with alembic (``rasd/store/migrations``); :data:`HEAD` is the
 revision this code expects and :func:`ensure_schema` upgrades older databases.
@@ -40,7 +42,7 @@ __all__ = ["metadata", "documents", "document_bands", "document_raw", "event_rep
 log = logging.getLogger(__name__)
 
 # The alembic revision the code expects; a test checks it equals the migrations' head.
-HEAD = "0005"
+HEAD = "0006"
 
 metadata = MetaData()
 
@@ -173,7 +175,9 @@ store_meta = Table(
 event_search_keys = table("event_search_keys", column("key"), column("cluster_id"))
 event_fts = table("event_fts", column("rowid"), column("search_text"), column("actor_text"))
 event_rtree = table("event_rtree", column("key"), column("min_lat"), column("max_lat"),
-                    column("min_lon"), column("max_lon"))
+                    column("min_lon"), column("max_lon"),
+                    # auxiliary columns (migration 0006): the exact point and the cluster's flag
+                    column("lat"), column("lon"), column("flagged"))
 
 
 def current_revision(conn: Connection) -> str | None:
