@@ -207,8 +207,11 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText(text, "".join(out), offsets)
 
 
-_OBFUSCATION_HINT = re.compile(r"\u0640[ .\u00b7\u2022*_\-]|[ .\u00b7\u2022*_\-]\u0640"
-                               r"|[\u0621-\u064a][.\u00b7\u2022*_\-|/+~][\u0621-\u064a]")
+# a separator touching a tatweel, or between two letters: \u0640[ .·•*_-] | [ .·•*_-]\u0640 |
+# letter [.·•*_-|/+~] letter, written to open with the separator (one character class: the
+# regex engine skips to the next separator instead of trying every position)
+_OBFUSCATION_HINT = re.compile(r"[ .\u00b7\u2022*_\-|/+~](?:(?<=\u0640[ .\u00b7\u2022*_\-])|(?<=[ .\u00b7\u2022*_\-])(?=\u0640)"
+                               r"|(?<=[\u0621-\u064a][.\u00b7\u2022*_\-|/+~])(?=[\u0621-\u064a]))")
 
 
 def _needs_obfuscation_check(text: str, cmap: CharMap) -> bool:
