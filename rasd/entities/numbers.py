@@ -71,8 +71,10 @@ def load_numbers() -> NumberLexicon:
     return NumberLexicon(
         words=words, approx=approx, duals=duals, qualifiers=qualifiers, word_alt=word_alt,
         digits_re=re.compile(
-            # 1,5 مليون: a decimal comma, only before a multiplier (12,500 is twelve thousand five hundred)
-            rf"(\d+[,٫]\d{{1,2}}(?=\s*(?:{multipliers})(?!\w))|\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?!\d)"
+            # 1,5 مليون: a decimal comma, only before a multiplier (12,500 is twelve thousand five hundred);
+            # \d+[,٫]\d{1,2}(?=…) | \d{1,3}(?:,\d{3})+ | \d+(?:\.\d+)?, with the first digit taken
+            # out in front so that the regex engine skips to the next digit
+            rf"(\d(?:\d*[,٫]\d{{1,2}}(?=\s*(?:{multipliers})(?!\w))|\d{{0,2}}(?:,\d{{3}})+|\d*(?:\.\d+)?))(?!\d)"
             rf"(?:\s*({multipliers})(?!\w))?"),
         vocabulary=frozenset(words) | frozenset(w for k in approx for w in k.split(" ")),
         before_re=re.compile(rf"(?<!\w)(?:و|ف)?({alternation(before)})\s+$"),

@@ -122,14 +122,7 @@ def casualties(ctx: SentenceContext, spans: list[tuple[int, int]],
     قتل شرطيين`` after ``الهجوم الذي أوقع 32 قتيلا``), that count is the event's; otherwise
     the largest figure of the spans is.
     """
-    words = _casualty_words(ctx)
-    # the word as written, for its pronoun, where an ending was matched (اصابه for إصابة has none)
-    heads = [_Head(c.start, c.end, c.cue.cue, c.prefix, c.text if c.suffix or c.cue.pattern.endswith("*") else "")
-             for c in ctx.cues_of("killed", "injured")
-             if not _inside_name(ctx, c) and not _inside_mixed(c, words)]
-    heads += [_Head(w.start, w.end, "other", w.prefix) for w in words if w.word.kind == "other_count"]
-    numbers = [e for e in _numbers(ctx) if not _not_a_count(ctx, e, words)]
-    governed = _govern(ctx, heads, numbers)
+    words, heads, governed = _sentence_reading(ctx)
 
     def in_spans(head: _Head) -> bool:
         return any(s <= head.start < e for s, e in spans)
@@ -167,6 +160,23 @@ def casualties(ctx: SentenceContext, spans: list[tuple[int, int]],
         result["injured"] = max(n.attrs["value"] for n in earlier["injured"])
     return Casualties(result["killed"], result["injured"], earlier_toll,
                       aggregate and result["killed"] is None)
+
+
+def _sentence_reading(ctx: SentenceContext) -> tuple[list[_Word], list[_Head], list[tuple[Entity, _Head, int]]]:
+    """The sentence's casualty words, the words that can govern a count, and each count
+    with the word that governs it: the same for every event of the sentence, so worked out
+    for its first event and kept on ``memo`` (only read)."""
+    found = ctx.memo.get("casualty_reading")
+    if found is None:
+        words = _casualty_words(ctx)
+        # the word as written, for its pronoun, where an ending was matched (اصابه for إصابة has none)
+        heads = [_Head(c.start, c.end, c.cue.cue, c.prefix, c.text if c.suffix or c.cue.pattern.endswith("*") else "")
+                 for c in ctx.cues_of("killed", "injured")
+                 if not _inside_name(ctx, c) and not _inside_mixed(c, words)]
+        heads += [_Head(w.start, w.end, "other", w.prefix) for w in words if w.word.kind == "other_count"]
+        numbers = [e for e in _numbers(ctx) if not _not_a_count(ctx, e, words)]
+        found = ctx.memo["casualty_reading"] = (words, heads, _govern(ctx, heads, numbers))
+    return found
 
 
 # -- the rules, one each ---------------------------------------------------------------

@@ -60,14 +60,14 @@ class SentenceContext:
                 return start, end
         return self.sentence.start, self.sentence.end
 
-    def cues_of(self, *kinds: str) -> list[Hit]:
-        """The sentence's cues of ``kinds``, in text order (a new list each call; the
-        selection is made once per sentence and kinds, kept on ``memo``)."""
+    def cues_of(self, *kinds: str) -> tuple[Hit, ...]:
+        """The sentence's cues of ``kinds``, in text order (selected once per sentence and
+        kinds, kept on ``memo`` and shared by later calls: a tuple, read only)."""
         key = ("cues_of", kinds)
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = [c for c in self.cues if c.cue is not None and c.cue.cue in kinds]
-        return list(found)
+            found = self.memo[key] = tuple(c for c in self.cues if c.cue is not None and c.cue.cue in kinds)
+        return found
 
     def actors(self, start: int | None = None, end: int | None = None) -> list[Entity]:
         start = self.sentence.start if start is None else start

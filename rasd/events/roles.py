@@ -569,7 +569,7 @@ def _between_second(ctx: SentenceContext, first: Entity, actors: list[Entity]) -
     return None
 
 
-def _casualty_word_after(ctx: SentenceContext, ent: Entity, casualty_words: list[Hit]) -> bool:
+def _casualty_word_after(ctx: SentenceContext, ent: Entity, casualty_words: tuple[Hit, ...]) -> bool:
     """A casualty word next to ``ent``: after it (``18 مجندا أصيبوا``, a count or ``على
     الأقل`` may stand between) or before it (``أصيب 12 مجندا``)."""
     return any((c.start >= ent.end and ctx.distance(ent.end, c.start) <= 4)

@@ -67,13 +67,17 @@ class NormalizedText:
             return 0
         end = self.offsets[nend - 1] + 1
         limit = self.offsets[nend] if nend < len(self.offsets) else len(self.original)
+        if end >= limit:
+            return end  # nothing was dropped after the character (almost always)
         drop = load_charmap().drop
         while end < limit and self.original[end] in drop and self.original[end] not in _INVISIBLE:
             end += 1
         return end
 
     def original_span(self, nstart: int, nend: int) -> tuple[int, int]:
-        return self.original_start(nstart), self.original_end(nend)
+        offsets = self.offsets
+        start = offsets[nstart] if nstart < len(offsets) else len(self.original)
+        return start, self.original_end(nend)
 
     def normalized_start(self, ostart: int) -> int:
         """The first normalised index whose original offset is >= ``ostart``."""
@@ -203,8 +207,11 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText(text, "".join(out), offsets)
 
 
-_OBFUSCATION_HINT = re.compile(r"\u0640[ .\u00b7\u2022*_\-]|[ .\u00b7\u2022*_\-]\u0640"
-                               r"|[\u0621-\u064a][.\u00b7\u2022*_\-|/+~][\u0621-\u064a]")
+# a separator touching a tatweel, or between two letters: \u0640[ .·•*_-] | [ .·•*_-]\u0640 |
+# letter [.·•*_-|/+~] letter, written to open with the separator (one character class: the
+# regex engine skips to the next separator instead of trying every position)
+_OBFUSCATION_HINT = re.compile(r"[ .\u00b7\u2022*_\-|/+~](?:(?<=\u0640[ .\u00b7\u2022*_\-])|(?<=[ .\u00b7\u2022*_\-])(?=\u0640)"
+                               r"|(?<=[\u0621-\u064a][.\u00b7\u2022*_\-|/+~])(?=[\u0621-\u064a]))")
 
 
 def _needs_obfuscation_check(text: str, cmap: CharMap) -> bool:

@@ -46,19 +46,30 @@ def _split(word: str) -> tuple[str, str, str]:
     return found
 
 
+def _by_length(affixes: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """The affixes grouped by length, longest first: one set lookup per length instead of
+    a ``startswith`` per affix (at most one affix of a length can fit a word)."""
+    return tuple((n, frozenset(a for a in affixes if len(a) == n))
+                 for n in sorted({len(a) for a in affixes}, reverse=True))
+
+
+_PREFIXES_BY_LENGTH = _by_length(_PREFIXES)
+_SUFFIXES_BY_LENGTH = _by_length(_SUFFIXES)
+
+
 def _split_word(word: str) -> tuple[str, str, str]:
     prefix = ""
-    for p in _PREFIXES:
-        if word.startswith(p) and len(word) - len(p) >= 3:
-            prefix = p
+    for n, prefixes in _PREFIXES_BY_LENGTH:
+        if len(word) - n >= 3 and word[:n] in prefixes:
+            prefix = word[:n]
             break
     stem = word[len(prefix):]
     if prefix == "لل":  # ل + ال: the article's alef is elided
         stem = "ل" + stem if len(stem) < 3 else stem
     suffix = ""
-    for s in _SUFFIXES:
-        if stem.endswith(s) and len(stem) - len(s) >= 3:
-            suffix = s
+    for n, suffixes in _SUFFIXES_BY_LENGTH:
+        if len(stem) - n >= 3 and stem[-n:] in suffixes:
+            suffix = stem[-n:]
             break
     return prefix, stem[: len(stem) - len(suffix)] if suffix else stem, suffix
 
