@@ -309,7 +309,6 @@ UNDERGO_REACH = 8  # تعرضت بلدات حدودية في جنوب لبنان
 
 
 ALTERNATIVE_REACH = 3  # للضغط لتزويدهم بخدمات أو الإفراج عن: the aim's object stands between
-ALTERNATIVES = ("او", "أو")
 
 
 def purpose(c: Candidate) -> str | None:
@@ -318,14 +317,16 @@ def purpose(c: Candidate) -> str | None:
     toks, i = c.tokens, c.trigger_index
     if not (0 <= i < len(toks)):
         return None
-    aimed = toks[i].prefix in PURPOSE_PREFIXES or _alternative_to_an_aim(toks, i)
+    aimed = toks[i].prefix in PURPOSE_PREFIXES or _alternative_to_an_aim(c)
     if not aimed:
         return None
     return None if c.cue_before("undergo", reach=UNDERGO_REACH) else "purpose"
 
 
-def _alternative_to_an_aim(toks: list, i: int) -> bool:
-    if i == 0 or toks[i - 1].norm not in ALTERNATIVES:
+def _alternative_to_an_aim(c: Candidate) -> bool:
+    """The act right after an "or" (status.tsv ``alternative``) with an aim just before it."""
+    toks, i = c.tokens, c.trigger_index
+    if i == 0 or not c.cue_before("alternative", reach=1):
         return False
     return any(t.prefix in PURPOSE_PREFIXES for t in toks[max(i - 1 - ALTERNATIVE_REACH, 0):i - 1])
 
