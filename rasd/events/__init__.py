@@ -100,7 +100,7 @@ class EventExtractor:
 
     # -- 1 and 2: triggers into groups -------------------------------------------------
     def _groups(self, ctx: SentenceContext, sport_doc: bool,
-                fiction_doc: bool = False) -> list[tuple[list[Hit], tuple[int, int]]]:
+                fiction_doc: bool) -> list[tuple[list[Hit], tuple[int, int]]]:
         # a trigger inside a name (جيش الفتح) is no trigger; inside a common noun phrase
         # (المتظاهرين الإيرانيين) it still is
         names = [e for e in ctx.entities if e.type in ("ORG", "LOC", "PERSON") and e.attrs.get("kind") != "generic"]

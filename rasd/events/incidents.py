@@ -4,9 +4,10 @@ A report names its incident several times: the headline, the lead, a detail sent
 casualty update. The events stage codes each mention; this stage joins the mentions that
 can be one happening and keeps every one of them as ``evidence``. Two mentions are one
 incident when every rule of :data:`SAME_INCIDENT_RULES` allows it (same type and status,
-places, dates, actors and sub-events that do not contradict each other). The joined event
-takes the clearest mention's sentence and actors, the most specific place, the explicit
-date, and the final casualty count of the report.
+places, dates, actors, sub-events and counts of people taken that do not contradict
+each other). The joined event takes the clearest mention's sentence and actors (an
+unnamed doer yields to the armed doer another mention names), the most specific place,
+the explicit date, and the final casualty count of the report.
 
 A figure the text gives as earlier (``حصيلة سابقة``) or a running total
 (``منذ بداية العام``) is never the count: the casualty step marks such mentions, and an
