@@ -267,3 +267,10 @@ def test_a_spokesman_with_a_long_title_is_the_source(pipeline):
     text = ("وبين الناطق الإعلامي لهيئة الهلال الأحمر في منطقة الجوف العقيد سالم بن عبد الرحمن العتيبي "
             "أن شابين لقيا حتفهما في الموقع بينما نقل ثالث إلى المستشفى.")
     assert all(ev.actor1 is None for ev in events(pipeline, text))  # neither the body nor the spokesman
+
+
+def test_a_qualified_count_between_the_verb_and_the_victims(pipeline):
+    """``قتل ما لا يقل عن 28 متطوعا في الجيش``: the qualifier is part of the count."""
+    ev = one(pipeline, "وقتل ما لا يقل عن 30 مجندا في الجيش اللبناني وجرح 40 شخصا آخرون في هجوم انتحاري على معسكرهم.",
+             "ASSAULT")
+    assert code(ev.actor2) == ("LBN", "MIL")

@@ -107,12 +107,14 @@ def _governed_by(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
     gap = ctx.distance(t.end, start)
     if gap <= 1:
         return True
-    if gap <= 3:
-        between = _words_between(ctx, t.end, ent.start)
-        numbers = [e for e in ctx.entities if e.type == "NUM" and t.end <= e.start and e.end <= ent.start]
-        return bool(numbers) and all(w in ("من", "منهم", "على", "الاقل", "الأقل", "نحو", "قرابة") or
-                                     any(ch.isdigit() for ch in w) for w in between if not
-                                     any(n.text == w for n in numbers)) or (bool(numbers) and gap <= 2)
+    numbers = [e for e in ctx.entities if e.type == "NUM" and t.end <= e.start and e.end <= ent.start]
+    # a number's words, with its qualifier (ما لا يقل عن 28), count as one
+    words_in_numbers = sum(ctx.token_index(n.end - 1) - ctx.token_index(n.start) for n in numbers)
+    if numbers and gap - words_in_numbers <= 3:
+        number_words = {w for n in numbers for w in _words_between(ctx, n.start - 1, n.end)}
+        between = [w for w in _words_between(ctx, t.end, ent.start) if w not in number_words]
+        return all(w in ("من", "منهم", "على", "الاقل", "الأقل", "نحو", "قرابة") or
+                   any(ch.isdigit() for ch in w) for w in between) or gap - words_in_numbers <= 2
     return False
 
 
