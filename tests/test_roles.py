@@ -271,6 +271,6 @@ def test_a_spokesman_with_a_long_title_is_the_source(pipeline):
 
 def test_a_qualified_count_between_the_verb_and_the_victims(pipeline):
     """``قتل ما لا يقل عن 28 متطوعا في الجيش``: the qualifier is part of the count."""
-    ev = one(pipeline, "وقتل ما لا يقل عن 30 مجندا في الجيش اللبناني وجرح 40 شخصا آخرون في هجوم انتحاري على معسكرهم.",
-             "ASSAULT")
-    assert code(ev.actor2) == ("LBN", "MIL")
+    found = [e for e in events(pipeline, "وقتل ما لا يقل عن 30 مجندا في الجيش اللبناني وجرح 40 شخصا آخرون "
+                                         "صباح اليوم، في هجوم انتحاري على معسكرهم.") if e.plover_type == "ASSAULT"]
+    assert found and all(code(e.actor2) == ("LBN", "MIL") for e in found)
