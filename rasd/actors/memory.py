@@ -43,7 +43,7 @@ from rasd.text.normalize import fold
 from rasd.text.tokenize import word_stem
 
 __all__ = ["ActorMemory", "Description", "Named", "ImplicitDoer", "load_descriptions",
-           "load_implied_countries", "load_implicit_doers", "load_families", "short_form_key", "VICTIM_SECTORS", "PAIR_ID"]
+           "load_implied_countries", "load_implicit_doers", "load_families", "short_form_key", "SHORT_FORM_WORDS", "VICTIM_SECTORS", "PAIR_ID"]
 
 # Sectors of the usual victims: never the antecedent of a description or a pair.
 VICTIM_SECTORS = sectors.VICTIM

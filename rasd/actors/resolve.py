@@ -47,7 +47,8 @@ import logging
 import re
 
 from rasd.actors.dictionary import ActorDictionary, load_actors, load_context
-from rasd.actors.memory import PAIR_ID, VICTIM_SECTORS, ActorMemory, Description, short_form_key
+from rasd.actors.memory import (PAIR_ID, SHORT_FORM_WORDS, VICTIM_SECTORS, ActorMemory, Description,
+                                short_form_key)
 from rasd.actors.mentions import choose_person_entry, entity_for
 from rasd.doc import ActorRef, Document, Entity
 from rasd.options import Options
@@ -561,16 +562,15 @@ class _Run:
         if not forms:
             return
         tokens = self.doc.tokens
-        width = len(next(iter(forms)))
         live = self.live()
         starts = [e.start for e in live]
         longest = max((e.end - e.start for e in live), default=0)
         found = []
-        for i in range(len(tokens) - width + 1):
-            full = forms.get(short_form_key(tokens[i:i + width]))
+        for i in range(len(tokens) - SHORT_FORM_WORDS + 1):
+            full = forms.get(short_form_key(tokens[i:i + SHORT_FORM_WORDS]))
             if full is None:
                 continue
-            start, end = tokens[i].start, tokens[i + width - 1].end
+            start, end = tokens[i].start, tokens[i + SHORT_FORM_WORDS - 1].end
             if start < full.end or "\n" in self.text[start:end]:
                 continue
             # the entities overlapping the span: those starting in it or at most `longest` before

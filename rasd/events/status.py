@@ -377,12 +377,14 @@ def topic_noun(c: Candidate) -> str | None:
     return "topic"
 
 
+def _act_noun_after(c: Candidate, kind: str, reach: int) -> bool:
+    return c.event.trigger_pos == "noun" and c.cue_before(kind, reach=reach)
+
+
 def stance_object(c: Candidate) -> str | None:
     """``يؤيد مطالب المتظاهرين``, ``رفض الدعوات``: a demand or a call named by a noun as the
     object of support or refusal is talked about; the stance is the event."""
-    if c.event.trigger_pos != "noun":
-        return None
-    return "topic" if c.cue_before("stance", reach=1) else None
+    return "topic" if _act_noun_after(c, "stance", 1) else None
 
 
 ABOUT_REACH = 4  # بشأن حزمة ثالثة من المساعدات: the words of a quantity stand between
@@ -391,9 +393,7 @@ ABOUT_REACH = 4  # بشأن حزمة ثالثة من المساعدات: the wor
 def about_what(c: Candidate) -> str | None:
     """``المفاوضات بشأن حزمة من المساعدات``, ``اتفاق حول وقف إطلاق النار``: the act noun a
     talk or a deal is about is its subject matter, not an event of its own."""
-    if c.event.trigger_pos != "noun":
-        return None
-    return "topic" if c.cue_before("about", reach=ABOUT_REACH) else None
+    return "topic" if _act_noun_after(c, "about", ABOUT_REACH) else None
 
 
 def _doer_follows(c: Candidate) -> bool:
