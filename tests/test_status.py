@@ -340,3 +340,10 @@ def test_demands_named_as_what_someone_supports_are_talked_about():
 def test_what_a_talk_or_a_deal_is_about_is_its_topic(text, plover):
     found = statuses(text, plover)
     assert found and all(s == "topic" for s in found)
+
+
+def test_people_seized_past_a_long_subject_are_arrested_too():
+    """The object of ضبط is looked for past its doer's name, for the arrest as for the event."""
+    text = "وضبطت الأجهزة الأمنية السعودية أمس 12 متهما بتهريب السلاح"
+    ev = [e for e in Pipeline().run(text, published=PUBLISHED).events if e.plover_type == "COERCE"]
+    assert [e.plover_mode for e in ev] == ["arrest"]

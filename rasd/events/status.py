@@ -264,9 +264,14 @@ def object_missing(c: Candidate) -> str | None:
     recall an envoy, not to require help; an inquiry into something, not achieving it) is an
     event only with that object after it; the ontology names the types and modes that need one."""
     kind = ontology().object_cue(c.event.plover_type, c.event.plover_mode)
-    if kind is None or c.cue_after(kind, reach=OBJECT_REACH + _subject_length(c)):
+    if kind is None or _object_follows(c, kind):
         return None
     return "generic"
+
+
+def _object_follows(c: Candidate, kind: str) -> bool:
+    """A cue of ``kind`` stands where the verb's object does: within reach past its doer."""
+    return c.cue_after(kind, reach=OBJECT_REACH + _subject_length(c))
 
 
 def _subject_length(c: Candidate) -> int:
@@ -468,7 +473,7 @@ def hostage_taking(c: Candidate) -> str | None:
 def people_captured(c: Candidate) -> str | None:
     """``ضبطت الشرطة 12 متهما``: ضبط seizes anything; with people as its object it is an arrest.
     Without them ``object_missing`` leaves it no event (ضبط الأسعار)."""
-    return "people_captured" if _retype_applies("people_captured", c.event) and c.cue_after("captive", reach=OBJECT_REACH) else None
+    return "people_captured" if _retype_applies("people_captured", c.event) and _object_follows(c, "captive") else None
 
 
 TYPE_RULES: tuple[Callable[[Candidate], str | None], ...] = (verbal_attack, armed_confrontation, hostage_taking,
