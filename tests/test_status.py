@@ -347,3 +347,50 @@ def test_people_seized_past_a_long_subject_are_arrested_too():
     text = "وضبطت الأجهزة الأمنية السعودية أمس 12 متهما بتهريب السلاح"
     ev = [e for e in Pipeline().run(text, published=PUBLISHED).events if e.plover_type == "COERCE"]
     assert [e.plover_mode for e in ev] == ["arrest"]
+
+
+def test_a_word_joined_to_a_governed_trigger_word_shares_its_governor():
+    # وراء governs اغتيال, and the قتل joined to it by و: neither is reported
+    assert "reported" not in statuses("وتساءل الكاتب هل كان التنظيم حقا وراء اغتيال وقتل الكوادر الحزبية")
+
+
+def test_without_the_model_the_main_word_status_stands_over_an_undecided_word():
+    # read from الغارات the strikes are undecided; read from استهدفت they are described
+    assert statuses("ولم يشر البيان إلى الغارات الثلاث التي استهدفت مواقع التنظيم") == ["description"]
+    # a toll reports the act whatever word names it
+    assert statuses("وأدانت الحكومة الهجوم الذي أسفر عن مقتل خمسة جنود") == ["reported"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وتوترت العلاقات بين البلدين إثر الهجوم الذي شنه متمردون على العاصمة الشهر الماضي", "reference"),
+    ("وقتل خمسة جنود إثر الهجوم الذي شنه مسلحون على الحاجز فجر اليوم", "reported"),
+])
+def test_a_known_act_described_after_after_dates_something_else(text, expected):
+    assert statuses(text)[0] == expected
+
+
+def test_suffering_in_a_relative_clause_is_not_confirmed():
+    assert "reported" not in statuses("وقال المتحدث إن المنظمتين اللتين تعرضتا لهجوم في كانون الأول ستبقيان في البلاد")
+    assert "reported" in statuses("وتعرضت المنظمتان لهجوم في العاصمة صباح أمس")
+
+
+@pytest.mark.parametrize("text", [
+    "وأرسل الجيش تعزيزات عسكرية إلى الحدود لشن هجوم على المسلحين",
+    "واستدعي الجيش إلى المدينة لخوض معركة ضد المتطرفين",
+])
+def test_an_act_carried_by_a_verb_of_aim_is_aimed_at(text):
+    assert statuses(text) == ["purpose"]
+
+
+
+@pytest.mark.parametrize("text", [
+    "وقالت المرأة إنها حاولت قتل نفسها مرات عدة بعد وفاة زوجها",
+    "وكان أكثر من ألفي شخص قد قتلوا في كارثة تسونامي التي ضربت السواحل",
+])
+def test_a_death_by_one_own_hand_or_by_nature_is_no_attack(text):
+    assert statuses(text) == []
+
+
+def test_a_short_report_that_gives_its_toll_is_left_to_the_rules():
+    # eleven words, no doer: the bundled model is not asked
+    assert statuses("أصيب سفير بولندا في هجوم بعدة قنابل على قافلته وسط بغداد.", model=None) == ["reported"]

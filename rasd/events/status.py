@@ -108,8 +108,14 @@ class Candidate:
 
     def readings(self) -> list["Candidate"]:
         """The candidate read from each of its trigger words (a bounded number: a sentence of
-        nothing but trigger words must not cost the square of its length)."""
-        return [self.at(i) for i in list(dict.fromkeys(self.trigger_indexes or [self.trigger_index]))[:MAX_READINGS]]
+        nothing but trigger words must not cost the square of its length). A word joined by
+        و to the trigger word right before it (``وراء اغتيال وقتل``, ``خطفه وقتله``) shares
+        that word's governor, so it is no reading of its own."""
+        indexes = list(dict.fromkeys(self.trigger_indexes or [self.trigger_index]))
+        own = set(indexes)
+        kept = [i for k, i in enumerate(indexes)
+                if k == 0 or not (i - 1 in own and 0 <= i < len(self.tokens) and self.tokens[i].prefix.startswith("و"))]
+        return [self.at(i) for i in kept[:MAX_READINGS]]
 
     def cue_before(self, status: str, reach: int = CUE_REACH) -> bool:
         """A cue of ``status`` ends at most ``reach`` tokens before the trigger."""
@@ -294,6 +300,18 @@ def condemned(c: Candidate) -> str | None:
     return "talked_about" if c.cue_before("talked_about", reach=2) else None
 
 
+def known_event_landmark(c: Candidate) -> str | None:
+    """``إثر الهجوم الذي شنه متمردو دارفور على أم درمان``: an act named by a definite noun
+    that a relative clause describes, right after "after", is a known event that dates
+    something else; it was reported before. A toll in the clause still reports it."""
+    ev, toks, i = c.event, c.tokens, c.trigger_index
+    if ev.fatalities or ev.injuries or ev.trigger_pos != "noun" or not (0 <= i < len(toks) - 1):
+        return None
+    definite = toks[i].prefix.endswith("ال")
+    described = any(cue.status == "relative" and first == i + 1 for first, _, cue in c.cues)
+    return "reference" if definite and described and c.cue_before("landmark", reach=1) else None
+
+
 def metaphor(c: Candidate) -> str | None:
     """``اغتيال الحقيقة``, ``قصف إعلامي``: violence words used of ideas."""
     return "metaphor" if c.cue_after("metaphor", reach=1) or c.cue_before("metaphor", reach=1) else None
@@ -318,11 +336,12 @@ ALTERNATIVE_REACH = 3  # للضغط لتزويدهم بخدمات أو الإف�
 
 def purpose(c: Candidate) -> str | None:
     """``للإفراج عن``, ``لتحقيق``, ``ليقتل``: an act named as an aim has not happened; nor has
-    its alternative (``لتزويدهم بخدمات أو الإفراج عن``)."""
+    its alternative (``لتزويدهم بخدمات أو الإفراج عن``) nor an act carried by a verb of aim
+    (``لشن هجوم``, ``لخوض معركة``)."""
     toks, i = c.tokens, c.trigger_index
     if not (0 <= i < len(toks)):
         return None
-    aimed = toks[i].prefix in PURPOSE_PREFIXES or _alternative_to_an_aim(c)
+    aimed = toks[i].prefix in PURPOSE_PREFIXES or _alternative_to_an_aim(c) or c.cue_before("carried_aim", reach=1)
     if not aimed:
         return None
     return None if c.cue_before("undergo", reach=UNDERGO_REACH) else "purpose"
@@ -342,6 +361,14 @@ def relative_clause(c: Candidate) -> str | None:
     if 0 <= i < len(toks) and toks[i].prefix in ("", "و") and c.cue_before("relative", reach=1):
         return "description"
     return None
+
+
+def _suffered_in_relative_clause(c: Candidate) -> bool:
+    """A relative pronoun right before the undergo verb that governs the trigger
+    (``الوكالتين اللتين تعرضتا لاعتداء``)."""
+    relative_ends = {last for _, last, cue in c.cues if cue.status == "relative"}
+    return any(cue.status == "undergo" and first - 1 in relative_ends
+               and 0 <= c.trigger_index - last <= UNDERGO_REACH for first, last, cue in c.cues)
 
 
 def agent_named(c: Candidate) -> str | None:
@@ -417,16 +444,18 @@ GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement,
-    condemned, metaphor, seized_weapon, speculation,
+    condemned, known_event_landmark, metaphor, seized_weapon, speculation,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aim, past_habit, landmark_noun, counted_noun, stance_object, about_what, topic_noun)
 
 
 def undergone(c: Candidate) -> str | None:
-    """``تعرضت قافلة لهجوم``: the one who suffered an act is named as suffering it."""
+    """``تعرضت قافلة لهجوم``: the one who suffered an act is named as suffering it; not in a
+    relative clause (``الوكالتين اللتين تعرضتا لاعتداء`` describes them; the model decides)."""
     toks, i = c.tokens, c.trigger_index
-    if 0 <= i < len(toks) and toks[i].prefix in PURPOSE_PREFIXES and c.cue_before("undergo", reach=UNDERGO_REACH):
+    if 0 <= i < len(toks) and toks[i].prefix in PURPOSE_PREFIXES and c.cue_before("undergo", reach=UNDERGO_REACH) \
+            and not _suffered_in_relative_clause(c):
         return "reported"
     return None
 
@@ -644,19 +673,25 @@ class EventStatus:
             open_ = [r for r, f in zip(readings, found) if f is None]
             if not open_:
                 return found[0]
-            if violent and self.model is not None and self._model_applies(c) and not any(
-                    self.model.reported(ev.plover_type, candidate_features(r)) for r in open_):
+            screened = violent and self.model is not None and self._model_applies(c)
+            if screened and not any(self.model.reported(ev.plover_type, candidate_features(r)) for r in open_):
                 return "mention"
+            if violent and not screened and found[0] is not None and not (ev.fatalities or ev.injuries):
+                # no model to weigh the other words of a violent act: the main word's status
+                # stands (``الغارات الثلاث التي استهدفت`` read from الغارات is still a
+                # description), unless a toll reports the act whatever word names it
+                return found[0]
         return "recalled" if ev.historical else "reported"
 
     @staticmethod
     def _model_applies(c: Candidate) -> bool:
         """The model learned from long newswire sentences: on a short sentence that names its
-        doer (a one-line brief, a finished sentence or one with its day) it has too little to
-        go on, and the rules decide. A list of tags is no sentence."""
+        doer or gives its toll (a one-line brief, a finished sentence or one with its day) it
+        has too little to go on, and the rules decide. A list of tags is no sentence."""
         ev = c.event
         whole_sentence = ev.sentence.rstrip(" \"'”»)").endswith((".", "!", "؟", "?"))  # not a tag line
-        return len(c.tokens) >= MODEL_MIN_TOKENS or ev.actor1 is None or not (
+        told = ev.actor1 is not None or ev.fatalities is not None or ev.injuries is not None
+        return len(c.tokens) >= MODEL_MIN_TOKENS or not told or not (
             whole_sentence or (ev.date and ev.date.mention))
 
     def __call__(self, doc: Document) -> Document:
