@@ -394,3 +394,16 @@ def test_a_death_by_one_own_hand_or_by_nature_is_no_attack(text):
 def test_a_short_report_that_gives_its_toll_is_left_to_the_rules():
     # eleven words, no doer: the bundled model is not asked
     assert statuses("أصيب سفير بولندا في هجوم بعدة قنابل على قافلته وسط بغداد.", model=None) == ["reported"]
+
+
+def test_what_a_visit_or_an_inspection_is_of_is_seen_not_done():
+    assert statuses("وتفقد المحافظ موقع الانفجار الذي هز المدينة") == ["talked_about"]
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("واحتشد آلاف المواطنين في الشوارع لمشاهدة الألعاب النارية ليلة العيد", "PROTEST"),
+    ("وأطلقت البلدية قذائف ملونة أضاءت سماء الحديقة", "ASSAULT"),
+    ("وأنهت شركات العمرة ترحيل معتمريها إلى بلدانهم", "COERCE"),
+])
+def test_fireworks_and_carrying_pilgrims_are_no_events(text, plover):
+    assert statuses(text, plover=plover) == []

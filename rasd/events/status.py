@@ -312,6 +312,15 @@ def known_event_landmark(c: Candidate) -> str | None:
     return "reference" if definite and described and c.cue_before("landmark", reach=1) else None
 
 
+SEEN_REACH = 3  # زار سمو ولي العهد وحدات المدفعية: the visitor's name stands between
+
+
+def seen_not_done(c: Candidate) -> str | None:
+    """``زار وحدات المدفعية وراجمات الصواريخ``, ``تفقد موقع الانفجار``: what a visit, an
+    inspection or a show is of is seen, not done. For act nouns."""
+    return "talked_about" if _act_noun_after(c, "seen", SEEN_REACH) else None
+
+
 def metaphor(c: Candidate) -> str | None:
     """``اغتيال الحقيقة``, ``قصف إعلامي``: violence words used of ideas."""
     return "metaphor" if c.cue_after("metaphor", reach=1) or c.cue_before("metaphor", reach=1) else None
@@ -444,7 +453,7 @@ GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement,
-    condemned, known_event_landmark, metaphor, seized_weapon, speculation,
+    condemned, known_event_landmark, seen_not_done, metaphor, seized_weapon, speculation,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aim, past_habit, landmark_noun, counted_noun, stance_object, about_what, topic_noun)
