@@ -190,3 +190,11 @@ def test_the_demands_of_a_protest_are_part_of_it_a_governments_are_not():
 def test_a_weapons_depot_an_air_strike_hit_is_its_target_not_a_seizure():
     text = "وقصفت طائرات التحالف مخزن أسلحة للمسلحين في معسكر قرب المدينة."
     assert [e.plover_type for e in Pipeline().run(text, published="2015-08-02").events] == ["ASSAULT"]
+
+
+
+def test_two_mentions_of_an_unknown_doer_are_one_doer():
+    gunmen = ActorRef("Unidentified armed group", country="PSE", sector="UAF", id="gunmen")
+    unclaimed = ActorRef("Unidentified Armed Group", sector="UAF", id="unidentified-armed-group")
+    assert compatible_actors(_event(1, actor1=gunmen), _event(2, actor1=unclaimed))
+    assert not compatible_actors(_event(1, actor1=gunmen), _event(2, actor1=ISIS))

@@ -407,3 +407,20 @@ def test_what_a_visit_or_an_inspection_is_of_is_seen_not_done():
 ])
 def test_fireworks_and_carrying_pilgrims_are_no_events(text, plover):
     assert statuses(text, plover=plover) == []
+
+
+def test_an_act_named_as_the_object_of_praise_is_talked_about():
+    assert statuses("وأشاد بإحباط العمليات الإرهابية ووصفه بالإنجاز الكبير", plover="COERCE") == ["talked_about"]
+
+
+def test_a_count_over_a_counted_period_is_a_total():
+    assert statuses("وتشير الإحصائيات إلى أن أكثر من 3500 شخص قتلوا على يد المسلحين خلال الأربعة الأشهر الماضية") \
+        == ["aggregate"]
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("وعرضت تسجيلات كانت تبثها قناة المسيرة التابعة للجماعة", "PROTEST"),
+    ("وتنتظر الشرطة نتيجة تشريح جثة الرجل لمعرفة سبب الوفاة", "ASSAULT"),
+])
+def test_a_channel_name_and_an_autopsy_are_no_events(text, plover):
+    assert statuses(text, plover=plover) == []

@@ -158,9 +158,16 @@ def _same_actor(a: ActorRef | None, b: ActorRef | None) -> bool:
         return False
     if a.id and b.id and a.id == b.id:
         return True
+    if _unidentified(a) and _unidentified(b):
+        # مجهولون and an unclaimed bombing: one unknown doer, placed or not in a country
+        return a.country is None or b.country is None or a.country == b.country
     if (_individual(a) or _individual(b)) and a.name and b.name and a.name != b.name:
         return False  # two officials of one government are two people
     return (a.country, a.sector) == (b.country, b.sector) and a.sector is not None
+
+
+def _unidentified(a: ActorRef) -> bool:
+    return a.sector in sectors.UNIDENTIFIED
 
 
 def _individual(a: ActorRef) -> bool:
@@ -204,7 +211,7 @@ def _join(mentions: list[Event], roles: list[str]) -> Event:
     for field in ("actor1", "actor2", "date", "attribution", "attribution_span"):
         if getattr(main, field) is None:
             setattr(main, field, next((getattr(m, field) for m in others if getattr(m, field) is not None), None))
-    if main.actor1 is not None and main.actor1.sector in sectors.UNIDENTIFIED:
+    if main.actor1 is not None and _unidentified(main.actor1):
         # an unnamed doer (سقوط مقذوفات من الأراضي اليمنية) is named by another mention
         named = [m.actor1 for m in others if m.actor1 is not None and m.actor1.sector in sectors.ARMED - sectors.UNIDENTIFIED
                  and not _same_actor(m.actor1, main.actor2)]
