@@ -136,6 +136,13 @@ def test_pluperfect_recall_is_historical(run):
     assert ev and all(e.historical for e in ev)
 
 
+def test_a_recall_marker_after_the_act_holds_for_its_later_words(run):
+    # آنذاك follows مقتل and precedes ضربة, another word of the same event
+    ev = [e for e in run("ووصف البيت الأبيض مقتل القيادي آنذاك بأنه ضربة قوية للتنظيم.").events
+          if e.plover_type == "ASSAULT"]
+    assert ev and all(e.historical for e in ev)
+
+
 def test_meeting_mentioned_again_is_one_event(run):
     doc = run("عقد قادة الفصائل اجتماعا في دمشق. وقالت مصادر إن الاجتماع بحث التطورات العسكرية.")
     assert [e.plover_type for e in real(doc)] == ["CONSULT"]

@@ -171,8 +171,8 @@ class EventExtractor:
         date_precision = event_date.precision if event_date else None
         flags = flags_for(ctx, main, clause, date_value, doc.published, date_span, date_precision)
         for other in group[1:]:
-            if not (flags.negated or flags.hypothetical or flags.historical):
-                break
+            if not (flags.negated or flags.hypothetical):
+                break  # a recalled act stays recalled whatever word names it (مقتل الوحيشي آنذاك … ضربة)
             # ``فجر انتحاري نفسه … من دون أن يقتله``: the bombing happened even if the killing did not
             other_flags = flags_for(ctx, other, ctx.clause_of(other.start), date_value, doc.published,
                                     date_span, date_precision)
