@@ -294,3 +294,10 @@ def test_a_definite_noun_takes_no_place_as_its_genitive():
                    places={"مدينة عدن": "YEM", "بغداد": "IRQ"})
     by_text = {e.text: e for e in doc.entities if e.type == "ORG"}
     assert by_text["الطائرات"].country is None and by_text["شرطة بغداد"].country == "IRQ"
+
+
+def test_the_main_street_has_no_president():
+    doc = resolved("وأغلق المتظاهرون الشارع الرئيس في قلب المدينة، وهاجموا الرئيس في هتافاتهم")
+    offices = [e for e in doc.entities if e.attrs.get("kind") == "office"]
+    assert [e.text for e in offices] == ["الرئيس"]
+    assert offices[0].start > doc.text.index("هتافاتهم") - 15

@@ -274,3 +274,15 @@ def test_a_qualified_count_between_the_verb_and_the_victims(pipeline):
     found = [e for e in events(pipeline, "وقتل ما لا يقل عن 30 مجندا في الجيش اللبناني وجرح 40 شخصا آخرون "
                                          "صباح اليوم، في هجوم انتحاري على معسكرهم.") if e.plover_type == "ASSAULT"]
     assert found and all(code(e.actor2) == ("LBN", "MIL") for e in found)
+
+
+def test_a_day_between_the_doer_and_its_victims_keeps_the_doer(pipeline):
+    ev = one(pipeline, "قتلت القوات الإسرائيلية أمس سبعة فلسطينيين في قطاع غزة.", "ASSAULT")
+    assert code(ev.actor1) == ("ISR", "MIL")
+    assert ev.actor2 is not None and ev.actor2.country == "PSE"
+
+
+def test_a_protest_targets_whom_it_protests_against_not_where_it_stands(pipeline):
+    ev = one(pipeline, "تجمع نحو 40 متظاهرا أمام مقر رئيس الوزراء البريطاني للاحتجاج على ما وصفوه "
+                       "بانتهاكات الرئيس الباكستاني لحقوق الإنسان.", "PROTEST")
+    assert code(ev.actor2) == ("PAK", "GOV")

@@ -86,6 +86,7 @@ class ActorContext:
     title_modifiers: frozenset[str]  # رئيس الوزراء السابق X
     origin_nouns: frozenset[str] = frozenset()  # من داخل الأراضي اليمنية: fire from a country's soil
     origin_words: frozenset[str] = frozenset()
+    main_heads: frozenset[str] = frozenset()  # الشارع الرئيس: after these the title is the adjective "main"
 
 
 @lru_cache(maxsize=None)
@@ -113,6 +114,7 @@ def load_context() -> ActorContext:
             title_modifiers=frozenset(fold(w) for w in raw["title_modifiers"]),
             origin_nouns=frozenset(fold(w) for w in raw["origin_nouns"]),
             origin_words=frozenset(fold(w) for w in raw["origin_words"]),
+            main_heads=frozenset(fold(w) for w in raw["main_heads"]),
         )
     except KeyError as exc:
         raise DataFileError(f"missing key {exc.args[0]!r}", where="actors/context.json",

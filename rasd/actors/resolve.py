@@ -630,6 +630,13 @@ class _Run:
         self.entities.sort(key=lambda e: (e.start, -(e.end - e.start)))
         self._live = None
 
+    def _adjective_main(self, e: Entity) -> bool:
+        """A bare الرئيس right after a noun of ``main_heads`` qualifies it (الشارع الرئيس)."""
+        if fold(e.text).strip() not in MAIN_TITLES:
+            return False
+        before = _WORD.findall(fold(self.text[max(0, e.start - 40):e.start]))
+        return bool(before) and before[-1] in self.ctx.main_heads
+
     # -- 4. clean-up --------------------------------------------------------------
     def clean_up(self) -> None:
         for e in self.live():
@@ -637,7 +644,9 @@ class _Run:
                 continue
             kind = _kind(e)
             if kind == "title":
-                if e.attrs.get("composed") or e.sector in self.ctx.office_sectors:
+                if self._adjective_main(e):
+                    self.remove(e)  # الشارع الرئيس: the main street, no president
+                elif e.attrs.get("composed") or e.sector in self.ctx.office_sectors:
                     e.attrs["kind"] = "office"
                 else:
                     self.remove(e)
@@ -647,6 +656,9 @@ class _Run:
                     e.attrs["kind"] = "people"
             elif kind == "generic" and e.sector is None and e.country is None:
                 self.remove(e)
+
+
+MAIN_TITLES = frozenset({"الرييس", "الرييسي", "الرييسيه"})  # folded الرئيس، الرئيسي، الرئيسية
 
 
 def _strip_article(word: str) -> str:

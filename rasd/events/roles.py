@@ -41,6 +41,7 @@ ARMED_SECTORS = sectors.ARMED | sectors.CRIMINAL  # whoever carries arms, politi
 CASUALTY_CUES = ("killed", "injured")
 # Event types whose second party is a partner, not a victim.
 PARTNER_TYPES = ontology().of_kind("partner")
+PROTEST_OBJECT_REACH = 7  # للاحتجاج على ما وصفوه بانتهاكات الرئيس الباكستاني برويز مشرف: the grievance and a title stand between
 POSSESSIVES = ("ه", "ها", "هم")  # قواته، جنودها، عناصرهم: the pronoun names whose they are
 
 
@@ -385,6 +386,10 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         if ent.attrs.get("instrument") and kinetic:
             agents.append((1, dist, ent))  # صاروخ إسرائيلي، من داخل الأراضي اليمنية: a weapon never suffers the act
             continue
+        if crowd and ent.sector in AUTHORITY_SECTORS and \
+                _cue_right_before(ctx, ent, ("protest_object",), gap=PROTEST_OBJECT_REACH):
+            patients.append((0, dist, ent))  # للاحتجاج على ما وصفوه بانتهاكات الرئيس: whom they protest
+            continue
         if crowd and ent.attrs.get("base") != "protesters" and \
                 _cue_right_before(ctx, ent, ("place_before",)):
             patients.append((3, dist, ent))  # في فناء الجامعة، أمام مقر الحكومة: where, or whom, they protest
@@ -655,9 +660,15 @@ def is_verb(t: Hit) -> bool:
 
 
 def _followed_by_party(ctx: SentenceContext, ent: Entity) -> bool:
-    """Another actor or a count right after ``ent`` (``قتل مسلحون ثلاثة جنود``): ``ent`` is the doer."""
-    return any(e is not ent and e.type in ("ORG", "PERSON", "NUM") and e.start >= ent.end
-               and ctx.distance(ent.end, e.start) <= 0 for e in ctx.entities)
+    """Another actor or a count right after ``ent`` (``قتل مسلحون ثلاثة جنود``), a day
+    between (``قتلت القوات أمس سبعة مدنيين``): ``ent`` is the doer."""
+    end = ent.end
+    for day in sorted((e for e in ctx.entities if e.type == "DATE" and e.start >= ent.end), key=lambda e: e.start):
+        if ctx.distance(end, day.start) > 0:
+            break
+        end = day.end
+    return any(e is not ent and e.type in ("ORG", "PERSON", "NUM") and e.start >= end
+               and ctx.distance(end, e.start) <= 0 for e in ctx.entities)
 
 
 def _undergoes(ctx: SentenceContext, ent: Entity) -> bool:
