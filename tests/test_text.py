@@ -78,6 +78,12 @@ def test_sentences_and_clauses():
     assert [text[a:b] for a, b in third.clauses] == ["قصفت الطائرات بلدة كفرنبودة", "وأصيب عشرة أشخاص."]
 
 
+def test_a_full_stop_after_a_year_ends_the_sentence_after_a_list_number_not():
+    text = "دخل الجيش المدينة في يناير 1995. وتسببت المعارك في مقتل المئات.\n1. البند الأول"
+    assert [text[s.start:s.end] for s in sentences(text)] == [
+        "دخل الجيش المدينة في يناير 1995.", "وتسببت المعارك في مقتل المئات.", "1. البند الأول"]
+
+
 def test_long_sentence_is_cut_at_clause_boundaries():
     text = "، ".join(["اشتباكات في ريف حماة"] * 200)
     sents = sentences(text, max_chars=300)

@@ -13,8 +13,9 @@ __all__ = ["sentences", "split_long"]
 # The patterns open with one character class, so that the regex engine skips to the next
 # candidate character instead of trying every position (same matches as the plain forms
 # in the comments).
-# [.!?؟…]+ not after a digit or a one-letter word, before a space, quote or the end; or \n+
-_SENTENCE_END = re.compile(r"[.!?؟…\n](?:(?<=\n)\n*|(?<!\n)(?<![0-9٠-٩].)(?<!\b[\u0621-\u064a].)"
+# [.!?؟…]+ not after a lone digit (a list number: 1.) or a one-letter word, before a space,
+# quote or the end; or \n+. After a longer number it ends the sentence (في يناير 1995.).
+_SENTENCE_END = re.compile(r"[.!?؟…\n](?:(?<=\n)\n*|(?<!\n)(?<!\s[0-9٠-٩].)(?<!^[0-9٠-٩].)(?<!\b[\u0621-\u064a].)"
                            r"[.!?؟…]*(?=[\s\"'”»)]|$))")
 # [،,؛;:] | \s[-–—]\s
 _CLAUSE_END = re.compile(r"[،,؛;:\s](?:(?<=[،,؛;:])|(?<=\s)[-–—]\s)")
