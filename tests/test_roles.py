@@ -286,3 +286,15 @@ def test_a_protest_targets_whom_it_protests_against_not_where_it_stands(pipeline
     ev = one(pipeline, "تجمع نحو 40 متظاهرا أمام مقر رئيس الوزراء البريطاني للاحتجاج على ما وصفوه "
                        "بانتهاكات الرئيس الباكستاني لحقوق الإنسان.", "PROTEST")
     assert code(ev.actor2) == ("PAK", "GOV")
+
+
+def test_the_armed_subject_after_a_verb_of_targeting_is_the_doer(pipeline):
+    ev = one(pipeline, "كما استهدفت طائرات التحالف وحدات تكتيكية ومركبات قرب الموصل.", "ASSAULT")
+    assert ev.actor1 is not None and ev.actor1.sector == "MIL" and ev.actor2 is None or \
+        ev.actor2.sector != "MIL"
+
+
+def test_the_actor_after_the_weapon_of_a_verb_of_targeting_is_its_object(pipeline):
+    ev = one(pipeline, "واستهدفت سيارة مفخخة دورية للشرطة في المدينة.", "ASSAULT")
+    assert ev.actor2 is not None and ev.actor2.sector == "COP"
+    assert ev.actor1 is None or ev.actor1.sector != "COP"

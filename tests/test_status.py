@@ -424,3 +424,16 @@ def test_a_count_over_a_counted_period_is_a_total():
 ])
 def test_a_channel_name_and_an_autopsy_are_no_events(text, plover):
     assert statuses(text, plover=plover) == []
+
+
+def test_an_act_noun_joined_to_an_aim_is_aimed_at_a_verb_after_a_name_is_not():
+    assert statuses("ونعمل مع وزارة الداخلية للتصدي والقبض على المعتدين", plover="COERCE") == ["purpose"]
+    assert "reported" in statuses("واقتحم المسلحون منزل عضو اللجنة المركزية لفتح، وقتلوا قائدا للحركة")
+
+
+@pytest.mark.parametrize("text, plover", [
+    ("ويعاني الشباب من الاكتئاب والإحباط بسبب البطالة", "COERCE"),
+    ("وصادرت البلدية خمسة أطنان من الحلويات التالفة", "COERCE"),
+])
+def test_frustration_and_confiscated_goods_are_no_events(text, plover):
+    assert statuses(text, plover=plover) == []

@@ -39,6 +39,7 @@ CIVIC_SECTORS = sectors.sector_class("civic")  # civil society: before a protest
 AUTHORITY_SECTORS = sectors.sector_class("authority")  # whom a protest is addressed to
 ARMED_SECTORS = sectors.ARMED | sectors.CRIMINAL  # whoever carries arms, political or not
 CASUALTY_CUES = ("killed", "injured")
+TARGET_CUES = ("target_marker", "target_verb")  # the actor after them is the target (ضد X، استهدف X)
 # Event types whose second party is a partner, not a victim.
 PARTNER_TYPES = ontology().of_kind("partner")
 PROTEST_OBJECT_REACH = 7  # للاحتجاج على ما وصفوه بانتهاكات الرئيس الباكستاني برويز مشرف: the grievance and a title stand between
@@ -420,7 +421,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         if plover in PARTNER_TYPES and _cue_right_before(ctx, ent, ("partner_marker",), gap=1, triggers=triggers):
             patients.append((0, dist, ent))
             continue
-        if plover not in PARTNER_TYPES and _cue_right_before(ctx, ent, ("target_marker",), gap=2, triggers=triggers):
+        if plover not in PARTNER_TYPES and _cue_right_before(ctx, ent, TARGET_CUES, gap=2, triggers=triggers):
             patients.append((0, dist, ent))  # استهدف موكبا لسفارة X: a facility noun may stand between
             continue
         if _undergoes(ctx, ent):
@@ -452,6 +453,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         right_after = [t for t in triggers if _governed_by(ctx, t, ent)]
         if right_after:
             t = right_after[0]
+            if not is_verb(t) and _target_verb_before(ctx, t):
+                patients.append((1, dist, ent))  # استهدفت سيارة مفخخة دورية للشرطة: the object of استهدف
+                continue
             is_patient_noun = any(_overlap(s, e, t.start, t.end) for s, e in patient_nouns) and not (
                 # خطف مسلحون …: the same letters read as a verb when an armed group follows a bare word
                 ent.sector in ARMED_SECTORS and is_verb(t))
@@ -615,11 +619,16 @@ def _subject_of_target_verb(ctx: SentenceContext, ent: Entity, triggers: list[Hi
     if ent.sector not in ARMED_SECTORS:
         return False
     for t in triggers:
-        if is_verb(t) and not t.suffix and t.end <= ent.start and ctx.distance(t.end, ent.start) <= 0 \
-                and any(_overlap(c.start, c.end, t.start, t.end) for c in ctx.cues_of("target_marker")) \
+        if is_verb(t) and t.suffix in AGREEMENT_ENDINGS and t.end <= ent.start and ctx.distance(t.end, ent.start) <= 0 \
+                and any(_overlap(c.start, c.end, t.start, t.end) for c in ctx.cues_of("target_verb")) \
                 and not _subject_just_before(ctx, t):
             return True
     return False
+
+
+def _target_verb_before(ctx: SentenceContext, t: Hit) -> bool:
+    """A target verb right before the trigger noun, its subject (استهدفت سيارة مفخخة …)."""
+    return any(c.end <= t.start and ctx.distance(c.end, t.start) <= 0 for c in ctx.cues_of("target_verb"))
 
 
 def _subject_just_before(ctx: SentenceContext, t: Hit) -> bool:
@@ -642,6 +651,7 @@ def _strong_patient(patients: list[tuple[int, int, Entity]], ent: Entity) -> boo
 
 
 OBJECT_PRONOUNS = ("ه", "ها", "هم", "هما", "هن")
+AGREEMENT_ENDINGS = ("", "ت", "تا")  # استهدفت طائرات التحالف: the verb agrees with the subject after it
 PRONOUN_REACH = 3  # tokens back to the actor a pronoun suffix may stand for
 
 

@@ -345,15 +345,28 @@ ALTERNATIVE_REACH = 3  # للضغط لتزويدهم بخدمات أو الإف�
 
 def purpose(c: Candidate) -> str | None:
     """``للإفراج عن``, ``لتحقيق``, ``ليقتل``: an act named as an aim has not happened; nor has
-    its alternative (``لتزويدهم بخدمات أو الإفراج عن``) nor an act carried by a verb of aim
-    (``لشن هجوم``, ``لخوض معركة``)."""
+    its alternative (``لتزويدهم بخدمات أو الإفراج عن``), an act joined to an aim (``للتصدي
+    والقبض على``) nor an act carried by a verb of aim (``لشن هجوم``, ``لخوض معركة``)."""
     toks, i = c.tokens, c.trigger_index
     if not (0 <= i < len(toks)):
         return None
-    aimed = toks[i].prefix in PURPOSE_PREFIXES or _alternative_to_an_aim(c) or c.cue_before("carried_aim", reach=1)
+    aimed = toks[i].prefix in PURPOSE_PREFIXES or _alternative_to_an_aim(c) or c.cue_before("carried_aim", reach=1) \
+        or _joined_to_an_aim(c)
     if not aimed:
         return None
     return None if c.cue_before("undergo", reach=UNDERGO_REACH) else "purpose"
+
+
+def _joined_to_an_aim(c: Candidate) -> bool:
+    """``للتصدي والقبض على``: an act noun joined by و to a verbal noun of aim, nothing
+    between, is aimed at too (not ``عضو اللجنة لفتح، وقتلوا``)."""
+    toks, i = c.tokens, c.trigger_index
+    if not (0 < i < len(toks)) or not toks[i].prefix.startswith("و"):
+        return False
+    if c.event.trigger_pos == "verb" and not toks[i].prefix.endswith("ال"):
+        return False  # وقتلوا is a verb; والقبض على, with its article, the verbal noun
+    gap = c.event.sentence[toks[i - 1].end - c.event.span[0]:toks[i].start - c.event.span[0]]
+    return toks[i - 1].prefix in PURPOSE_PREFIXES and not gap.strip()
 
 
 def _alternative_to_an_aim(c: Candidate) -> bool:
