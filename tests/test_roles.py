@@ -298,3 +298,8 @@ def test_the_actor_after_the_weapon_of_a_verb_of_targeting_is_its_object(pipelin
     ev = one(pipeline, "واستهدفت سيارة مفخخة دورية للشرطة في المدينة.", "ASSAULT")
     assert ev.actor2 is not None and ev.actor2.sector == "COP"
     assert ev.actor1 is None or ev.actor1.sector != "COP"
+
+
+def test_a_civilian_before_a_verb_of_taking_with_no_object_is_the_one_taken(pipeline):
+    ev = one(pipeline, "وقال إن الصحفي البريطاني اعتقل في مطار القاهرة أمس.", "COERCE")
+    assert ev.actor2 is not None and ev.actor2.country == "GBR" and ev.actor1 is None

@@ -445,8 +445,10 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             casualty_verb = any(_overlap(c.start, c.end, t.start, t.end) for c in casualty_words)
             has_object = any(e is not ent and e.type in ("ORG", "PERSON", "NUM") and e.start >= t.end
                              and ctx.distance(t.end, e.start) <= 0 for e in ctx.entities)
-            if casualty_verb and not has_object:
-                patients.append((1, dist, ent))  # جنديا عراقيا قتل: the passive, without diacritics
+            # a civilian before a verb of taking people with no object is the one taken
+            taken = ontology().counts_takings(t.trigger.plover, t.trigger.mode) and ent.sector in VICTIM_SECTORS
+            if (casualty_verb or taken) and not has_object:
+                patients.append((1, dist, ent))  # جنديا عراقيا قتل، مواطنة أسترالية أوقفت: the passive, without diacritics
             else:
                 agents.append((1, dist, ent))
             continue
