@@ -123,6 +123,9 @@ def test_a_large_toll_needs_its_death_word_right_by_it():
     assert read("وقتل في الحرب الأهلية التي اندلعت في البلاد 300 ألف شخص.").fatalities is None
     assert read("أسفر الزلزال المدمر عن مقتل 1500 شخص في الإقليم.").fatalities == 1500
     assert read("أسفر الهجوم عن مقتل 900 شخص في الإقليم وفق مصادر طبية.").fatalities == 900
+    # an approximate large figure is a war-long total
+    assert read("وتسببت المعارك في مقتل نحو 25 ألف شخص في الإقليم.").fatalities is None
+    assert read("أسفر الهجوم عن مقتل نحو 90 شخصا في الإقليم.").fatalities == 90
 
 
 @pytest.mark.parametrize("text, killed", [

@@ -29,8 +29,9 @@ __all__ = ["Casualties", "CasualtyWord", "casualties", "load_casualty_words"]
 
 COUNT_REACH = 4  # tokens between a casualty word and a number it may count
 # A toll above this is kept only when the number stands right by its death word (``قتل
-# 1500 شخص``, ``ألفي قتيل``). Larger figures a few words away are national, war-long or
-# historical totals far more often than one incident's dead (``إبادة قتل فيها 800 ألف``).
+# 1500 شخص``, ``ألفي قتيل``) unqualified. Larger figures a few words away, or approximate
+# (``مقتل نحو 25 ألف``), are national, war-long or historical totals far more often than one
+# incident's dead (``إبادة قتل فيها 800 ألف``).
 LARGE_TOLL = 1000
 AGGREGATE_REACH = 12  # tokens before a count within which a running-total phrase governs it
 AGGREGATE_AFTER = 6   # tokens after a count within which one governs it (قتل 700 شخص في هجمات منذ بداية العام)
@@ -140,8 +141,8 @@ def casualties(ctx: SentenceContext, spans: list[tuple[int, int]],
         if _is_aggregate(ctx, num, words):
             aggregate = aggregate or head.kind == "killed"
             continue
-        if num.attrs["value"] > LARGE_TOLL and d > 0:
-            continue
+        if num.attrs["value"] > LARGE_TOLL and (d > 0 or num.attrs.get("qualifier")):
+            continue  # نحو 25 ألف، أكثر من ألفي: a large round figure is a total
         if _is_earlier(ctx, num, words):
             earlier[head.kind].append(num)
             continue
