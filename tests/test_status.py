@@ -437,3 +437,8 @@ def test_an_act_noun_joined_to_an_aim_is_aimed_at_a_verb_after_a_name_is_not():
 ])
 def test_frustration_and_confiscated_goods_are_no_events(text, plover):
     assert statuses(text, plover=plover) == []
+
+
+def test_worshippers_gathering_are_no_protest():
+    assert statuses("وفي صبيحة يوم العيد يحتشد المصلون في الجوامع لأداء الصلاة", plover="PROTEST") == []
+    assert statuses("واحتشد المتظاهرون أمام البرلمان للمطالبة بالإصلاح", plover="PROTEST")
