@@ -301,3 +301,5 @@ def test_the_main_street_has_no_president():
     offices = [e for e in doc.entities if e.attrs.get("kind") == "office"]
     assert [e.text for e in offices] == ["الرئيس"]
     assert offices[0].start > doc.text.index("هتافاتهم") - 15
+    suspect = resolved("وألقت الشرطة القبض على المشتبه به الرئيس في القضية")
+    assert not [e for e in suspect.entities if e.attrs.get("kind") == "office"]

@@ -87,6 +87,8 @@ class ActorContext:
     origin_nouns: frozenset[str] = frozenset()  # من داخل الأراضي اليمنية: fire from a country's soil
     origin_words: frozenset[str] = frozenset()
     main_heads: frozenset[str] = frozenset()  # الشارع الرئيس: after these the title is the adjective "main"
+    main_titles: frozenset[str] = frozenset()
+    resumptive_pronouns: frozenset[str] = frozenset()  # المشتبه به الرئيس
 
 
 @lru_cache(maxsize=None)
@@ -115,6 +117,8 @@ def load_context() -> ActorContext:
             origin_nouns=frozenset(fold(w) for w in raw["origin_nouns"]),
             origin_words=frozenset(fold(w) for w in raw["origin_words"]),
             main_heads=frozenset(fold(w) for w in raw["main_heads"]),
+            main_titles=frozenset(fold(w) for w in raw["main_titles"]),
+            resumptive_pronouns=frozenset(fold(w) for w in raw["resumptive_pronouns"]),
         )
     except KeyError as exc:
         raise DataFileError(f"missing key {exc.args[0]!r}", where="actors/context.json",

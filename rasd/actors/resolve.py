@@ -632,9 +632,11 @@ class _Run:
 
     def _adjective_main(self, e: Entity) -> bool:
         """A bare الرئيس right after a noun of ``main_heads`` qualifies it (الشارع الرئيس)."""
-        if fold(e.text).strip() not in MAIN_TITLES:
+        if fold(e.text).strip() not in self.ctx.main_titles:
             return False
         before = _WORD.findall(fold(self.text[max(0, e.start - 40):e.start]))
+        if before and before[-1] in self.ctx.resumptive_pronouns:
+            before = before[:-1]  # المشتبه به الرئيس
         return bool(before) and before[-1] in self.ctx.main_heads
 
     # -- 4. clean-up --------------------------------------------------------------
@@ -658,7 +660,6 @@ class _Run:
                 self.remove(e)
 
 
-MAIN_TITLES = frozenset({"الرييس", "الرييسي", "الرييسيه"})  # folded الرئيس، الرئيسي، الرئيسية
 
 
 def _strip_article(word: str) -> str:
