@@ -81,10 +81,13 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
     # الديمقراطية), unless a direction or preposition makes it a location phrase that the
     # organisation's span took in (الأمن العام شرق مدينة الرياض)
     located = m is not None and (m.direction_before or m.prep is not None)
-    for other in (doc.entities if names is None else names):
-        if other.type in ("ORG", "PERSON") and other.start <= ent.start and ent.end <= other.end \
-                and (other.start, other.end) != (ent.start, ent.end) and not located:
-            roles.add("actor")
+    if not located:
+        start, end = ent.start, ent.end
+        for other in (doc.entities if names is None else names):
+            if other.start <= start and end <= other.end and other.type in ("ORG", "PERSON") \
+                    and (other.start != start or other.end != end):
+                roles.add("actor")
+                break
     ws = m.ws if m is not None else an.word_index_at(ent.start)
     if ws is None:
         return roles
