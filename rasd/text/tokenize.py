@@ -86,22 +86,24 @@ def tokenize(norm: NormalizedText, max_chars: int | None = None,
     A word longer than ``max_chars`` is no word (hostile or broken input): it gets no token,
     and its normalised span is appended to ``skipped`` when a list is given.
     """
-    tokens = []
+    tokens: list[Token] = []
+    add = tokens.append  # the loop runs once per word: names bound once
     offsets = norm.offsets
     n = len(offsets)
-    splits = _SPLITS
+    length = len(norm.original)
+    known = _SPLITS.get
+    longest = max_chars if max_chars is not None else len(norm.text)
     for m in WORD.finditer(norm.text):
         ns, ne = m.span()
-        if max_chars is not None and ne - ns > max_chars:
+        if ne - ns > longest:
             if skipped is not None:
                 skipped.append((ns, ne))
             continue
         word = m.group()
-        split = splits.get(word) or _split(word)
-        prefix, stem, suffix = split
+        prefix, stem, suffix = known(word) or _split(word)
         end = offsets[ne - 1] + 1
-        if (offsets[ne] != end) if ne < n else (end != len(norm.original)):
+        if (offsets[ne] != end) if ne < n else (end != length):
             # marks dropped after the word (or at the end of the text): let the slow path decide
             end = norm.original_end(ne)
-        tokens.append(Token(offsets[ns], end, ns, ne, word, stem, prefix, suffix))
+        add(Token(offsets[ns], end, ns, ne, word, stem, prefix, suffix))
     return tokens
