@@ -14,7 +14,8 @@ from typing import Any, Iterable
 
 from rasd.datafiles import alternation, read_tsv, variants
 
-__all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words", "dual_noun"]
+__all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words", "dual_noun",
+           "dual_nouns"]
 
 
 @dataclass(slots=True)
@@ -153,15 +154,23 @@ def _in_date_or_fraction(text: str, start: int, end: int) -> bool:
 def dual_noun(word: str) -> str | None:
     """The singular noun of a dual written as one folded word, clitics allowed
     (``وجنديين`` → ``جندي``), or None."""
+    return dual_nouns((word,))[0]
+
+
+def dual_nouns(words: Iterable[str]) -> list[str | None]:
+    """:func:`dual_noun` of each word, the lexicon and the words seen looked up once."""
     lex = load_numbers()
     nouns = _dual_nouns(lex)
-    noun = nouns.get(word, _UNSEEN)
-    if noun is _UNSEEN:
-        if len(nouns) > _KINDS_KEPT:
-            nouns.clear()
-        found = _dual_cut(word, lex.duals)
-        noun = nouns[word] = found[1] if found else None
-    return noun
+    out = []
+    for word in words:
+        noun = nouns.get(word, _UNSEEN)
+        if noun is _UNSEEN:
+            if len(nouns) > _KINDS_KEPT:
+                nouns.clear()
+            found = _dual_cut(word, lex.duals)
+            noun = nouns[word] = found[1] if found else None
+        out.append(noun)
+    return out
 
 
 def _dual_cut(word: str, duals: dict[str, str]) -> tuple[int, str] | None:
