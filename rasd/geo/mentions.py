@@ -11,7 +11,7 @@ context their level asks for; a name written with tanween (``درعاً``) is a 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from rasd.doc import Document
@@ -89,20 +89,17 @@ class Analysis:
     covered: set[int] = field(default_factory=set)  # words inside a multi-word phrase
     _single: dict[int, list[Hit]] = field(default_factory=dict)
     _mention_starts: list[int] = field(default_factory=list)
+    _word_ends: list[int] = field(default_factory=list)
 
     def mentions_overlapping(self, start: int, end: int) -> list[Mention]:
         """The mentions overlapping original span ``[start, end)`` (mentions do not overlap
         one another and come in text order)."""
         if len(self._mention_starts) != len(self.mentions):
             self._mention_starts = [m.start for m in self.mentions]
-        i = max(bisect_right(self._mention_starts, start) - 1, 0)
-        out = []
-        for m in self.mentions[i:]:
-            if m.start >= end:
-                break
-            if m.end > start:
-                out.append(m)
-        return out
+        starts = self._mention_starts
+        i = max(bisect_right(starts, start) - 1, 0)
+        # the mentions from i that start before ``end``: a bisect, not a copy of the list's tail
+        return [m for m in self.mentions[i:bisect_left(starts, end, i)] if m.end > start]
 
     def single(self, wi: int) -> list[Hit]:
         """One-word context words at word ``wi`` (looked up once, on demand)."""
@@ -136,13 +133,9 @@ class Analysis:
 
     def word_index_at(self, offset: int) -> int | None:
         """Index of the word containing original ``offset`` (or the next one)."""
-        lo, hi = 0, len(self.words)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.words[mid].end <= offset:
-                lo = mid + 1
-            else:
-                hi = mid
+        if len(self._word_ends) != len(self.words):
+            self._word_ends = [w.end for w in self.words]
+        lo = bisect_right(self._word_ends, offset)
         return lo if lo < len(self.words) else None
 
     def adjacent(self, wi: int, wj: int) -> bool:
