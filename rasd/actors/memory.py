@@ -40,7 +40,7 @@ from rasd.errors import DataFileError
 from rasd.geo.context import dominant_country
 from rasd.text.matcher import PhraseMatcher, longest_first
 from rasd.text.normalize import fold
-from rasd.text.tokenize import word_stem
+from rasd.text.tokenize import token_starts, word_stem
 
 __all__ = ["ActorMemory", "Description", "Named", "ImplicitDoer", "load_descriptions",
            "load_implied_countries", "load_implicit_doers", "load_families", "short_form_key", "SHORT_FORM_WORDS", "VICTIM_SECTORS", "PAIR_ID"]
@@ -242,7 +242,7 @@ class ActorMemory:
         form two organisations share is nobody's."""
         forms: dict[tuple[str, ...], Entity | None] = {}
         tokens = self.doc.tokens
-        starts = [t.start for t in tokens]
+        starts = token_starts(tokens)  # shared, read only
         for n in self.named:
             e = n.entity
             if e.attrs.get("kind") != "org" or e.id is None:

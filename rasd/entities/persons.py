@@ -27,6 +27,7 @@ from typing import Any
 from rasd.doc import Document, Entity
 from rasd.datafiles import read_tsv, variants
 from rasd.text.matcher import PhraseMatcher
+from rasd.text.tokenize import token_starts
 
 __all__ = ["Title", "PersonLexicon", "load_persons", "find_persons"]
 
@@ -146,7 +147,7 @@ class _Scan:
         text = doc.normalized.text
         self.text = text
         self.gaps = _Gaps(text, doc.tokens)
-        self.starts = [t.start for t in doc.tokens]
+        self.starts = token_starts(doc.tokens)  # shared, read only
         self.quotes = [m.start() for m in _QUOTES.finditer(text)] if _QUOTE in text else []
         n = len(doc.tokens)
         # token → the dictionary entity covering it (ORG/LOC/PERSON, helpers included)

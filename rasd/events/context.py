@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from rasd.doc import Document, Entity, Sentence
 from rasd.events.lexicon import Cue, EventLexicon, Trigger
+from rasd.text.tokenize import token_starts
 
 __all__ = ["Hit", "SentenceContext", "build_contexts", "whole_sentences", "ACTOR_TYPES"]
 
@@ -109,7 +110,7 @@ def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext
         cues = [c for c in cues if c.cue.cue != "mask" and not masked(c)]
     cues.sort(key=lambda h: h.start)
     triggers.sort(key=lambda h: h.start)
-    token_starts = [t.start for t in doc.tokens]
+    starts = token_starts(doc.tokens)  # shared, read only
     entities = sorted(doc.entities, key=lambda e: e.start)
     trigger_starts = [h.start for h in triggers]
     cue_starts = [h.start for h in cues]
@@ -122,7 +123,7 @@ def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext
             _within(triggers, trigger_starts, start, end),
             _within(cues, cue_starts, start, end),
             _within(entities, entity_starts, start, end),
-            token_starts, whole))
+            starts, whole))
     return contexts
 
 

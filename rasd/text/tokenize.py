@@ -10,7 +10,7 @@ from importlib.resources import files
 from rasd.doc import Token
 from rasd.text.normalize import NormalizedText
 
-__all__ = ["Clitics", "load_clitics", "tokenize"]
+__all__ = ["Clitics", "load_clitics", "tokenize", "token_starts"]
 
 WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
 
@@ -107,3 +107,23 @@ def tokenize(norm: NormalizedText, max_chars: int | None = None,
             end = norm.original_end(ne)
         add(Token(offsets[ns], end, ns, ne, word, stem, prefix, suffix))
     return tokens
+
+
+# the token list read last and its starts: (tokens, len(tokens), starts)
+_LAST_STARTS: tuple[list[Token] | None, int, list[int]] = (None, 0, [])
+
+
+def token_starts(tokens: list[Token]) -> list[int]:
+    """The original start of each token, sorted (a list shared with later calls: read it,
+    do not change it).
+
+    Several stages bisect a document's token starts; the list is made once per token list
+    (the one read last is remembered, checked by identity and length).
+    """
+    global _LAST_STARTS
+    last = _LAST_STARTS  # read once: another thread may write
+    if last[0] is tokens and last[1] == len(tokens):
+        return last[2]
+    starts = [t.start for t in tokens]
+    _LAST_STARTS = (tokens, len(tokens), starts)
+    return starts
