@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Callable
 
 from rasd.actors import sectors
@@ -43,7 +44,8 @@ from rasd.text.normalize import fold
 from rasd.text.tokenize import token_starts, word_stem
 
 __all__ = ["ActorMemory", "Description", "Named", "ImplicitDoer", "load_descriptions",
-           "load_implied_countries", "load_implicit_doers", "load_families", "short_form_key", "SHORT_FORM_WORDS", "VICTIM_SECTORS", "PAIR_ID"]
+           "load_implied_countries", "load_implicit_doers", "load_families", "short_form_key", "short_form_keys",
+           "SHORT_FORM_WORDS", "VICTIM_SECTORS", "PAIR_ID"]
 
 # Sectors of the usual victims: never the antecedent of a description or a pair.
 VICTIM_SECTORS = sectors.VICTIM
@@ -291,6 +293,13 @@ def _name_openings(entry: ActorEntry | None) -> frozenset[tuple[str, ...]]:
 def short_form_key(tokens: list) -> tuple[str, ...]:
     """The first word without its clitics (لحزب، والوكالة), the next as written (الأنباء ≠ أنباء)."""
     return (tokens[0].stem, *(t.norm for t in tokens[1:]))
+
+
+def short_form_keys(tokens: list) -> list[tuple[str, ...]]:
+    """:func:`short_form_key` of the ``SHORT_FORM_WORDS`` tokens from each token on (one key
+    per start that has as many tokens after it), built by zip and map."""
+    norms = list(map(attrgetter("norm"), tokens))
+    return list(zip(map(attrgetter("stem"), tokens), *(norms[k:] for k in range(1, SHORT_FORM_WORDS))))
 
 
 def _is_actor(e: Entity) -> bool:
