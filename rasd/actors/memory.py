@@ -30,7 +30,6 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any, Callable
 
 from rasd.actors import sectors
@@ -297,9 +296,9 @@ def short_form_key(tokens: list) -> tuple[str, ...]:
 
 def short_form_keys(tokens: list) -> list[tuple[str, ...]]:
     """:func:`short_form_key` of the ``SHORT_FORM_WORDS`` tokens from each token on (one key
-    per start that has as many tokens after it), built by zip and map."""
-    norms = list(map(attrgetter("norm"), tokens))
-    return list(zip(map(attrgetter("stem"), tokens), *(norms[k:] for k in range(1, SHORT_FORM_WORDS))))
+    per start that has as many tokens after it), built by zip."""
+    norms = [t.norm for t in tokens]
+    return list(zip([t.stem for t in tokens], *(norms[k:] for k in range(1, SHORT_FORM_WORDS))))
 
 
 def _is_actor(e: Entity) -> bool:
