@@ -116,7 +116,8 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
         for wi in range(ws - 1, lo - 1, -1):
             if trigger_wi is not None and wi == trigger_wi:
                 break
-            if any(h.role == "source" for h in an.starting_at(wi)):
+            hits = an.starting_at(wi)
+            if hits and any(h.role == "source" for h in hits):
                 roles.add("source")
                 break
     # a dateline: دمشق - … / بيروت (رويترز) -
@@ -134,8 +135,8 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
         for wi in range(ws - 1, lo - 1, -1):
             if trigger_wi is not None and wi == trigger_wi:
                 break
-            if any(h.role == "meeting" and (not after_trigger or h.word.value == "travel")
-                   for h in an.starting_at(wi)):
+            hits = an.starting_at(wi)
+            if hits and any(h.role == "meeting" and (not after_trigger or h.word.value == "travel") for h in hits):
                 roles.add("meeting")
                 break
     return roles

@@ -287,7 +287,10 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
     claimed = -1  # the last word index taken by a mention
     for cs, ce, g in _place_groups(an, gaz, by_start, by_end):
         ws, we = g["ws"], g["we"]
-        if ws <= claimed or any(h.we == we for h in an.starting_at(ws)):
+        if ws <= claimed:
+            continue
+        starting = an.starting_at(ws)
+        if starting and any(h.we == we for h in starting):
             continue  # a context word (مدينة، شمال) that GeoNames also knows as a village
         if g["lam"]:  # للاذقية، لليمن: the preposition and the article share the lam
             cs -= 1
