@@ -42,6 +42,8 @@ class SentenceContext:
     # what a rule reads from the sentence alone, worked out for its first event and kept
     # for the others (the sentence and the document do not change during the events stage)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # cues_of's selections, by kinds (a dict of their own: no key tuple to build per call)
+    cue_memo: dict[tuple[str, ...], tuple[Hit, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -63,11 +65,10 @@ class SentenceContext:
 
     def cues_of(self, *kinds: str) -> tuple[Hit, ...]:
         """The sentence's cues of ``kinds``, in text order (selected once per sentence and
-        kinds, kept on ``memo`` and shared by later calls: a tuple, read only)."""
-        key = ("cues_of", kinds)
-        found = self.memo.get(key)
+        kinds, kept on ``cue_memo`` and shared by later calls: a tuple, read only)."""
+        found = self.cue_memo.get(kinds)
         if found is None:
-            found = self.memo[key] = tuple(c for c in self.cues if c.cue is not None and c.cue.cue in kinds)
+            found = self.cue_memo[kinds] = tuple(c for c in self.cues if c.cue is not None and c.cue.cue in kinds)
         return found
 
     def actors(self, start: int | None = None, end: int | None = None) -> list[Entity]:
