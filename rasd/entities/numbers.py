@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from rasd.datafiles import alternation, read_tsv, variants
 
 __all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words", "dual_noun",
-           "dual_nouns"]
+           "duals_among"]
 
 
 @dataclass(slots=True)
@@ -154,22 +154,25 @@ def _in_date_or_fraction(text: str, start: int, end: int) -> bool:
 def dual_noun(word: str) -> str | None:
     """The singular noun of a dual written as one folded word, clitics allowed
     (``وجنديين`` → ``جندي``), or None."""
-    return dual_nouns((word,))[0]
+    found = duals_among((word,))
+    return found[0][1] if found else None
 
 
-def dual_nouns(words: Iterable[str]) -> list[str | None]:
-    """:func:`dual_noun` of each word, the lexicon and the words seen looked up once."""
+def duals_among(words: Iterable[str]) -> list[tuple[int, str]]:
+    """``(index, singular noun)`` of each word that is a dual (see :func:`dual_noun`), in
+    order; the lexicon and the words seen are looked up once."""
     lex = load_numbers()
     nouns = _dual_nouns(lex)
     out = []
-    for word in words:
+    for k, word in enumerate(words):
         noun = nouns.get(word, _UNSEEN)
         if noun is _UNSEEN:
             if len(nouns) > _KINDS_KEPT:
                 nouns.clear()
             found = _dual_cut(word, lex.duals)
             noun = nouns[word] = found[1] if found else None
-        out.append(noun)
+        if noun is not None:
+            out.append((k, noun))
     return out
 
 

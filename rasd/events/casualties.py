@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rasd.datafiles import read_tsv
 from rasd.doc import Entity
-from rasd.entities.numbers import dual_nouns
+from rasd.entities.numbers import duals_among
 from rasd.errors import DataFileError
 from rasd.events.context import Hit, SentenceContext
 from rasd.text.matcher import PhraseMatcher
@@ -219,8 +219,9 @@ def _numbers(ctx: SentenceContext) -> list[Entity]:
     first = max(ctx.token_index(ctx.sentence.start), 0)
     last = bisect.bisect_left(ctx.token_starts, ctx.sentence.end, first)
     tokens = ctx.doc.tokens[first:last]
-    for tok, noun in zip(tokens, dual_nouns([t.norm for t in tokens])):
-        if noun is not None and not any(n.start < tok.end and tok.start < n.end for n in nums):
+    for k, noun in duals_among([t.norm for t in tokens]):
+        tok = tokens[k]
+        if not any(n.start < tok.end and tok.start < n.end for n in nums):
             nums.append(Entity("NUM", tok.start, tok.end, ctx.doc.text[tok.start:tok.end],
                                attrs={"value": 2, "noun": noun}))
     return sorted(nums, key=lambda e: e.start)
