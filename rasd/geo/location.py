@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import replace
+from functools import lru_cache
 
 from rasd.doc import Document, Entity, Place
 from rasd.geo.context import DocumentPlaces, find_dateline, main_country
@@ -53,7 +54,10 @@ def _mention_for(an: Analysis, ent: Entity) -> Mention | None:
     return best
 
 
+@lru_cache(maxsize=4096)
 def _is_meeting_word(text: str) -> bool:
+    """Does ``text`` (a trigger as written) hold a meeting word of the bundled context
+    lexicon? Remembered per text: trigger words repeat across documents."""
     if not text.strip():
         return False
     lex = load_lexicon()
