@@ -260,10 +260,13 @@ def _place_groups(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end
         ws, we = by_start.get(m.nstart), by_end.get(m.nend)
         if ws is None or we is None or not _name_affixes_ok(m.prefix, m.suffix):
             continue
-        g = groups.setdefault((m.core_start, m.core_end), {
-            "ws": ws, "we": we, "prefix": m.prefix, "pattern": m.pattern, "entries": {},
-            # the matcher dropped the preposition ل from the prefix (لليمن = ل + اليمن)
-            "lam": m.core_start - m.nstart == len(m.prefix) + 1})
+        key = (m.core_start, m.core_end)
+        g = groups.get(key)
+        if g is None:  # the span's first match (one per entry of the name follows)
+            g = groups[key] = {
+                "ws": ws, "we": we, "prefix": m.prefix, "pattern": m.pattern, "entries": {},
+                # the matcher dropped the preposition ل from the prefix (لليمن = ل + اليمن)
+                "lam": m.core_start - m.nstart == len(m.prefix) + 1}
         g["entries"].setdefault(m.payload.id, m.payload)
     for m in gaz.blockers.iter_all(an.norm.text):
         if by_start.get(m.nstart) is not None and by_end.get(m.nend) is not None:
