@@ -23,6 +23,7 @@ __all__ = ["extract", "Pipeline", "Options", "Document", "Entity", "Event", "Ras
 __version__ = "0.1.0"
 
 _default_pipeline: Pipeline | None = None
+_frozen_after_first = False  # see _freeze_lazy_loads
 
 
 def default_pipeline() -> Pipeline:
@@ -63,4 +64,16 @@ def extract(text_or_html: str | bytes, published: date | str | None = None, *,
         pipeline = Pipeline(options) if options is not None else default_pipeline()
     doc = document_from_string(text_or_html, published=_as_date(published), source=source, url=url,
                                title=title, id=id, options=pipeline.options, meta=meta)
-    return pipeline(doc)
+    doc = pipeline(doc)
+    _freeze_lazy_loads()
+    return doc
+
+
+def _freeze_lazy_loads() -> None:
+    """Once, after the first document: the gazetteer, the date and boilerplate rules and
+    the other tables that stages load on first use live as long as the process too, so
+    they join the objects :func:`default_pipeline` moved out of the collector's reach."""
+    global _frozen_after_first
+    if not _frozen_after_first:
+        _frozen_after_first = True
+        gc.freeze()

@@ -40,10 +40,11 @@ from rasd.errors import DataFileError
 from rasd.geo.context import dominant_country
 from rasd.text.matcher import PhraseMatcher, longest_first
 from rasd.text.normalize import fold
-from rasd.text.tokenize import word_stem
+from rasd.text.tokenize import token_starts, word_stem
 
 __all__ = ["ActorMemory", "Description", "Named", "ImplicitDoer", "load_descriptions",
-           "load_implied_countries", "load_implicit_doers", "load_families", "short_form_key", "SHORT_FORM_WORDS", "VICTIM_SECTORS", "PAIR_ID"]
+           "load_implied_countries", "load_implicit_doers", "load_families", "short_form_key", "short_form_keys",
+           "SHORT_FORM_WORDS", "VICTIM_SECTORS", "PAIR_ID"]
 
 # Sectors of the usual victims: never the antecedent of a description or a pair.
 VICTIM_SECTORS = sectors.VICTIM
@@ -242,7 +243,7 @@ class ActorMemory:
         form two organisations share is nobody's."""
         forms: dict[tuple[str, ...], Entity | None] = {}
         tokens = self.doc.tokens
-        starts = [t.start for t in tokens]
+        starts = token_starts(tokens)  # shared, read only
         for n in self.named:
             e = n.entity
             if e.attrs.get("kind") != "org" or e.id is None:
@@ -291,6 +292,13 @@ def _name_openings(entry: ActorEntry | None) -> frozenset[tuple[str, ...]]:
 def short_form_key(tokens: list) -> tuple[str, ...]:
     """The first word without its clitics (لحزب، والوكالة), the next as written (الأنباء ≠ أنباء)."""
     return (tokens[0].stem, *(t.norm for t in tokens[1:]))
+
+
+def short_form_keys(tokens: list) -> list[tuple[str, ...]]:
+    """:func:`short_form_key` of the ``SHORT_FORM_WORDS`` tokens from each token on (one key
+    per start that has as many tokens after it), built by zip."""
+    norms = [t.norm for t in tokens]
+    return list(zip([t.stem for t in tokens], *(norms[k:] for k in range(1, SHORT_FORM_WORDS))))
 
 
 def _is_actor(e: Entity) -> bool:

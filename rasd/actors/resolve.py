@@ -43,12 +43,13 @@ The word lists these rules use are in ``rasd/data/actors/context.json``.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import re
 
 from rasd.actors.dictionary import ActorDictionary, load_actors, load_context
 from rasd.actors.memory import (PAIR_ID, SHORT_FORM_WORDS, VICTIM_SECTORS, ActorMemory, Description,
-                                short_form_key)
+                                short_form_keys)
 from rasd.actors.mentions import choose_person_entry, entity_for
 from rasd.doc import ActorRef, Document, Entity
 from rasd.options import Options
@@ -566,8 +567,10 @@ class _Run:
         starts = [e.start for e in live]
         longest = max((e.end - e.start for e in live), default=0)
         found = []
-        for i in range(len(tokens) - SHORT_FORM_WORDS + 1):
-            full = forms.get(short_form_key(tokens[i:i + SHORT_FORM_WORDS]))
+        keys = short_form_keys(tokens)
+        # only the starts whose words are a short form are looked at in Python
+        for i in itertools.compress(range(len(keys)), map(forms.__contains__, keys)):
+            full = forms[keys[i]]
             if full is None:
                 continue
             start, end = tokens[i].start, tokens[i + SHORT_FORM_WORDS - 1].end

@@ -231,22 +231,49 @@ def find_dates(text: str, words: Iterable[tuple[int, str]] | None = None) -> lis
 def _anchor_positions(words: Iterable[tuple[int, str]], anchors: dict[str, Any]) -> list[tuple[int, str]]:
     """Where a date expression may begin, and the anchor word there: each word that is an
     anchor or a number, after its clitic (و, ب, ل …) if it has one."""
+    known = _anchors_seen(anchors)
     out = []
     for start, word in words:
-        if word in anchors:
-            out.append((start, word))
-        elif word[0] in _DIGITS:
-            out.append((start, _DIGIT_KEY))
-        elif word[0] in "وفبل" and len(word) > 2:
-            if word[1:] in anchors:
-                out.append((start + 1, word[1:]))
-            elif word[1] in _DIGITS:
-                out.append((start + 1, _DIGIT_KEY))
-            elif word[:2] in _TWO_LETTER_CLITICS and word[2:] in anchors:
-                out.append((start + 2, word[2:]))
-            elif word[:2] in _TWO_LETTER_CLITICS and word[2] in _DIGITS:
-                out.append((start + 2, _DIGIT_KEY))
+        found = known.get(word, _UNSEEN)
+        if found is _UNSEEN:
+            if len(known) > _ANCHORS_KEPT:
+                known.clear()
+            found = known[word] = _anchor_in(word, anchors)
+        if found is not None:
+            out.append((start + found[0], found[1]))
     return out
+
+
+_UNSEEN = object()
+_ANCHORS_KEPT = 200_000  # words remembered at most
+# the anchors in use and what each word seen is against them (see _anchor_in): words
+# repeat across a corpus, and most are no anchor
+_ANCHORS_SEEN: list[tuple[dict[str, Any], dict[str, tuple[int, str] | None]]] = []
+
+
+def _anchors_seen(anchors: dict[str, Any]) -> dict[str, tuple[int, str] | None]:
+    if not _ANCHORS_SEEN or _ANCHORS_SEEN[0][0] is not anchors:
+        _ANCHORS_SEEN[:] = [(anchors, {})]  # other anchors start afresh
+    return _ANCHORS_SEEN[0][1]
+
+
+def _anchor_in(word: str, anchors: dict[str, Any]) -> tuple[int, str] | None:
+    """(length of the clitic before it, the anchor word or _DIGIT_KEY) when ``word`` can
+    begin a date expression, else None."""
+    if word in anchors:
+        return 0, word
+    if word[0] in _DIGITS:
+        return 0, _DIGIT_KEY
+    if word[0] in "وفبل" and len(word) > 2:
+        if word[1:] in anchors:
+            return 1, word[1:]
+        if word[1] in _DIGITS:
+            return 1, _DIGIT_KEY
+        if word[:2] in _TWO_LETTER_CLITICS and word[2:] in anchors:
+            return 2, word[2:]
+        if word[:2] in _TWO_LETTER_CLITICS and word[2] in _DIGITS:
+            return 2, _DIGIT_KEY
+    return None
 
 
 _DIGITS = frozenset("0123456789")

@@ -14,7 +14,8 @@ from typing import Any, Iterable
 
 from rasd.datafiles import alternation, read_tsv, variants
 
-__all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words", "dual_noun"]
+__all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words", "dual_noun",
+           "duals_among"]
 
 
 @dataclass(slots=True)
@@ -153,15 +154,26 @@ def _in_date_or_fraction(text: str, start: int, end: int) -> bool:
 def dual_noun(word: str) -> str | None:
     """The singular noun of a dual written as one folded word, clitics allowed
     (``وجنديين`` → ``جندي``), or None."""
+    found = duals_among((word,))
+    return found[0][1] if found else None
+
+
+def duals_among(words: Iterable[str]) -> list[tuple[int, str]]:
+    """``(index, singular noun)`` of each word that is a dual (see :func:`dual_noun`), in
+    order; the lexicon and the words seen are looked up once."""
     lex = load_numbers()
     nouns = _dual_nouns(lex)
-    noun = nouns.get(word, _UNSEEN)
-    if noun is _UNSEEN:
-        if len(nouns) > _KINDS_KEPT:
-            nouns.clear()
-        found = _dual_cut(word, lex.duals)
-        noun = nouns[word] = found[1] if found else None
-    return noun
+    out = []
+    for k, word in enumerate(words):
+        noun = nouns.get(word, _UNSEEN)
+        if noun is _UNSEEN:
+            if len(nouns) > _KINDS_KEPT:
+                nouns.clear()
+            found = _dual_cut(word, lex.duals)
+            noun = nouns[word] = found[1] if found else None
+        if noun is not None:
+            out.append((k, noun))
+    return out
 
 
 def _dual_cut(word: str, duals: dict[str, str]) -> tuple[int, str] | None:

@@ -27,6 +27,7 @@ from typing import Any
 from rasd.doc import Document, Entity
 from rasd.datafiles import read_tsv, variants
 from rasd.text.matcher import PhraseMatcher
+from rasd.text.tokenize import token_starts
 
 __all__ = ["Title", "PersonLexicon", "load_persons", "find_persons"]
 
@@ -146,7 +147,7 @@ class _Scan:
         text = doc.normalized.text
         self.text = text
         self.gaps = _Gaps(text, doc.tokens)
-        self.starts = [t.start for t in doc.tokens]
+        self.starts = token_starts(doc.tokens)  # shared, read only
         self.quotes = [m.start() for m in _QUOTES.finditer(text)] if _QUOTE in text else []
         n = len(doc.tokens)
         # token → the dictionary entity covering it (ORG/LOC/PERSON, helpers included)
@@ -241,10 +242,14 @@ def find_persons(doc: Document, dict_entities: list[Entity], taken: list[Entity]
     found: list[tuple[int, int, dict[str, Any]]] = []
     starters = lex.starters
     # only words that can begin a name (with or without a clitic) are looked at closely
-    candidates = [i for i, w in enumerate(scan.words)
-                  if w in starters or "عبدال" in w
-                  or (len(w) > 3 and w[0] in "وفبل" and (w[1:] in starters or (
-                      w[:2] in _TWO_LETTER_CLITICS and w[2:] in starters)))]
+    starting = _starting_words(starters)
+    candidates = []
+    for i, w in enumerate(scan.words):
+        may = starting.get(w)
+        if may is None:
+            may = _remember_start(starting, w, starters)
+        if may:
+            candidates.append(i)
     after = -1
     for i in candidates:
         if i <= after:
@@ -259,6 +264,32 @@ def find_persons(doc: Document, dict_entities: list[Entity], taken: list[Entity]
     persons.extend(_surname_references(scan, found, persons))
     persons.sort(key=lambda e: e.start)
     return persons
+
+
+_STARTS_KEPT = 200_000  # words remembered at most
+# the name starters in use and, for each word seen, whether it may begin a name
+_STARTING: list[tuple[frozenset[str], dict[str, bool]]] = []
+
+
+def _starting_words(starters: frozenset[str]) -> dict[str, bool]:
+    """The words already told apart against ``starters`` (words repeat across a corpus)."""
+    if not _STARTING or _STARTING[0][0] is not starters:
+        _STARTING[:] = [(starters, {})]  # other starters start afresh
+    return _STARTING[0][1]
+
+
+def _remember_start(starting: dict[str, bool], w: str, starters: frozenset[str]) -> bool:
+    if len(starting) > _STARTS_KEPT:
+        starting.clear()
+    found = starting[w] = _may_start(w, starters)
+    return found
+
+
+def _may_start(w: str, starters: frozenset[str]) -> bool:
+    """A word that can begin a name, with or without a clitic."""
+    return (w in starters or "عبدال" in w
+            or (len(w) > 3 and w[0] in "وفبل" and (w[1:] in starters or (
+                w[:2] in _TWO_LETTER_CLITICS and w[2:] in starters))))
 
 
 def _entity(scan: _Scan, first: int, last: int, attrs: dict[str, Any]) -> Entity:

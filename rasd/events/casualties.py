@@ -13,6 +13,7 @@ victim counts one (``مقتل شخص``, ``قتل جندي``, ``سقوط قتيل
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from rasd.datafiles import read_tsv
 from rasd.doc import Entity
-from rasd.entities.numbers import dual_noun
+from rasd.entities.numbers import duals_among
 from rasd.errors import DataFileError
 from rasd.events.context import Hit, SentenceContext
 from rasd.text.matcher import PhraseMatcher
@@ -216,12 +217,12 @@ def _numbers(ctx: SentenceContext) -> list[Entity]:
     """The NUM entities of the sentence, and the duals that the actor dictionary took as
     names (``جنديين`` is the generic actor "soldiers" and two of them)."""
     nums = [e for e in ctx.entities if e.type == "NUM" and isinstance(e.attrs.get("value"), int)]
-    first = ctx.token_index(ctx.sentence.start)
-    for tok in ctx.doc.tokens[max(first, 0):]:
-        if tok.start >= ctx.sentence.end:
-            break
-        noun = dual_noun(tok.norm)
-        if noun is not None and not any(n.start < tok.end and tok.start < n.end for n in nums):
+    first = max(ctx.token_index(ctx.sentence.start), 0)
+    last = bisect.bisect_left(ctx.token_starts, ctx.sentence.end, first)
+    tokens = ctx.doc.tokens[first:last]
+    for k, noun in duals_among([t.norm for t in tokens]):
+        tok = tokens[k]
+        if not any(n.start < tok.end and tok.start < n.end for n in nums):
             nums.append(Entity("NUM", tok.start, tok.end, ctx.doc.text[tok.start:tok.end],
                                attrs={"value": 2, "noun": noun}))
     return sorted(nums, key=lambda e: e.start)

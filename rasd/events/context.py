@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from rasd.doc import Document, Entity, Sentence
 from rasd.events.lexicon import Cue, EventLexicon, Trigger
+from rasd.text.tokenize import token_starts
 
 __all__ = ["Hit", "SentenceContext", "build_contexts", "whole_sentences", "ACTOR_TYPES"]
 
@@ -41,6 +42,8 @@ class SentenceContext:
     # what a rule reads from the sentence alone, worked out for its first event and kept
     # for the others (the sentence and the document do not change during the events stage)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # cues_of's selections, by kinds (a dict of their own: no key tuple to build per call)
+    cue_memo: dict[tuple[str, ...], tuple[Hit, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -62,11 +65,10 @@ class SentenceContext:
 
     def cues_of(self, *kinds: str) -> tuple[Hit, ...]:
         """The sentence's cues of ``kinds``, in text order (selected once per sentence and
-        kinds, kept on ``memo`` and shared by later calls: a tuple, read only)."""
-        key = ("cues_of", kinds)
-        found = self.memo.get(key)
+        kinds, kept on ``cue_memo`` and shared by later calls: a tuple, read only)."""
+        found = self.cue_memo.get(kinds)
         if found is None:
-            found = self.memo[key] = tuple(c for c in self.cues if c.cue is not None and c.cue.cue in kinds)
+            found = self.cue_memo[kinds] = tuple(c for c in self.cues if c.cue is not None and c.cue.cue in kinds)
         return found
 
     def actors(self, start: int | None = None, end: int | None = None) -> list[Entity]:
@@ -109,7 +111,7 @@ def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext
         cues = [c for c in cues if c.cue.cue != "mask" and not masked(c)]
     cues.sort(key=lambda h: h.start)
     triggers.sort(key=lambda h: h.start)
-    token_starts = [t.start for t in doc.tokens]
+    starts = token_starts(doc.tokens)  # shared, read only
     entities = sorted(doc.entities, key=lambda e: e.start)
     trigger_starts = [h.start for h in triggers]
     cue_starts = [h.start for h in cues]
@@ -122,7 +124,7 @@ def build_contexts(doc: Document, lexicon: EventLexicon) -> list[SentenceContext
             _within(triggers, trigger_starts, start, end),
             _within(cues, cue_starts, start, end),
             _within(entities, entity_starts, start, end),
-            token_starts, whole))
+            starts, whole))
     return contexts
 
 

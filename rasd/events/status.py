@@ -41,6 +41,7 @@ from rasd.errors import DataFileError
 from rasd.events.ontology import ontology
 from rasd.options import Options
 from rasd.text.matcher import PhraseMatcher
+from rasd.text.tokenize import token_starts
 
 __all__ = ["StatusCue", "StatusModel", "EventStatus", "Candidate", "candidate_features", "rule_status",
            "STATUS_RULES", "GENERAL_RULES", "NON_VIOLENT_RULES", "CONFIRMING_RULES", "TYPE_RULES", "retype", "load_status_cues", "load_status_model",
@@ -677,8 +678,8 @@ class EventStatus:
             hits.append((start, end, m.payload))
         hits.sort(key=lambda h: h[0])
         cue_starts = [h[0] for h in hits]
-        token_starts = [t.start for t in doc.tokens]
-        return [_candidate(doc, ev, hits, cue_starts, token_starts) for ev in doc.events]
+        starts = token_starts(doc.tokens)  # shared, read only
+        return [_candidate(doc, ev, hits, cue_starts, starts) for ev in doc.events]
 
     def status_of(self, c: Candidate) -> str:
         """Each trigger word of the event is read (``استهدفت … بالصواريخ … ردا على القصف``:

@@ -51,11 +51,12 @@ class GeoLexicon:
 
     def _lookup(self, word: str) -> list[tuple[str, ContextWord, str]]:
         out = []
-        for p in self.proclitics:
+        by_first, by_last = _affixes_by_letter(self.proclitics, self.enclitics)
+        for p in by_first.get(word[:1], by_first[""]):
             if not word.startswith(p):
                 continue
             rest = word[len(p):]
-            for s in self.enclitics:
+            for s in by_last.get(rest[-1:], by_last[""]):
                 if s and not rest.endswith(s):
                     continue
                 core = rest[:len(rest) - len(s)] if s else rest
@@ -65,6 +66,22 @@ class GeoLexicon:
                     for cw in self.single.get("ال" + core, ()):
                         out.append((p[:-1], cw, s))
         return out
+
+
+@lru_cache(maxsize=8)
+def _affixes_by_letter(proclitics: tuple[str, ...], enclitics: tuple[str, ...]
+                       ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The proclitics that can open a word, by its first letter, and the enclitics that can
+    close it, by its last, each in its given order (the empty affix where it stands): the
+    only ones :meth:`GeoLexicon._lookup` need try. Key ``""``: those for any other letter
+    (and for an empty word)."""
+    firsts = {p[0] for p in proclitics if p}
+    lasts = {e[-1] for e in enclitics if e}
+    by_first = {c: tuple(p for p in proclitics if not p or p[0] == c) for c in firsts}
+    by_first[""] = tuple(p for p in proclitics if not p)
+    by_last = {c: tuple(e for e in enclitics if not e or e[-1] == c) for c in lasts}
+    by_last[""] = tuple(e for e in enclitics if not e)
+    return by_first, by_last
 
 
 @lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import replace
+from functools import lru_cache
 
 from rasd.doc import Document, Entity, Place
 from rasd.geo.context import DocumentPlaces, find_dateline, main_country
@@ -53,7 +54,10 @@ def _mention_for(an: Analysis, ent: Entity) -> Mention | None:
     return best
 
 
+@lru_cache(maxsize=4096)
 def _is_meeting_word(text: str) -> bool:
+    """Does ``text`` (a trigger as written) hold a meeting word of the bundled context
+    lexicon? Remembered per text: trigger words repeat across documents."""
     if not text.strip():
         return False
     lex = load_lexicon()
@@ -81,10 +85,13 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
     # الديمقراطية), unless a direction or preposition makes it a location phrase that the
     # organisation's span took in (الأمن العام شرق مدينة الرياض)
     located = m is not None and (m.direction_before or m.prep is not None)
-    for other in (doc.entities if names is None else names):
-        if other.type in ("ORG", "PERSON") and other.start <= ent.start and ent.end <= other.end \
-                and (other.start, other.end) != (ent.start, ent.end) and not located:
-            roles.add("actor")
+    if not located:
+        start, end = ent.start, ent.end
+        for other in (doc.entities if names is None else names):
+            if other.start <= start and end <= other.end and other.type in ("ORG", "PERSON") \
+                    and (other.start != start or other.end != end):
+                roles.add("actor")
+                break
     ws = m.ws if m is not None else an.word_index_at(ent.start)
     if ws is None:
         return roles
@@ -113,7 +120,8 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
         for wi in range(ws - 1, lo - 1, -1):
             if trigger_wi is not None and wi == trigger_wi:
                 break
-            if any(h.role == "source" for h in an.starting_at(wi)):
+            hits = an.starting_at(wi)
+            if hits and any(h.role == "source" for h in hits):
                 roles.add("source")
                 break
     # a dateline: دمشق - … / بيروت (رويترز) -
@@ -131,8 +139,8 @@ def place_roles(doc: Document, ent: Entity, trigger: tuple[int, int],
         for wi in range(ws - 1, lo - 1, -1):
             if trigger_wi is not None and wi == trigger_wi:
                 break
-            if any(h.role == "meeting" and (not after_trigger or h.word.value == "travel")
-                   for h in an.starting_at(wi)):
+            hits = an.starting_at(wi)
+            if hits and any(h.role == "meeting" and (not after_trigger or h.word.value == "travel") for h in hits):
                 roles.add("meeting")
                 break
     return roles

@@ -11,7 +11,7 @@ context their level asks for; a name written with tanween (``درعاً``) is a 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from rasd.doc import Document
@@ -89,20 +89,17 @@ class Analysis:
     covered: set[int] = field(default_factory=set)  # words inside a multi-word phrase
     _single: dict[int, list[Hit]] = field(default_factory=dict)
     _mention_starts: list[int] = field(default_factory=list)
+    _word_ends: list[int] = field(default_factory=list)
 
     def mentions_overlapping(self, start: int, end: int) -> list[Mention]:
         """The mentions overlapping original span ``[start, end)`` (mentions do not overlap
         one another and come in text order)."""
         if len(self._mention_starts) != len(self.mentions):
             self._mention_starts = [m.start for m in self.mentions]
-        i = max(bisect_right(self._mention_starts, start) - 1, 0)
-        out = []
-        for m in self.mentions[i:]:
-            if m.start >= end:
-                break
-            if m.end > start:
-                out.append(m)
-        return out
+        starts = self._mention_starts
+        i = max(bisect_right(starts, start) - 1, 0)
+        # the mentions from i that start before ``end``: a bisect, not a copy of the list's tail
+        return [m for m in self.mentions[i:bisect_left(starts, end, i)] if m.end > start]
 
     def single(self, wi: int) -> list[Hit]:
         """One-word context words at word ``wi`` (looked up once, on demand)."""
@@ -136,13 +133,9 @@ class Analysis:
 
     def word_index_at(self, offset: int) -> int | None:
         """Index of the word containing original ``offset`` (or the next one)."""
-        lo, hi = 0, len(self.words)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.words[mid].end <= offset:
-                lo = mid + 1
-            else:
-                hi = mid
+        if len(self._word_ends) != len(self.words):
+            self._word_ends = [w.end for w in self.words]
+        lo = bisect_right(self._word_ends, offset)
         return lo if lo < len(self.words) else None
 
     def adjacent(self, wi: int, wj: int) -> bool:
@@ -173,8 +166,9 @@ def _words(doc: Document, norm: NormalizedText) -> tuple[list[Word], dict[int, i
         for m in _WORD.finditer(norm.text):
             start, end = norm.original_span(m.start(), m.end())
             words.append(Word(m.start(), m.end(), start, end, m.group()))
-    by_start = {w.nstart: i for i, w in enumerate(words)}
-    by_end = {w.nend: i for i, w in enumerate(words)}
+    indices = range(len(words))  # dict(zip()) builds in C what a comprehension would loop over
+    by_start = dict(zip([w.nstart for w in words], indices))
+    by_end = dict(zip([w.nend for w in words], indices))
     return words, by_start, by_end
 
 
@@ -266,10 +260,13 @@ def _place_groups(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end
         ws, we = by_start.get(m.nstart), by_end.get(m.nend)
         if ws is None or we is None or not _name_affixes_ok(m.prefix, m.suffix):
             continue
-        g = groups.setdefault((m.core_start, m.core_end), {
-            "ws": ws, "we": we, "prefix": m.prefix, "pattern": m.pattern, "entries": {},
-            # the matcher dropped the preposition ل from the prefix (لليمن = ل + اليمن)
-            "lam": m.core_start - m.nstart == len(m.prefix) + 1})
+        key = (m.core_start, m.core_end)
+        g = groups.get(key)
+        if g is None:  # the span's first match (one per entry of the name follows)
+            g = groups[key] = {
+                "ws": ws, "we": we, "prefix": m.prefix, "pattern": m.pattern, "entries": {},
+                # the matcher dropped the preposition ل from the prefix (لليمن = ل + اليمن)
+                "lam": m.core_start - m.nstart == len(m.prefix) + 1}
         g["entries"].setdefault(m.payload.id, m.payload)
     for m in gaz.blockers.iter_all(an.norm.text):
         if by_start.get(m.nstart) is not None and by_end.get(m.nend) is not None:
@@ -293,7 +290,10 @@ def _mentions(an: Analysis, gaz: Gazetteer, by_start: dict[int, int], by_end: di
     claimed = -1  # the last word index taken by a mention
     for cs, ce, g in _place_groups(an, gaz, by_start, by_end):
         ws, we = g["ws"], g["we"]
-        if ws <= claimed or any(h.we == we for h in an.starting_at(ws)):
+        if ws <= claimed:
+            continue
+        starting = an.starting_at(ws)
+        if starting and any(h.we == we for h in starting):
             continue  # a context word (مدينة، شمال) that GeoNames also knows as a village
         if g["lam"]:  # للاذقية، لليمن: the preposition and the article share the lam
             cs -= 1

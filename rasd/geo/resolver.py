@@ -128,7 +128,8 @@ def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer,
         own = Counter({c: n for c, n in countries.items()})
         if len({e.country for e in m.entries}) == 1 and m.entries[0].country:
             own[m.entries[0].country] -= 1
-        best = max(m.entries, key=lambda e: score_entry(m, e, +own, parent_entry, consistent)
+        present = +own  # the countries with a positive count, once per mention (not per entry)
+        best = max(m.entries, key=lambda e: score_entry(m, e, present, parent_entry, consistent)
                    + article_bonus(e))
         fits = parent_entry is not None and consistent(best, parent_entry)
         chosen[i] = (make_place(doc, m, best, parent[0] if parent and fits else None, gaz), best)

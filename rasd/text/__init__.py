@@ -14,7 +14,7 @@ from rasd.errors import ExtractionWarning
 from rasd.options import Options
 from rasd.text.normalize import NormalizedText, fold, normalize
 from rasd.text.segment import sentences, split_long
-from rasd.text.tokenize import tokenize
+from rasd.text.tokenize import token_starts, tokenize
 
 __all__ = ["TextAnalyzer", "normalize", "fold", "NormalizedText", "tokenize", "sentences"]
 
@@ -41,7 +41,7 @@ class TextAnalyzer:
         doc.tokens = tokenize(doc.normalized, opts.max_token_chars, skipped)
         if skipped:
             doc.warnings.append(_long_runs(doc.normalized, skipped, opts.max_token_chars))
-        sents, cut = split_long(doc.text, sents, [t.start for t in doc.tokens], opts.max_sentence_tokens)
+        sents, cut = split_long(doc.text, sents, token_starts(doc.tokens), opts.max_sentence_tokens)
         if cut:
             doc.warnings.append(ExtractionWarning(
                 "W102", f"{len(cut)} sentence(s) of more than {opts.max_sentence_tokens} tokens "

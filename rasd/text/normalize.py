@@ -76,7 +76,10 @@ class NormalizedText:
 
     def original_span(self, nstart: int, nend: int) -> tuple[int, int]:
         offsets = self.offsets
-        start = offsets[nstart] if nstart < len(offsets) else len(self.original)
+        n = len(offsets)
+        start = offsets[nstart] if nstart < n else len(self.original)
+        if 0 < nend < n and offsets[nend - 1] + 1 >= offsets[nend]:
+            return start, offsets[nend - 1] + 1  # original_end's common case, inline (hot)
         return start, self.original_end(nend)
 
     def normalized_start(self, ostart: int) -> int:

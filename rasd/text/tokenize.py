@@ -10,7 +10,7 @@ from importlib.resources import files
 from rasd.doc import Token
 from rasd.text.normalize import NormalizedText
 
-__all__ = ["Clitics", "load_clitics", "tokenize"]
+__all__ = ["Clitics", "load_clitics", "tokenize", "token_starts"]
 
 WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
 
@@ -86,22 +86,44 @@ def tokenize(norm: NormalizedText, max_chars: int | None = None,
     A word longer than ``max_chars`` is no word (hostile or broken input): it gets no token,
     and its normalised span is appended to ``skipped`` when a list is given.
     """
-    tokens = []
+    tokens: list[Token] = []
+    add = tokens.append  # the loop runs once per word: names bound once
     offsets = norm.offsets
     n = len(offsets)
-    splits = _SPLITS
+    length = len(norm.original)
+    known = _SPLITS.get
+    longest = max_chars if max_chars is not None else len(norm.text)
     for m in WORD.finditer(norm.text):
         ns, ne = m.span()
-        if max_chars is not None and ne - ns > max_chars:
+        if ne - ns > longest:
             if skipped is not None:
                 skipped.append((ns, ne))
             continue
         word = m.group()
-        split = splits.get(word) or _split(word)
-        prefix, stem, suffix = split
+        prefix, stem, suffix = known(word) or _split(word)
         end = offsets[ne - 1] + 1
-        if (offsets[ne] != end) if ne < n else (end != len(norm.original)):
+        if (offsets[ne] != end) if ne < n else (end != length):
             # marks dropped after the word (or at the end of the text): let the slow path decide
             end = norm.original_end(ne)
-        tokens.append(Token(offsets[ns], end, ns, ne, word, stem, prefix, suffix))
+        add(Token(offsets[ns], end, ns, ne, word, stem, prefix, suffix))
     return tokens
+
+
+# the token list read last and its starts: (tokens, len(tokens), starts)
+_LAST_STARTS: tuple[list[Token] | None, int, list[int]] = (None, 0, [])
+
+
+def token_starts(tokens: list[Token]) -> list[int]:
+    """The original start of each token, sorted (a list shared with later calls: read it,
+    do not change it).
+
+    Several stages bisect a document's token starts; the list is made once per token list
+    (the one read last is remembered, checked by identity and length).
+    """
+    global _LAST_STARTS
+    last = _LAST_STARTS  # read once: another thread may write
+    if last[0] is tokens and last[1] == len(tokens):
+        return last[2]
+    starts = [t.start for t in tokens]
+    _LAST_STARTS = (tokens, len(tokens), starts)
+    return starts
