@@ -198,3 +198,10 @@ def test_two_mentions_of_an_unknown_doer_are_one_doer():
     unclaimed = ActorRef("Unidentified Armed Group", sector="UAF", id="unidentified-armed-group")
     assert compatible_actors(_event(1, actor1=gunmen), _event(2, actor1=unclaimed))
     assert not compatible_actors(_event(1, actor1=gunmen), _event(2, actor1=ISIS))
+
+
+def test_a_mention_of_another_happening_of_the_kind_stays_apart():
+    text = ("اندلعت اشتباكات عنيفة بين المقاومة الشعبية والحوثيين في محافظة مأرب أمس. "
+            "كما وقعت اشتباكات مماثلة في محافظة مأرب تمكنت المقاومة بعدها من السيطرة على مواقع الحوثيين.")
+    doc = Pipeline().run(text, published="2015-07-21")
+    assert len([e for e in doc.events if e.plover_type == "ASSAULT"]) == 2

@@ -24,6 +24,7 @@ from rasd.doc import ActorRef, Document, Event, Mention, Place
 from rasd.events.ontology import ontology
 from rasd.geo.gazetteer import distance_km
 from rasd.options import Options
+from rasd.text.normalize import fold
 
 __all__ = ["IncidentMerger", "merge_incidents", "same_incident", "SAME_INCIDENT_RULES"]
 
@@ -127,9 +128,23 @@ def compatible_counts(a: Event, b: Event) -> bool:
     return ca is None or cb is None or ca == cb
 
 
+_WORD_AFTER = re.compile(r"\s*[«\"]?([^\s،,.«»\"]+)")
+
+
+def _another_of_its_kind(ev: Event) -> bool:
+    m = _WORD_AFTER.match(ev.sentence, ev.trigger_span[1] - ev.span[0])
+    return m is not None and fold(m.group(1)) in ontology().another_of_its_kind
+
+
+def not_another_of_its_kind(a: Event, b: Event) -> bool:
+    """``وقعت اشتباكات مماثلة في منطقة المخدرة``, ``هجوم آخر``: a mention that names itself
+    another happening of the kind is not the one told before."""
+    return not (_another_of_its_kind(a) or _another_of_its_kind(b))
+
+
 SAME_INCIDENT_RULES: tuple[Callable[[Event, Event], bool], ...] = (
     same_type, different_sentences, same_status, compatible_places, compatible_dates, compatible_actors, compatible_sub_events,
-    compatible_counts,
+    compatible_counts, not_another_of_its_kind,
 )
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
+from rasd.text.normalize import fold
+
 __all__ = ["TypeInfo", "Ontology", "ontology"]
 
 
@@ -39,6 +41,7 @@ class Ontology:
     airborne: frozenset[str] = frozenset()  # "TYPE:mode" done from the air (only a state's forces fly)
     needs_object: dict[str, str] = field(default_factory=dict)  # "TYPE:mode" → the cue kind its object must match
     counted_takings: frozenset[str] = frozenset()  # "TYPE:mode" whose count of people taken tells batches apart
+    another_of_its_kind: frozenset[str] = frozenset()  # folded words after an act noun naming another happening
 
     def info(self, plover: str) -> TypeInfo:
         return self.types[plover]
@@ -95,4 +98,5 @@ def ontology() -> Ontology:
                     {k: tuple(v) for k, v in data["acled"].items()}, dict(data.get("folds", {})),
                     dict(data.get("retypes", {})), dict(data.get("acled_rules", {})),
                     frozenset(data.get("airborne", ())), dict(data.get("needs_object", {})),
-                    frozenset(data.get("counted_takings", ())))
+                    frozenset(data.get("counted_takings", ())),
+                    frozenset(fold(w) for w in data.get("another_of_its_kind", ())))
