@@ -371,3 +371,19 @@ def test_the_official_account_is_no_story():
     text = ("قتل ثلاثة جنود في هجوم بعبوة ناسفة على دورية قرب مدينة الرمادي أمس.\n"
             "وتشكك الرواية الرسمية في رواية الأهالي عن الهجوم، فيما ترفض الرواية الأخرى بيان الجيش.\n")
     assert [e.plover_type for e in Pipeline().run(text, published="2024-03-10").events].count("ASSAULT") == 1
+
+
+
+def test_a_date_right_after_another_events_verb_is_that_events():
+    pipe = Pipeline()
+    doc = pipe.run("وقال البيان إن فرنسية كانت خطفت في اليمن في فبراير أطلق سراحها وستعود إلى بلادها.",
+                   published="2015-08-07")
+    release = [e for e in doc.events if e.plover_type == "RETREAT"]
+    assert release and not release[0].historical
+    assert release[0].date is None or release[0].date.mention != "فبراير"
+    # a verb joined by و shares the date of the one before
+    mentions = Pipeline(Options(keep_unreported_events=True))
+    mentions.remove("incidents")
+    doc = mentions.run("وقصفت الطائرات الحربية حي الشعار في مدينة حلب أمس ودمرت عددا من المباني السكنية.",
+                       published="2024-03-10")
+    assert len(doc.events) == 2 and all(e.date and e.date.mention == "أمس" for e in doc.events)

@@ -131,16 +131,21 @@ _CUE_REACH = 48
 
 
 DATE_REACH = 150  # characters (some 25 words) from a trigger to a date outside its clause
+OTHER_EVENT_REACH = 30  # characters (some five words) from another event's trigger to the date it governs
 SINCE_REACH = 30  # characters (some 4 words) from a trigger to a "since/ago" date that can be its own (قتل منذ يومين)
 
 
-def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int]) -> DateRef | None:
+def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int],
+               other_triggers: tuple[tuple[int, int], ...] = ()) -> DateRef | None:
     """The date of the event whose trigger is at ``trigger`` in ``sentence``, or None.
 
     Among the DATE entities of the sentence, the one in the trigger's clause wins, then
     the one nearest the trigger; a date right after an attribution cue (``قال … أمس``:
     the date of the statement) or a recall cue (``منذ عام 2011``) is taken only when
-    there is no other. Spans are original offsets.
+    there is no other. A date before the trigger that follows the trigger of another
+    event (``other_triggers``) within a few words dates that event: ``كانت خطفت في اليمن في فبراير أطلق
+    سراحها`` (February is the abduction's month, not the release's). Spans are original
+    offsets.
     """
     dates = doc.entities_in(sentence[0], sentence[1], ("DATE",))
     if not dates:
@@ -149,6 +154,9 @@ def event_date(doc: Document, sentence: tuple[int, int], trigger: tuple[int, int
     norm: NormalizedText | None = doc.normalized
     best: tuple[tuple[int, int, int], Entity] | None = None
     for entity in dates:
+        if entity.end <= trigger[0] and any(o[1] <= entity.start and entity.start - o[1] <= OTHER_EVENT_REACH
+                                            for o in other_triggers):
+            continue  # the other event's verb and then its date: خطفت في اليمن في فبراير
         in_clause = clause is not None and entity.start >= clause[0] and entity.end <= clause[1]
         distance = entity.start - trigger[1] if entity.start >= trigger[1] else trigger[0] - entity.end
         if not in_clause and distance > DATE_REACH:

@@ -162,7 +162,7 @@ class EventExtractor:
             roles.actor1, roles.actor2 = own, (roles.actor2 if roles.actor2 not in (None, own) else other)
         # a report chained to the previous one by "، و…" happened in the same place unless it says otherwise
         location = _location(ctx, main) or inherited
-        event_date = _date(ctx, main)
+        event_date = _date(ctx, main, group)
         counted = casualties(ctx, spans, trigger=(main.start, main.end))
         # the dead are counted for acts of violence; a demand or a visit near a toll has none
         fatalities, injuries = counted if trig.plover in VIOLENT_TYPES else (None, None)
@@ -341,8 +341,12 @@ def _location(ctx: SentenceContext, main: Hit) -> Place | None:
     return event_location(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
 
 
-def _date(ctx: SentenceContext, main: Hit) -> DateRef | None:
-    found = event_date(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end))
+def _date(ctx: SentenceContext, main: Hit, group: list[Hit]) -> DateRef | None:
+    # the sentence's other events, whose dates are theirs; a verb joined by و/ف to them
+    # (قصفت … أمس ودمرت) shares their date
+    joined = main.prefix.startswith(("و", "ف"))
+    others = () if joined else tuple((h.start, h.end) for h in ctx.triggers if h not in group)
+    found = event_date(ctx.doc, (ctx.sentence.start, ctx.sentence.end), (main.start, main.end), others)
     if found is not None:
         return found
     published: date | None = ctx.doc.published
