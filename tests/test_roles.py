@@ -303,3 +303,10 @@ def test_the_actor_after_the_weapon_of_a_verb_of_targeting_is_its_object(pipelin
 def test_a_civilian_before_a_verb_of_taking_with_no_object_is_the_one_taken(pipeline):
     ev = one(pipeline, "وقال إن الصحفي البريطاني اعتقل في مطار القاهرة أمس.", "COERCE")
     assert ev.actor2 is not None and ev.actor2.country == "GBR" and ev.actor1 is None
+
+
+def test_the_dead_named_twice_are_no_doer_of_their_own_death(pipeline):
+    ev = one(pipeline, "وأعلنت مصادر أمنية مقتل جنديين عراقيين وإصابة عشرة أشخاص بينهم جندي عراقي إثر انفجار "
+                       "سيارة مفخخة استهدفت حاجزا للتفتيش شرق بغداد.", "ASSAULT")
+    assert code(ev.actor2) == ("IRQ", "MIL")
+    assert ev.actor1 is None or code(ev.actor1) != ("IRQ", "MIL")

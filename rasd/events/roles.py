@@ -494,6 +494,8 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     actor1 = agents[0][2] if agents else None
     actor2 = next((p[2] for p in patients if p[2] is not actor1), None)
     actor2 = _body_of_members(ctx, actor2, actors, actor1)
+    if kinetic and reports_casualties and _one_identity(actor1, actor2):
+        actor1 = None  # جنديين عراقيين … بينهم جندي عراقي: the dead named twice, no doer named
     if actor2 is None and crowd:
         # a protest's target is the authority it addresses, anywhere in the sentence
         others = [a for a in ctx.actors() if a is not actor1 and not _inside(a, excluded)
@@ -510,6 +512,11 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     if plover in PARTNER_TYPES and actor2 is None and associated:
         actor2 = associated.pop(0)  # وقعت الحكومة وجماعة الحوثي اتفاقا: the second party
     return Roles(actor1, actor2, associated, agents[0][0] if agents and agents[0][2] is actor1 else None)
+
+
+def _one_identity(a: Entity | None, b: Entity | None) -> bool:
+    """Two mentions of one actor (the same dictionary entry and country)."""
+    return a is not None and b is not None and a.id is not None and (a.id, a.country) == (b.id, b.country)
 
 
 def _carrier_subject(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
