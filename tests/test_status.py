@@ -442,3 +442,11 @@ def test_frustration_and_confiscated_goods_are_no_events(text, plover):
 def test_worshippers_gathering_are_no_protest():
     assert statuses("وفي صبيحة يوم العيد يحتشد المصلون في الجوامع لأداء الصلاة", plover="PROTEST") == []
     assert statuses("واحتشد المتظاهرون أمام البرلمان للمطالبة بالإصلاح", plover="PROTEST")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وكان الجنود ينصبون قواعد لاطلاق قذائف هاون على الحدود", "purpose"),
+    ("واعتمد المجلس قائمة اغتيالات تشمل عددا من القيادات", "generic"),
+])
+def test_launching_pads_and_lists_of_targets_are_no_attacks(text, expected):
+    assert statuses(text) == [expected]
