@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 from rasd.entities.numbers import load_numbers, parse_number_words
 from rasd.datafiles import alternation, read_tsv, variants
+from rasd.text.memo import memo_of
 
 __all__ = ["DateExpr", "DateMention", "DateLexicon", "load_dates", "find_dates"]
 
@@ -231,30 +232,17 @@ def find_dates(text: str, words: Iterable[tuple[int, str]] | None = None) -> lis
 def _anchor_positions(words: Iterable[tuple[int, str]], anchors: dict[str, Any]) -> list[tuple[int, str]]:
     """Where a date expression may begin, and the anchor word there: each word that is an
     anchor or a number, after its clitic (و, ب, ل …) if it has one."""
-    known = _anchors_seen(anchors)
+    known = memo_of(_ANCHORS_SEEN, anchors, lambda word: _anchor_in(word, anchors))
     out = []
     for start, word in words:
-        found = known.get(word, _UNSEEN)
-        if found is _UNSEEN:
-            if len(known) > _ANCHORS_KEPT:
-                known.clear()
-            found = known[word] = _anchor_in(word, anchors)
+        found = known[word]
         if found is not None:
             out.append((start + found[0], found[1]))
     return out
 
 
-_UNSEEN = object()
-_ANCHORS_KEPT = 200_000  # words remembered at most
-# the anchors in use and what each word seen is against them (see _anchor_in): words
-# repeat across a corpus, and most are no anchor
-_ANCHORS_SEEN: list[tuple[dict[str, Any], dict[str, tuple[int, str] | None]]] = []
-
-
-def _anchors_seen(anchors: dict[str, Any]) -> dict[str, tuple[int, str] | None]:
-    if not _ANCHORS_SEEN or _ANCHORS_SEEN[0][0] is not anchors:
-        _ANCHORS_SEEN[:] = [(anchors, {})]  # other anchors start afresh
-    return _ANCHORS_SEEN[0][1]
+# what each word seen is against the anchors in use (see _anchor_in): most are no anchor
+_ANCHORS_SEEN: list = []
 
 
 def _anchor_in(word: str, anchors: dict[str, Any]) -> tuple[int, str] | None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Iterable
 
 from rasd.datafiles import alternation, read_tsv, variants
+from rasd.text.memo import memo_of
 
 __all__ = ["NumberMention", "NumberLexicon", "load_numbers", "find_numbers", "parse_number_words", "dual_noun",
            "duals_among"]
@@ -162,18 +163,18 @@ def duals_among(words: Iterable[str]) -> list[tuple[int, str]]:
     """``(index, singular noun)`` of each word that is a dual (see :func:`dual_noun`), in
     order; the lexicon and the words seen are looked up once."""
     lex = load_numbers()
-    nouns = _dual_nouns(lex)
+    nouns = memo_of(_DUAL_NOUNS, lex, lambda word: _dual_noun_of(word, lex))
     out = []
     for k, word in enumerate(words):
-        noun = nouns.get(word, _UNSEEN)
-        if noun is _UNSEEN:
-            if len(nouns) > _KINDS_KEPT:
-                nouns.clear()
-            found = _dual_cut(word, lex.duals)
-            noun = nouns[word] = found[1] if found else None
+        noun = nouns[word]
         if noun is not None:
             out.append((k, noun))
     return out
+
+
+def _dual_noun_of(word: str, lex: NumberLexicon) -> str | None:
+    found = _dual_cut(word, lex.duals)
+    return found[1] if found else None
 
 
 def _dual_cut(word: str, duals: dict[str, str]) -> tuple[int, str] | None:
@@ -208,15 +209,11 @@ def _word_runs(text: str, words: Iterable[tuple[int, str]], lex: NumberLexicon
                ) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
     """Spans of consecutive number words (a clitic allowed on each) separated by spaces
     only, and the duals (start, end, noun) with their clitics left out."""
-    kinds = _word_kinds(lex)
+    kinds = memo_of(_WORD_KINDS, lex, lambda word: _word_kind(word, lex))
     runs: list[tuple[int, int]] = []
     duals: list[tuple[int, int, str]] = []
     for start, word in words:
-        kind = kinds.get(word, _UNSEEN)
-        if kind is _UNSEEN:
-            if len(kinds) > _KINDS_KEPT:
-                kinds.clear()
-            kind = kinds[word] = _word_kind(word, lex)
+        kind = kinds[word]
         if kind is not True:
             if kind is not None:
                 duals.append((start + kind[0], start + len(word), kind[1]))
@@ -229,23 +226,10 @@ def _word_runs(text: str, words: Iterable[tuple[int, str]], lex: NumberLexicon
     return runs, duals
 
 
-_UNSEEN = object()
-_KINDS_KEPT = 200_000  # words remembered at most
-# the lexicon in use, what each word seen is against it (see _word_kind) and the
-# singular noun of each word seen as a dual (see dual_noun)
-_KINDS: list[tuple[NumberLexicon, dict[str, Any], dict[str, str | None]]] = []
-
-
-def _word_kinds(lex: NumberLexicon) -> dict[str, Any]:
-    """The words already classified against ``lex`` (words repeat across a corpus)."""
-    if not _KINDS or _KINDS[0][0] is not lex:
-        _KINDS[:] = [(lex, {}, {})]  # another lexicon starts afresh
-    return _KINDS[0][1]
-
-
-def _dual_nouns(lex: NumberLexicon) -> dict[str, str | None]:
-    _word_kinds(lex)
-    return _KINDS[0][2]
+# what each word seen is against the lexicon in use (see _word_kind), and the singular
+# noun of each word seen as a dual (see dual_noun)
+_WORD_KINDS: list = []
+_DUAL_NOUNS: list = []
 
 
 def _word_kind(word: str, lex: NumberLexicon) -> bool | tuple[int, str] | None:

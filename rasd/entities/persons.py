@@ -27,6 +27,7 @@ from typing import Any
 from rasd.doc import Document, Entity
 from rasd.datafiles import read_tsv, variants
 from rasd.text.matcher import PhraseMatcher
+from rasd.text.memo import memo_of
 from rasd.text.tokenize import token_starts
 
 __all__ = ["Title", "PersonLexicon", "load_persons", "find_persons"]
@@ -242,14 +243,8 @@ def find_persons(doc: Document, dict_entities: list[Entity], taken: list[Entity]
     found: list[tuple[int, int, dict[str, Any]]] = []
     starters = lex.starters
     # only words that can begin a name (with or without a clitic) are looked at closely
-    starting = _starting_words(starters)
-    candidates = []
-    for i, w in enumerate(scan.words):
-        may = starting.get(w)
-        if may is None:
-            may = _remember_start(starting, w, starters)
-        if may:
-            candidates.append(i)
+    starting = memo_of(_STARTING, starters, lambda w: _may_start(w, starters))
+    candidates = [i for i, w in enumerate(scan.words) if starting[w]]
     after = -1
     for i in candidates:
         if i <= after:
@@ -266,23 +261,8 @@ def find_persons(doc: Document, dict_entities: list[Entity], taken: list[Entity]
     return persons
 
 
-_STARTS_KEPT = 200_000  # words remembered at most
-# the name starters in use and, for each word seen, whether it may begin a name
-_STARTING: list[tuple[frozenset[str], dict[str, bool]]] = []
-
-
-def _starting_words(starters: frozenset[str]) -> dict[str, bool]:
-    """The words already told apart against ``starters`` (words repeat across a corpus)."""
-    if not _STARTING or _STARTING[0][0] is not starters:
-        _STARTING[:] = [(starters, {})]  # other starters start afresh
-    return _STARTING[0][1]
-
-
-def _remember_start(starting: dict[str, bool], w: str, starters: frozenset[str]) -> bool:
-    if len(starting) > _STARTS_KEPT:
-        starting.clear()
-    found = starting[w] = _may_start(w, starters)
-    return found
+# for each word seen, whether it may begin a name against the starters in use
+_STARTING: list = []
 
 
 def _may_start(w: str, starters: frozenset[str]) -> bool:
