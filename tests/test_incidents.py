@@ -205,3 +205,14 @@ def test_a_mention_of_another_happening_of_the_kind_stays_apart():
             "كما وقعت اشتباكات مماثلة في محافظة مأرب تمكنت المقاومة بعدها من السيطرة على مواقع الحوثيين.")
     doc = Pipeline().run(text, published="2015-07-21")
     assert len([e for e in doc.events if e.plover_type == "ASSAULT"]) == 2
+
+
+
+def test_another_wounded_is_a_toll_of_the_same_act_another_clash_is_not():
+    from rasd.events.incidents import not_another_of_its_kind
+    wounded = _event(2, plover_mode="kill", trigger="أصيب", trigger_pos="verb",
+                     sentence="وأصيب آخر بجروح", span=(200, 215), trigger_span=(201, 205))
+    clash = _event(3, plover_mode="clash", trigger="اشتباكات", trigger_pos="noun",
+                   sentence="ووقعت اشتباكات مماثلة", span=(300, 321), trigger_span=(306, 314))
+    assert not_another_of_its_kind(_event(1), wounded)
+    assert not not_another_of_its_kind(_event(1), clash)

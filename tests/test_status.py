@@ -450,3 +450,7 @@ def test_worshippers_gathering_are_no_protest():
 ])
 def test_launching_pads_and_lists_of_targets_are_no_attacks(text, expected):
     assert statuses(text) == [expected]
+
+
+def test_damaged_houses_are_no_confiscated_goods():
+    assert statuses("قصفت الطائرات الحي وأصبحت المنازل تالفة بالكامل")

@@ -132,6 +132,8 @@ _WORD_AFTER = re.compile(r"\s*[«\"]?([^\s،,.«»\"]+)")
 
 
 def _another_of_its_kind(ev: Event) -> bool:
+    if ev.trigger_pos == "verb":
+        return False  # وأصيب آخر: another of the wounded, a toll of the same act
     m = _WORD_AFTER.match(ev.sentence, ev.trigger_span[1] - ev.span[0])
     return m is not None and fold(m.group(1)) in ontology().another_of_its_kind
 
