@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Dev figures with the reference scorer: articles (../shared/gold/real), detection and gsr.
 
-    python bench/dev_eval.py [--out DIR] [--only articles|detection|gsr ...] [--cross-validate]
+    python bench/dev_eval.py [--out DIR] [--only articles|detection|gsr ...] [--cross-validate [--models DIR]]
 
 Runs the default pipeline on each gold set, writes predictions under ``--out`` and prints
 the last line of ``../shared/tools/score.py`` for each. Skips what ../shared lacks.
@@ -36,19 +36,31 @@ def _records(rows, pipeline_of):
         yield row, doc.to_dict()
 
 
-def _held_apart_pipelines():
-    """A pipeline per quarter of the dev data, its status model trained on the other three."""
+def _held_apart_pipelines(models: Path | None = None):
+    """A pipeline per quarter of the dev data, its status model trained on the other three.
+
+    With ``models``, the quarter models are read from that folder when it holds them
+    (and written there when it does not): a change to the rules is then measured with
+    the same weights, apart from what retraining on its features would move."""
     sys.path.insert(0, str(ROOT / "scripts"))
     sys.path.insert(0, str(SHARED / "tools"))
     import train_status
     from rasd.events.status import EventStatus, StatusModel
     from rasd.pipeline import Pipeline
-    samples = train_status.collect(SHARED)
+    samples = None
     pipelines = {}
     for bucket in range(4):
-        rest = [s for s in samples if s["bucket"] != bucket]
-        model = train_status.train(rest)
-        model = StatusModel(model.weights, model.bias, train_status.oof_thresholds(rest))
+        saved = models / f"quarter-{bucket}.json" if models else None
+        if saved is not None and saved.is_file():
+            model = StatusModel.from_dict(json.loads(saved.read_text(encoding="utf-8")))
+        else:
+            samples = samples if samples is not None else train_status.collect(SHARED)
+            rest = [s for s in samples if s["bucket"] != bucket]
+            model = train_status.train(rest)
+            model = StatusModel(model.weights, model.bias, train_status.oof_thresholds(rest))
+            if saved is not None:
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                saved.write_text(json.dumps(model.to_dict()), encoding="utf-8")
         pipeline = Pipeline()
         pipeline.replace("status", EventStatus(pipeline.options, model=model))
         pipelines[bucket] = pipeline
@@ -67,12 +79,14 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", default=["articles", "detection", "gsr"])
     ap.add_argument("--cross-validate", action="store_true",
                     help="read each record with a status model trained without its quarter")
+    ap.add_argument("--models", type=Path,
+                    help="with --cross-validate: a folder to keep the quarter models in and reuse")
     args = ap.parse_args()
     if not SCORER.is_file():
         sys.exit(f"no reference scorer at {SCORER}")
     from rasd.pipeline import Pipeline
     if args.cross_validate:
-        pipeline_of = _held_apart_pipelines()
+        pipeline_of = _held_apart_pipelines(args.models)
     else:
         default = Pipeline()
         pipeline_of = lambda record_id: default  # noqa: E731

@@ -310,3 +310,48 @@ def test_the_dead_named_twice_are_no_doer_of_their_own_death(pipeline):
                        "سيارة مفخخة استهدفت حاجزا للتفتيش شرق بغداد.", "ASSAULT")
     assert code(ev.actor2) == ("IRQ", "MIL")
     assert ev.actor1 is None or code(ev.actor1) != ("IRQ", "MIL")
+
+
+def test_what_follows_a_verb_agreeing_with_a_plural_subject_is_its_object(pipeline):
+    # احتجزوا: the subject is said before the verb; the police after it are the ones held
+    ev = one(pipeline, "وقال مسؤول إن طلاب المعهد الديني احتجزوا ثلاثة من شرطة بيشاور رهائن منذ صباح أمس.",
+             "ASSAULT")
+    assert ev.actor2 is not None and ev.actor2.sector == "COP"
+    assert ev.actor1 is None or ev.actor1.sector != "COP"
+
+
+def test_the_first_actor_past_the_subject_of_a_verb_of_targeting_is_aimed_at(pipeline):
+    ev = one(pipeline, "واستهدف هجوم انتحاري بشاحنة مفخخة، صباح اليوم، موكبا لسفارة فرنسا في كابل، "
+                       "مما أدى إلى جرح عدد من موظفيها.", "ASSAULT")
+    assert code(ev.actor2) == ("FRA", "GOV")
+
+
+def test_the_genitive_of_an_attack_after_a_verb_of_targeting_is_not_what_it_aimed_at(pipeline):
+    from rasd.events.context import build_contexts
+    from rasd.events.lexicon import load_lexicon
+    from rasd.events.roles import _object_past_subject
+    before_events = Pipeline(pipeline.options, stages=[s for s in pipeline.stages if s.name not in
+                                                       ("events", "status", "incidents")])
+
+    def aimed_at(text: str) -> list[str]:
+        [ctx] = build_contexts(before_events(Document(text=text, id="t", published=date(2024, 5, 4))), load_lexicon())
+        actors = ctx.actors()
+        return [a.text for a in actors if _object_past_subject(ctx, a, actors)]
+
+    # هجوم لحركة طالبان: the genitive of the attack is its doer; the army after it is aimed at
+    assert aimed_at("واستهدف هجوم لحركة طالبان قافلة للجيش الأفغاني في قندهار.") == ["للجيش الأفغاني"]
+    assert aimed_at("واستهدف مسلحون مجهولون قافلة للجيش الأفغاني في قندهار.") == ["للجيش الأفغاني"]
+    assert aimed_at("واستهدف مسلحون القافلة ولم تقصف الطائرات الجيش الأفغاني.") == []  # another verb's
+
+
+def test_a_feminine_verb_of_targeting_has_no_plural_of_men_for_subject(pipeline):
+    # استهدفت agrees with الغارات before it; المتمردين after it are the ones hit
+    ev = one(pipeline, "وقالت الوزارة إن الغارات الجوية استهدفت أمس المتمردين الأكراد في جبال قنديل.", "ASSAULT")
+    assert ev.actor1 is None or ev.actor1.sector != "REB"
+
+
+def test_an_act_named_as_another_of_its_kind_is_a_happening_of_its_own(pipeline):
+    # the motive (another air strike) lends the attack neither its target nor its words
+    ev = one(pipeline, "وقتل مفجر انتحاري 30 مجندا في الجيش في مارس في هجوم نفذ انتقاما لضربة جوية أخرى "
+                       "استهدفت مدرسة للمتشددين في إقليم باجور.", "ASSAULT", trigger="قتل")
+    assert ev.actor2 is not None and ev.actor2.sector == "MIL"

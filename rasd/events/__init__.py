@@ -119,15 +119,22 @@ class EventExtractor:
             if sport_here and sport_doc:
                 continue  # a sentence of sport in a sports article: transfers, votes of clubs, matches
             kept.append(hit)
-        by_clause: dict[tuple[tuple[int, int], str], list[Hit]] = {}
+        # a mention naming itself another of its kind (ضربة جوية أخرى) begins a happening of its
+        # own: it and the words after it are not added to the one told before
+        by_clause: dict[tuple[tuple[int, int], str, int], list[Hit]] = {}
+        another: dict[tuple[tuple[int, int], str], int] = {}
         for hit in kept:
-            by_clause.setdefault((ctx.clause_of(hit.start), hit.trigger.plover), []).append(hit)
+            key = (ctx.clause_of(hit.start), hit.trigger.plover)
+            if _names_another(ctx, hit):
+                another[key] = hit.start
+            by_clause.setdefault(key + (another.get(key, -1),), []).append(hit)
         groups: list[tuple[list[Hit], tuple[int, int]]] = []
-        for (clause, plover), hits in sorted(by_clause.items(), key=lambda kv: kv[1][0].start):
+        joins: dict[str, tuple[list[Hit], tuple[int, int]]] = {}  # by type, the group later clauses join
+        for (clause, plover, own), hits in sorted(by_clause.items(), key=lambda kv: kv[1][0].start):
             hits.sort(key=_trigger_rank)
-            earlier = next((g for g in groups if g[0][0].trigger.plover == plover), None)
-            if earlier is not None and (not _doers(ctx, clause) or not _doers(ctx, earlier[1])
-                                        or _consequence(ctx, clause)):
+            earlier = joins.get(plover)
+            if earlier is not None and own < 0 and (
+                    not _doers(ctx, clause) or not _doers(ctx, earlier[1]) or _consequence(ctx, clause)):
                 # the clause adds words, victims or an outcome to the same happening
                 earlier[0].extend(hits)
                 earlier[0].sort(key=_trigger_rank)
@@ -135,6 +142,8 @@ class EventExtractor:
             if max(h.trigger.weight for h in hits) < WEAK_WEIGHT and not self._supported(ctx, clause):
                 continue
             groups.append((hits, clause))
+            if plover not in joins or own >= 0:
+                joins[plover] = groups[-1]
         return groups
 
     @staticmethod
@@ -274,6 +283,11 @@ def _talked_about(event: Event, main: Hit, earlier: list[Event]) -> bool:
     """``واتهمت X قوات النظام بتنفيذ القصف``: the attack is what a statement is about, not a new one."""
     return any(e.plover_type in SPEECH_TYPES and e.span == event.span and e.trigger_span[0] < main.start
                for e in earlier)
+
+
+def _names_another(ctx: SentenceContext, hit: Hit) -> bool:
+    """``ضربة جوية أخرى``: an act noun followed by a word naming another happening of its kind."""
+    return not is_verb(hit) and ontology().names_another(ctx.doc.text, hit.end)
 
 
 def _consequence(ctx: SentenceContext, clause: tuple[int, int]) -> bool:

@@ -128,14 +128,9 @@ def compatible_counts(a: Event, b: Event) -> bool:
     return ca is None or cb is None or ca == cb
 
 
-_WORD_AFTER = re.compile(r"\s*[«\"]?([^\s،,.«»\"]+)")
-
-
 def _another_of_its_kind(ev: Event) -> bool:
-    if ev.trigger_pos == "verb":
-        return False  # وأصيب آخر: another of the wounded, a toll of the same act
-    m = _WORD_AFTER.match(ev.sentence, ev.trigger_span[1] - ev.span[0])
-    return m is not None and fold(m.group(1)) in ontology().another_of_its_kind
+    # وأصيب آخر: another of the wounded, a toll of the same act
+    return ev.trigger_pos != "verb" and ontology().names_another(ev.sentence, ev.trigger_span[1] - ev.span[0])
 
 
 def not_another_of_its_kind(a: Event, b: Event) -> bool:

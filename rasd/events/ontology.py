@@ -10,6 +10,7 @@ type's ACLED coding follows from its context (``rasd.events.acled``). Code asks 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -17,6 +18,8 @@ from importlib.resources import files
 from rasd.text.normalize import fold
 
 __all__ = ["TypeInfo", "Ontology", "ontology"]
+
+_WORD_AFTER = re.compile(r"\s*[«\"]?([^\s،,.«»\"]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,12 @@ class Ontology:
     def acled_rules_of(self, plover: str) -> dict:
         """How an event of ``plover`` changes its trigger's ACLED coding (see ``rasd.events.acled``)."""
         return self.acled_rules.get(plover, {})
+
+    def names_another(self, text: str, end: int) -> bool:
+        """Whether the word at ``end`` of ``text``, right after an act noun, names another
+        happening of its kind (``هجوم آخر``, ``اشتباكات مماثلة``)."""
+        m = _WORD_AFTER.match(text, end)
+        return m is not None and fold(m.group(1)) in self.another_of_its_kind
 
     def of_kind(self, kind: str) -> frozenset[str]:
         """The types with one behaviour set (``"violent"``, ``"speech"``, …)."""

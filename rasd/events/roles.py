@@ -421,6 +421,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
         if plover in PARTNER_TYPES and _cue_right_before(ctx, ent, ("partner_marker",), gap=1, triggers=triggers):
             patients.append((0, dist, ent))
             continue
+        if plover not in PARTNER_TYPES and _object_past_subject(ctx, ent, actors):
+            patients.append((0, dist, ent))  # استهدف مفجر انتحاري مركزا للشرطة: what the attack was aimed at
+            continue
         if plover not in PARTNER_TYPES and _cue_right_before(ctx, ent, TARGET_CUES, gap=2, triggers=triggers):
             patients.append((0, dist, ent))  # استهدف موكبا لسفارة X: a facility noun may stand between
             continue
@@ -472,6 +475,8 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             elif is_verb(t) and t.suffix not in OBJECT_PRONOUNS and any(
                     a is not ent and _subject_before(ctx, t, a) for a in actors):
                 patients.append((1, dist, ent))  # SVO: طائراته قصفت X — X is the object
+            elif is_verb(t) and t.suffix in SUBJECT_ENDINGS:
+                patients.append((1, dist, ent))  # احتجزوا أربعة من الشرطة: the verb holds its subject
             else:
                 agents.append((2, dist, ent))
             continue
@@ -628,11 +633,40 @@ def _subject_of_target_verb(ctx: SentenceContext, ent: Entity, triggers: list[Hi
     if ent.sector not in ARMED_SECTORS:
         return False
     for t in triggers:
+        if t.suffix == "ت" and _sound_masculine_plural(ent):
+            continue  # الغارات … استهدفت المتمردين: a feminine verb has no المتمردين for subject
         if is_verb(t) and t.suffix in AGREEMENT_ENDINGS and t.end <= ent.start and ctx.distance(t.end, ent.start) <= 0 \
                 and any(_overlap(c.start, c.end, t.start, t.end) for c in ctx.cues_of("target_verb")) \
                 and not _subject_just_before(ctx, t):
             return True
     return False
+
+
+def _object_past_subject(ctx: SentenceContext, ent: Entity, actors: list[Entity]) -> bool:
+    """``استهدف مفجر انتحاري مركزا لتجنيد الشرطة``, ``استهدف هجوم انتحاري، امس، موكبا لسفارة X``:
+    a target verb, its subject right after it (an attack noun or an armed actor), then the
+    first other actor: the one the attack was aimed at."""
+    for c in ctx.cues_of("target_verb"):
+        if c.end > ent.start or ctx.token_index(ent.start) - ctx.token_index(c.end - 1) > TARGET_OBJECT_REACH:
+            continue
+        if any(_overlap(t.start, t.end, c.start, c.end) and t.suffix in OBJECT_PRONOUNS for t in ctx.triggers):
+            continue  # استهدفهم: the object is the pronoun
+        between = [a for a in actors if a is not ent and c.end <= a.start and a.end <= ent.start]
+        subjects = [o for o in list(ctx.triggers) + between if o.start >= c.end and ctx.distance(c.end, o.start) <= 0]
+        if any(o.end <= ent.start and ctx.distance(o.end, ent.start) <= 0 for o in subjects):
+            continue  # هجوم لطالبان، مسلحو الحركة: the genitive of the subject is its doer
+        if any(is_verb(t) and c.end <= t.start and t.end <= ent.start for t in ctx.triggers):
+            continue  # استهدفت المتمردين ولم تقصف تركيا: another verb's subject
+        if subjects and all(a.sector in ARMED_SECTORS or a.attrs.get("instrument") or _overlaps_hits(a, ctx.triggers)
+                            for a in between):
+            return True
+    return False
+
+
+def _sound_masculine_plural(ent: Entity) -> bool:
+    """``المتمردين``, ``مسلحون``: a plural of men by ون/ين, which a verb marked feminine never agrees with."""
+    head = ent.text.split()[0] if ent.text.split() else ""
+    return len(head) > 4 and head.endswith(("ين", "ون"))
 
 
 def _target_verb_before(ctx: SentenceContext, t: Hit) -> bool:
@@ -661,7 +695,11 @@ def _strong_patient(patients: list[tuple[int, int, Entity]], ent: Entity) -> boo
 
 OBJECT_PRONOUNS = ("ه", "ها", "هم", "هما", "هن")
 AGREEMENT_ENDINGS = ("", "ت", "تا")  # استهدفت طائرات التحالف: the verb agrees with the subject after it
-PRONOUN_REACH = 3  # tokens back to the actor a pronoun suffix may stand for
+# a verb that agrees with a plural subject said before it (الطلاب احتجزوا): what follows is its object;
+# a verb before its subject stays singular (احتجز الطلاب)
+SUBJECT_ENDINGS = ("وا",)
+PRONOUN_REACH = 3
+TARGET_OBJECT_REACH = 9  # tokens from استهدف to its object past the subject (هجوم انتحاري بسيارة مفخخة، امس، موكبا)  # tokens back to the actor a pronoun suffix may stand for
 
 
 def _object_pronoun_refers(ctx: SentenceContext, triggers: list[Hit], ent: Entity) -> Hit | None:
