@@ -148,7 +148,7 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
             without it only the sentence is read.
     """
     excluded = excluded + [(a.start, a.end) for a in ctx.actors()
-                           if _is_source(ctx, a) or _is_responder(ctx, a) or _is_supporter(ctx, a)]
+                           if _is_source(ctx, a) or _is_responder(ctx, a) or _is_supporter(ctx, a) or _is_worn(ctx, a)]
     in_clauses = [a for clause in dict.fromkeys(clauses) for a in ctx.actors(*clause) if not _inside(a, excluded)]
     roles = _assign(ctx, triggers, in_clauses or [a for a in ctx.actors() if not _inside(a, excluded)], excluded)
     if in_clauses and (roles.actor1 is None or roles.actor2 is None):
@@ -364,6 +364,18 @@ def _is_supporter(ctx: SentenceContext, ent: Entity) -> bool:
     return any(cue.end <= ent.start and (ctx.distance(cue.end, ent.start) <= 0 or
                                          _words_between(ctx, cue.end, ent.start) == ["من"])
                for cue in ctx.cues_of("supporter"))
+
+
+def _is_worn(ctx: SentenceContext, ent: Entity) -> bool:
+    """``مسلحون يرتدون زي الشرطة``, ``ملابس جنود الجيش السوفياتي``: the body whose uniform is
+    worn (and the genitive that names it further) is no side of the act."""
+    ends = [cue.end for cue in ctx.cues_of("worn")]
+    for actor in ctx.actors():
+        if actor.start >= ent.end:
+            break
+        if any(end <= actor.start and ctx.distance(end, actor.start) <= 0 for end in ends):
+            ends.append(actor.end)
+    return any(end <= ent.start and ctx.distance(end, ent.start) <= 0 for end in ends)
 
 
 def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
