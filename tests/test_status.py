@@ -454,3 +454,15 @@ def test_launching_pads_and_lists_of_targets_are_no_attacks(text, expected):
 
 def test_damaged_houses_are_no_confiscated_goods():
     assert statuses("قصفت الطائرات الحي وأصبحت المنازل تالفة بالكامل")
+
+
+def test_a_chain_of_trigger_words_is_read_from_its_head():
+    # انفجار hangs on قتل (after في), سيارة on انفجار (its genitive): all three are the
+    # relative clause that describes the leader
+    found = statuses("وقال مصدر إن القيادي الذي قتل في انفجار سيارة مفخخة بدمشق كان يعقد اجتماعا قبل أيام")
+    assert found and "reported" not in found
+    # a verb after a noun with the article is a clause of its own, no genitive
+    from rasd.events.status import Candidate
+    doc = Pipeline().run("فإن القصف استهدف معسكرات وقتل في انفجار سيارة مفخخة", published=PUBLISHED)
+    c = Candidate(None, doc.tokens, 1, trigger_indexes=[1, 2, 4, 6, 7])  # the rules read only the words
+    assert [r.trigger_index for r in c.readings()] == [1, 2, 4]

@@ -109,14 +109,28 @@ class Candidate:
 
     def readings(self) -> list["Candidate"]:
         """The candidate read from each of its trigger words (a bounded number: a sentence of
-        nothing but trigger words must not cost the square of its length). A word joined by
-        و to the trigger word right before it (``وراء اغتيال وقتل``, ``خطفه وقتله``) shares
-        that word's governor, so it is no reading of its own."""
+        nothing but trigger words must not cost the square of its length). A word that hangs
+        on the trigger word before it (``وراء اغتيال وقتل``, ``قتل في انفجار سيارة``) shares
+        that word's governor, so it is no reading of its own: the chain is read from its head."""
         indexes = list(dict.fromkeys(self.trigger_indexes or [self.trigger_index]))
         own = set(indexes)
-        kept = [i for k, i in enumerate(indexes)
-                if k == 0 or not (i - 1 in own and 0 <= i < len(self.tokens) and self.tokens[i].prefix.startswith("و"))]
-        return [self.at(i) for i in kept[:MAX_READINGS]]
+        heads = dict.fromkeys(self._head(i, own) for i in indexes)
+        return [self.at(i) for i in list(heads)[:MAX_READINGS]]
+
+    def _head(self, i: int, own: set[int]) -> int:
+        """The trigger word that word ``i`` hangs on, through the words it is joined to by و
+        (``خطفه وقتله``), as their genitive (``انفجار سيارة``) or after في (``قتل في انفجار``)."""
+        while 0 < i < len(self.tokens):
+            bare = not self.tokens[i].prefix
+            # a genitive follows a noun without the article (انفجار سيارة; القصف استهدف is a clause)
+            genitive = bare and "ال" not in self.tokens[i - 1].prefix
+            if i - 1 in own and (genitive or self.tokens[i].prefix.startswith("و")):
+                i -= 1
+            elif i - 2 in own and bare and self.tokens[i - 1].norm == "في":
+                i -= 2
+            else:
+                break
+        return i
 
     def cue_before(self, status: str, reach: int = CUE_REACH) -> bool:
         """A cue of ``status`` ends at most ``reach`` tokens before the trigger."""
