@@ -245,3 +245,15 @@ def test_cue_words_inside_other_words(lexicon):
     kinds = {c for _, c in _cues(lexicon, "قتل ثلاثة مدنيين في قصف على قرية في محافظة نينوى")}
     assert "future" not in kinds  # نينوى is not ن + ينوي
     assert ("بعدما", "mask") in _cues(lexicon, "قصفت الطائرات الحي بعدما انسحب المسلحون")
+
+
+@pytest.mark.parametrize("name, columns", [("triggers.tsv", TRIGGER_COLUMNS), ("cues.tsv", CUE_COLUMNS),
+                                           ("roles.tsv", CUE_COLUMNS),
+                                           ("status.tsv", ["pattern", "status", "scope", "note"])])
+def test_no_pattern_ends_in_a_glued_preposition(name, columns):
+    """Patterns match whole words: ``رفضا ل`` would never match ``رفضا للقرار``, where the
+    preposition is glued to the next word, so a pattern stops before it (``رفضا``)."""
+    glued = {"ب", "ل", "ك", "لل", "بال", "وب", "ول"}
+    bad = [(n, p) for n, row in _rows(name, columns) for p in row["pattern"].split("|")
+           if len(p.split()) > 1 and p.split()[-1] in glued]
+    assert not bad, f"{name}: {bad[:5]}"

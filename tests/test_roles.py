@@ -286,6 +286,13 @@ def test_a_protest_targets_whom_it_protests_against_not_where_it_stands(pipeline
     ev = one(pipeline, "تجمع نحو 40 متظاهرا أمام مقر رئيس الوزراء البريطاني للاحتجاج على ما وصفوه "
                        "بانتهاكات الرئيس الباكستاني لحقوق الإنسان.", "PROTEST")
     assert code(ev.actor2) == ("PAK", "GOV")
+    # the preposition of مناهضة ل، المعارضين ل is glued to the authority's name
+    ev = one(pipeline, "تظاهر مئات الطلاب أمام السفارة الأمريكية في القاهرة رافعين شعارات مناهضة "
+                       "للحكومة الإسرائيلية.", "PROTEST")
+    assert code(ev.actor2) == ("ISR", "GOV")
+    ev = one(pipeline, "وتجمع آلاف المتظاهرين المعارضين للحكومة التايلاندية أمام مقر البرلمان في بانكوك.",
+             "PROTEST")
+    assert code(ev.actor2) == ("THA", "GOV")
 
 
 def test_the_armed_subject_after_a_verb_of_targeting_is_the_doer(pipeline):

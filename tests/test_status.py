@@ -466,3 +466,16 @@ def test_a_chain_of_trigger_words_is_read_from_its_head():
     doc = Pipeline().run("فإن القصف استهدف معسكرات وقتل في انفجار سيارة مفخخة", published=PUBLISHED)
     c = Candidate(None, doc.tokens, 1, trigger_indexes=[1, 2, 4, 6, 7])  # the rules read only the words
     assert [r.trigger_index for r in c.readings()] == [1, 2, 4]
+
+
+def test_a_crowd_that_did_the_deed_is_reported_whatever_the_model_says():
+    never = StatusModel({}, -30.0, {"*": 0.5})  # a model that finds nothing reported
+    done = ("واحتشدت مجموعات كبيرة من المتظاهرين أمام مبنى السفارة في وسط العاصمة صباح أمس "
+            "ورددوا هتافات غاضبة ضد الحكومة ورفعوا صور المعتقلين")
+    assert "reported" in statuses(done, "PROTEST", model=never)
+    # a crowd that is the object of a noun, or a verb in the imperfect, is left to the model
+    for text in ("وتعمل وحدات الشرطة منذ ساعات الصباح الأولى على تفريق المتظاهرين في وسط العاصمة "
+                 "بالغاز المسيل للدموع وخراطيم المياه",
+                 "ويتجمع عشرات المتظاهرين كل يوم جمعة أمام مبنى السفارة في وسط العاصمة للمطالبة "
+                 "بالإفراج عن المعتقلين"):
+        assert "reported" not in statuses(text, "PROTEST", model=never)

@@ -497,8 +497,28 @@ def undergone(c: Candidate) -> str | None:
     return None
 
 
+IMPERFECT_ONLY = ("ي", "ن")  # ت begins perfects too (تظاهر، تجمع)
+CROWD_SUBJECT_REACH = 6  # تظاهر أمس عشرات من أعضاء حزب: the day and the count stand between
+
+
+def crowd_deed(c: Candidate) -> str | None:
+    """``احتشدت مجموعات من المتظاهرين``, ``تظاهر أمس عشرات من أعضاء الحزب``, ``رفع
+    المتظاهرون لافتات``: a verb in the perfect whose subject, right after it, is a crowd that
+    protests reports the deed (not a noun: ``تفريق المتظاهرين``, ``مقتل متظاهرين``)."""
+    ev, toks, i = c.event, c.tokens, c.trigger_index
+    if not (0 <= i < len(toks)) or toks[i].stem.startswith(IMPERFECT_ONLY):
+        return None
+    if ev.trigger_pos != "verb":
+        return None
+    doer = ev.actor1
+    if doer is None or doer.span is None or doer.sector not in sectors.PROTESTER or doer.span[0] < toks[i].end:
+        return None
+    after = next((k for k, tok in enumerate(toks) if tok.start >= doer.span[0]), len(toks))
+    return "reported" if 0 < after - i <= CROWD_SUBJECT_REACH else None
+
+
 # rules that find a violent candidate reported, whatever the model would say
-CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone)
+CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone, crowd_deed)
 
 
 # ---------------------------------------------------------------- type from the sides
