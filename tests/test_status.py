@@ -28,6 +28,7 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
     ("وأعلنت الشرطة ضبط حزام ناسف وأسلحة في مخبأ بضواحي المدينة", "seized"),
     ("وتعيش المدينة هدوءا حذرا منذ تفجيرات الصيف التي هزت وسطها", "reference"),
     ("وأشار التقرير إلى أن ظاهرة الاغتيالات تراجعت في المحافظة", "generic"),
+    ("وانتشرت قوات الأمن في محيط المدينة بعد أقل من أسبوعين على أعمال عنف اندلعت في وسطها", "reference"),
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)
