@@ -29,6 +29,7 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
     ("وتعيش المدينة هدوءا حذرا منذ تفجيرات الصيف التي هزت وسطها", "reference"),
     ("وأشار التقرير إلى أن ظاهرة الاغتيالات تراجعت في المحافظة", "generic"),
     ("وانتشرت قوات الأمن في محيط المدينة بعد أقل من أسبوعين على أعمال عنف اندلعت في وسطها", "reference"),
+    ("وهذا ثالث هجوم انتحاري يضرب العاصمة خلال الأيام الثمانية الماضية", "reference"),
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)
@@ -38,6 +39,7 @@ def test_rules_name_what_a_non_report_is(text, status):
     "قصفت طائرات حربية بلدة في ريف المحافظة أمس ما أدى إلى مقتل ثلاثة مدنيين",
     "قتل جنديان وأصيب خمسة آخرون في هجوم بعبوة ناسفة استهدف دورية للجيش صباح اليوم",
     "تعرضت قافلة مساعدات لهجوم مسلح على الطريق الدولي مساء أمس",
+    "وقتل خمسة أشخاص في ثاني هجوم انتحاري يستهدف العاصمة خلال أسبوع",
 ])
 def test_reports_keep_their_status(text):
     assert statuses(text) and set(statuses(text)) == {"reported"}
