@@ -107,6 +107,12 @@ def test_a_count_since_this_morning_is_still_the_days_toll():
     assert read("قتل 12 شخصا خلال شهر رمضان في هجوم على قرية نائية.").fatalities == 12
 
 
+def test_a_period_after_a_superlative_compares_the_act_and_makes_no_total():
+    assert read("وأدى الهجوم الذي يعد الأعنف منذ أشهر إلى مقتل عشرة جنود.").fatalities == 10
+    assert read("قتل 15 شخصا في التفجير الأكثر دموية منذ سنوات في العاصمة.").fatalities == 15
+    assert read("وأدى القصف إلى مقتل عشرة جنود منذ أشهر.").aggregate  # no superlative: a total
+
+
 def test_an_earlier_toll_gives_way_to_the_later_one():
     found = read("ارتفعت حصيلة قتلى التفجير إلى 30 قتيلا بعد أن كانت 12 قتيلا.")
     assert (found.fatalities, found.earlier_toll) == (30, False)

@@ -30,6 +30,8 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
     ("وأشار التقرير إلى أن ظاهرة الاغتيالات تراجعت في المحافظة", "generic"),
     ("وانتشرت قوات الأمن في محيط المدينة بعد أقل من أسبوعين على أعمال عنف اندلعت في وسطها", "reference"),
     ("وهذا ثالث هجوم انتحاري يضرب العاصمة خلال الأيام الثمانية الماضية", "reference"),
+    ("وقال سكان جرى الاتصال بهم هاتفيا إن قوات الأمن طوقت موقع الهجوم", "reference"),
+    ("واعتبر رئيس الوزراء أن اغتيال الصحافي يشكل اعتداء على حرية التعبير", "talked_about"),
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)

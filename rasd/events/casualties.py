@@ -40,7 +40,7 @@ MIXED_REACH = 2       # tokens from a count to بين قتيل وجريح
 EARLIER_REACH = 8     # tokens before a count within which an earlier-toll phrase governs it
 COORDINATION_WORDS = 3  # words between two counts joined by و that add up (3 جنود و5 مدنيين)
 
-KINDS = ("victim", "one_dead", "plural_dead", "other_count", "aggregate", "since", "earlier", "mixed")
+KINDS = ("victim", "one_dead", "plural_dead", "other_count", "aggregate", "since", "earlier", "mixed", "comparison")
 # a clause ends at punctuation; a comma between digits (1,5 مليون, 12,500) is part of a number
 _CLAUSE_BREAK = re.compile(r"(?<!\d)[,،]|[,،](?!\d)|[؛;:.!?؟]|\s[-–—]\s")
 _YEAR_RANGES = ((1900, 2100), (1340, 1500))  # Gregorian and Hijri years written as bare digits
@@ -357,14 +357,20 @@ def _is_aggregate(ctx: SentenceContext, num: Entity, words: list[_Word]) -> bool
     """A running or historical total: ``منذ بداية العام``, ``خلال الأشهر`` or ``منذ`` with a
     month or a year, before the count in its clause (or a few words back), or just after it."""
     clause = _clause(ctx, num.start)
+    compared = [w.end for w in words if w.word.kind == "comparison"]
     for w in words:
-        if w.word.kind not in ("aggregate", "since"):
+        if w.word.kind not in ("aggregate", "since") or _compared(ctx, w, compared):
             continue
         before = w.end <= num.start and (clause[0] <= w.start or _shortly_before(ctx, w, num, AGGREGATE_REACH))
         after = w.start >= num.end and w.start < clause[1] and ctx.distance(num.end, w.start) <= AGGREGATE_AFTER
         if (before or after) and (w.word.kind == "aggregate" or _since_month_or_year(ctx, w)):
             return True
     return False
+
+
+def _compared(ctx: SentenceContext, w: _Word, comparison_ends: list[int]) -> bool:
+    """``الأعنف منذ أشهر``: a period right after a superlative compares, it makes no total."""
+    return any(end <= w.start and ctx.distance(end, w.start) == 0 for end in comparison_ends)
 
 
 def _shortly_before(ctx: SentenceContext, w: _Word, num: Entity, reach: int) -> bool:

@@ -315,6 +315,18 @@ def condemned(c: Candidate) -> str | None:
     return "talked_about" if c.cue_before("talked_about", reach=2) else None
 
 
+EVALUATION_REACH = 2  # اغتيال الصحافي يشكل: the victim stands between
+
+
+def evaluated(c: Candidate) -> str | None:
+    """``اعتبر أن اغتيال الصحافي يشكل اعتداء على حرية التعبير``: an act noun as the subject of
+    a verb that judges it is talked about, not reported; a toll in the clause still reports it."""
+    ev = c.event
+    if ev.fatalities or ev.injuries or ev.trigger_pos == "verb":
+        return None
+    return "talked_about" if c.cue_after("evaluation", reach=EVALUATION_REACH) else None
+
+
 def known_event_landmark(c: Candidate) -> str | None:
     """``إثر الهجوم الذي شنه متمردو دارفور على أم درمان``: an act named by a definite noun
     that a relative clause describes, right after "after", is a known event that dates
@@ -481,7 +493,7 @@ GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, accusation, warning_or_threat, motive, generic_statement,
-    condemned, known_event_landmark, seen_not_done, metaphor, seized_weapon, speculation,
+    condemned, evaluated, known_event_landmark, seen_not_done, metaphor, seized_weapon, speculation,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aim, past_habit, landmark_noun, counted_noun, stance_object, about_what, topic_noun)
