@@ -32,6 +32,8 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
     ("وهذا ثالث هجوم انتحاري يضرب العاصمة خلال الأيام الثمانية الماضية", "reference"),
     ("وقال سكان جرى الاتصال بهم هاتفيا إن قوات الأمن طوقت موقع الهجوم", "reference"),
     ("واعتبر رئيس الوزراء أن اغتيال الصحافي يشكل اعتداء على حرية التعبير", "talked_about"),
+    ("وقد شهدت البلاد حوالي 140 هجوما انتحاريا في العام الماضي بحسب الجيش", "aggregate"),
+    ("ولم يتجاوز عدد الغارات 41 غارة في الشهر السابق بحسب إحصاءات الحلف", "aggregate"),
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)
@@ -484,3 +486,11 @@ def test_a_crowd_that_did_the_deed_is_reported_whatever_the_model_says():
                  "ويتجمع عشرات المتظاهرين كل يوم جمعة أمام مبنى السفارة في وسط العاصمة للمطالبة "
                  "بالإفراج عن المعتقلين"):
         assert "reported" not in statuses(text, "PROTEST", model=never)
+
+
+@pytest.mark.parametrize("text", [
+    "وشنت الطائرات الحربية 30 غارة على ريف المحافظة في الشهر الماضي",  # one raid's strikes
+    "وقامت الجماعة في ديسمبر 2005 بخطف تسعة جنود قرب الحدود",  # a year, no count of acts
+])
+def test_acts_done_or_dated_by_a_year_are_no_statistic(text):
+    assert statuses(text) and set(statuses(text)) <= {"reported", "recalled"}

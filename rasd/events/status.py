@@ -327,6 +327,25 @@ def evaluated(c: Candidate) -> str | None:
     return "talked_about" if c.cue_after("evaluation", reach=EVALUATION_REACH) else None
 
 
+COUNTED_ACTS_MIN = 10  # شنت الطائرات ثلاث غارات is one raid's strikes; 140 هجوما a statistic
+YEAR_LIKE = 1000  # في ديسمبر 2005 بخطف: a year before the act, no count of acts
+STATISTIC_PERIODS = ("month", "year")
+TALLY_REACH = 6  # عدد الغارات 41 غارة، عمليات الاغتيال البالغ عددها 14 عملية
+
+
+def counted_acts(c: Candidate) -> str | None:
+    """``شهدت أفغانستان 140 هجوما انتحاريا في العام 2006``, ``لم يتجاوز عدد الغارات 41 غارة``:
+    many acts counted over a month or a year, or as a tally, are a statistic, not an incident
+    (``سقط 15 صاروخا على المدينة``, ``شنت الطائرات 30 غارة``: one barrage, one raid)."""
+    toks, i, ev = c.tokens, c.trigger_index, c.event
+    if ev.trigger_pos == "verb" or not (0 < i < len(toks)) or not toks[i - 1].norm.isdigit():
+        return None
+    if not COUNTED_ACTS_MIN <= int(toks[i - 1].norm) < YEAR_LIKE or c.cue_before("doing", reach=DOING_REACH):
+        return None
+    over_a_period = ev.date is not None and bool(ev.date.mention) and ev.date.precision in STATISTIC_PERIODS
+    return "aggregate" if over_a_period or c.cue_before("tally", reach=TALLY_REACH) else None
+
+
 def known_event_landmark(c: Candidate) -> str | None:
     """``إثر الهجوم الذي شنه متمردو دارفور على أم درمان``: an act named by a definite noun
     that a relative clause describes, right after "after", is a known event that dates
@@ -492,7 +511,7 @@ def _doer_follows(c: Candidate) -> bool:
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
-    aggregate_total, accusation, warning_or_threat, motive, generic_statement,
+    aggregate_total, counted_acts, accusation, warning_or_threat, motive, generic_statement,
     condemned, evaluated, known_event_landmark, seen_not_done, metaphor, seized_weapon, speculation,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
