@@ -173,3 +173,16 @@ def test_a_place_noun_with_a_demonym_is_a_place_in_that_country():
     assert (area.text, area.country, area.attrs["place"].precision) == ("مناطق بحرينية", "BHR", "country")
     protest = next(e for e in doc.events if e.plover_type == "PROTEST")
     assert protest.location.country == "BHR" and protest.actor2.country == "BHR"
+
+
+def test_a_name_known_only_abroad_inside_a_city_of_the_text_is_that_city():
+    from rasd.pipeline import Pipeline
+    pipe = Pipeline()
+    doc = pipe.run("كما دارت اشتباكات على أطراف حي الخالدية شمال حلب بين قوات النظام وفصائل المعارضة.",
+                   published="2015-08-01")
+    place = next(e for e in doc.events if e.plover_type == "ASSAULT").location
+    assert (place.name, place.country) == ("Aleppo", "SYR")
+    # with no larger unit of another country, the name keeps its one entry
+    doc = pipe.run("وقتل ثلاثة جنود في هجوم على مدينة الخالدية في محافظة الأنبار.", published="2015-08-01")
+    place = next(e for e in doc.events if e.plover_type == "ASSAULT").location
+    assert (place.name, place.country) == ("Khalidiya", "IRQ")

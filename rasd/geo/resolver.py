@@ -64,6 +64,11 @@ def consistent(child: PlaceEntry, parent: PlaceEntry) -> bool:
     return distance_km(child, parent) <= PARENT_CITY_KM
 
 
+def _abroad(child: PlaceEntry, parent: PlaceEntry) -> bool:
+    """``child`` is of another country than the larger unit the text puts it in."""
+    return bool(child.country and parent.country and child.country != parent.country)
+
+
 def parent_links(an: Analysis) -> dict[int, int]:
     """Mention index → index of the mention naming the larger unit it lies in."""
     links: dict[int, int] = {}
@@ -132,6 +137,11 @@ def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer,
         best = max(m.entries, key=lambda e: score_entry(m, e, present, parent_entry, consistent)
                    + article_bonus(e))
         fits = parent_entry is not None and consistent(best, parent_entry)
+        if parent_entry is not None and not fits and _abroad(best, parent_entry):
+            # حي الخالدية شمال حلب: the only الخالدية known is in Iraq; a place of another
+            # country than the one the text puts it in is one the gazetteer lacks
+            chosen[i] = (make_place(doc, m, parent_entry, None, gaz), parent_entry)
+            continue
         chosen[i] = (make_place(doc, m, best, parent[0] if parent and fits else None, gaz), best)
     return [c for c in chosen if c is not None]
 
