@@ -494,3 +494,13 @@ def test_a_crowd_that_did_the_deed_is_reported_whatever_the_model_says():
 ])
 def test_acts_done_or_dated_by_a_year_are_no_statistic(text):
     assert statuses(text) and set(statuses(text)) <= {"reported", "recalled"}
+
+
+def test_a_crowds_act_organised_in_the_perfect_is_reported_whatever_the_model_says():
+    never = StatusModel({}, -30.0, {"*": 0.5})
+    done = ("وكانت خمسة أحزاب سياسية نظمت أول من أمس مسيرات منددة بالانقلاب العسكري في العاصمة "
+            "وطالبت بالعودة إلى الشرعية الدستورية")
+    assert "reported" in statuses(done, "PROTEST", model=never)
+    planned = ("وتنظم خمسة أحزاب سياسية يوم الجمعة المقبل مسيرات منددة بالانقلاب العسكري في العاصمة "
+               "للمطالبة بالعودة إلى الشرعية الدستورية")
+    assert "reported" not in statuses(planned, "PROTEST", model=never)

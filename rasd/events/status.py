@@ -528,7 +528,7 @@ def undergone(c: Candidate) -> str | None:
     return None
 
 
-IMPERFECT_ONLY = ("ي", "ن")  # ت begins perfects too (تظاهر، تجمع)
+IMPERFECT_ONLY = ("ي", "تت")  # a bare ت or ن begins perfects too (تظاهر، تجمع، نظمت)
 CROWD_SUBJECT_REACH = 6  # تظاهر أمس عشرات من أعضاء حزب: the day and the count stand between
 
 
@@ -548,8 +548,19 @@ def crowd_deed(c: Candidate) -> str | None:
     return "reported" if 0 < after - i <= CROWD_SUBJECT_REACH else None
 
 
+def organised(c: Candidate) -> str | None:
+    """``وكانت خمسة أحزاب سياسية نظمت أول من أمس مسيرات``, ``سيّر المئات مظاهرة``: a crowd's
+    act named by a noun that a verb of organising in the perfect carries took place."""
+    ev, toks, i = c.event, c.tokens, c.trigger_index
+    if not ontology().crowd(ev.plover_type) or ev.trigger_pos == "verb" or not (0 <= i < len(toks)):
+        return None
+    return "reported" if any(
+        cue.status == "organise" and 0 < i - last <= DOING_REACH and not toks[first].stem.startswith(IMPERFECT_ONLY)
+        for first, last, cue in c.cues) else None
+
+
 # rules that find a violent candidate reported, whatever the model would say
-CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone, crowd_deed)
+CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone, crowd_deed, organised)
 
 
 # ---------------------------------------------------------------- type from the sides
