@@ -504,3 +504,14 @@ def test_a_crowds_act_organised_in_the_perfect_is_reported_whatever_the_model_sa
     planned = ("وتنظم خمسة أحزاب سياسية يوم الجمعة المقبل مسيرات منددة بالانقلاب العسكري في العاصمة "
                "للمطالبة بالعودة إلى الشرعية الدستورية")
     assert "reported" not in statuses(planned, "PROTEST", model=never)
+
+
+def test_what_an_operation_resulted_in_took_place():
+    never = StatusModel({}, -30.0, {"*": 0.5})
+    text = ("فقد أسفرت جهود الأجهزة الأمنية بتاريخ أمس السبت عن ضبط 24 من عناصر الخلية في عدد من "
+            "قرى المحافظة بعد متابعة استمرت أسابيع")
+    assert "reported" in statuses(text, "COERCE", model=never)
+    # a toll after أسفر عن is left to the model
+    toll = ("وانفجرت سيارة مفخخة قرب سوق شعبي في وسط المدينة صباح أمس ما أسفر عن مقتل خمسة أشخاص "
+            "وإصابة عشرة آخرين بجروح")
+    assert "reported" not in statuses(toll, "ASSAULT", model=never)

@@ -559,8 +559,23 @@ def organised(c: Candidate) -> str | None:
         for first, last, cue in c.cues) else None
 
 
+OUTCOME_REACH = 10  # أسفرت جهود الأجهزة الأمنية بتاريخ أمس السبت عن ضبط: the efforts and the day between
+OUTCOME_LINKS = frozenset({"عن"})  # أسفر … عن: the outcome follows
+
+
+def outcome(c: Candidate) -> str | None:
+    """``أسفرت جهود الأجهزة الأمنية أمس عن ضبط 24 من العناصر``: what an operation resulted
+    in took place. For the acts that take no life (arrests); a toll after أسفر عن is the
+    model's to weigh, like any other."""
+    ev, toks, i = c.event, c.tokens, c.trigger_index
+    if ontology().kinetic(ev.plover_type) or not (0 < i < len(toks)) or toks[i - 1].norm not in OUTCOME_LINKS:
+        return None
+    return "reported" if c.cue_before("outcome", reach=OUTCOME_REACH) else None
+
+
 # rules that find a violent candidate reported, whatever the model would say
-CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone, crowd_deed, organised)
+CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone, crowd_deed, organised,
+                                                                   outcome)
 
 
 # ---------------------------------------------------------------- type from the sides
