@@ -515,3 +515,11 @@ def test_what_an_operation_resulted_in_took_place():
     toll = ("وانفجرت سيارة مفخخة قرب سوق شعبي في وسط المدينة صباح أمس ما أسفر عن مقتل خمسة أشخاص "
             "وإصابة عشرة آخرين بجروح")
     assert "reported" not in statuses(toll, "ASSAULT", model=never)
+
+
+def test_a_destruction_wrought_by_an_attack_named_before_it_took_place():
+    never = StatusModel({}, -30.0, {"*": 0.5})
+    text = "وقال مسؤول محلي في المدينة لوكالة الأنباء إن الغارات دمرت منازل بأكملها في الأحياء الشرقية من المدينة"
+    assert "reported" in statuses(text, "COERCE", model=never)
+    other = "وقال مسؤول محلي في المدينة لوكالة الأنباء إن السيول دمرت منازل بأكملها في الأحياء الشرقية من المدينة"
+    assert "reported" not in statuses(other, "COERCE", model=never)

@@ -38,6 +38,7 @@ from rasd.actors import sectors
 from rasd.datafiles import read_tsv
 from rasd.doc import Document, Event, Token
 from rasd.errors import DataFileError
+from rasd.events.lexicon import load_lexicon
 from rasd.events.ontology import ontology
 from rasd.options import Options
 from rasd.text.matcher import PhraseMatcher
@@ -102,6 +103,7 @@ class Candidate:
     cues: list[tuple[int, int, StatusCue]] = field(default_factory=list)
     trigger_indexes: list[int] = field(default_factory=list)  # every trigger word of the event, main first
     shared: dict = field(default_factory=dict)  # what all readings of the candidate share (sentence features)
+    act_tokens: frozenset[int] = frozenset()  # tokens holding a kinetic trigger word (read for the parts of an attack only)
 
     def at(self, index: int) -> "Candidate":
         """The same candidate read from another of its trigger words."""
@@ -559,6 +561,15 @@ def organised(c: Candidate) -> str | None:
         for first, last, cue in c.cues) else None
 
 
+def wrought_by_an_act(c: Candidate) -> str | None:
+    """``وقال مسؤول إن الغارات دمرت منازل بأكملها``: a part of an attack (a destruction) whose
+    subject, right before its verb, names the attack took place with it."""
+    ev, i = c.event, c.trigger_index
+    if ev.trigger_pos != "verb" or ontology().folds_into(ev.plover_type, ev.plover_mode) is None:
+        return None
+    return "reported" if i - 1 in c.act_tokens else None
+
+
 OUTCOME_REACH = 10  # أسفرت جهود الأجهزة الأمنية بتاريخ أمس السبت عن ضبط: the efforts and the day between
 OUTCOME_LINKS = frozenset({"عن"})  # أسفر … عن: the outcome follows
 
@@ -575,7 +586,7 @@ def outcome(c: Candidate) -> str | None:
 
 # rules that find a violent candidate reported, whatever the model would say
 CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone, crowd_deed, organised,
-                                                                   outcome)
+                                                                   outcome, wrought_by_an_act)
 
 
 # ---------------------------------------------------------------- type from the sides
@@ -756,6 +767,7 @@ class EventStatus:
     def __init__(self, options: Options, model: StatusModel | None | bool = None) -> None:
         self.options = options
         self.cues = load_status_cues(tuple(map(Path, options.status_files)))
+        self.lexicon = load_lexicon(tuple(map(Path, options.trigger_files)), tuple(map(Path, options.cue_files)))
         if model is None:
             model = load_status_model(options.status_model)
         self.model: StatusModel | None = model or None
@@ -770,7 +782,23 @@ class EventStatus:
         hits.sort(key=lambda h: h[0])
         cue_starts = [h[0] for h in hits]
         starts = token_starts(doc.tokens)  # shared, read only
-        return [_candidate(doc, ev, hits, cue_starts, starts) for ev in doc.events]
+        out = [_candidate(doc, ev, hits, cue_starts, starts) for ev in doc.events]
+        return [replace(c, act_tokens=self._act_tokens(c)) if self._part_of_an_attack(c.event) else c for c in out]
+
+    @staticmethod
+    def _part_of_an_attack(ev: Event) -> bool:
+        return ontology().folds_into(ev.plover_type, ev.plover_mode) is not None
+
+    def _act_tokens(self, c: Candidate) -> frozenset[int]:
+        """The tokens of the candidate's sentence that hold a kinetic trigger word, the ones
+        the events stage folded away included (``الغارات دمرت``)."""
+        found = set()
+        for k, tok in enumerate(c.tokens):
+            for m in self.lexicon.triggers.find(c.tokens[k].norm):
+                trig = m.payload
+                if trig.weight > 0 and ontology().kinetic(trig.plover) and m.nstart == 0 and m.nend == len(tok.norm):
+                    found.add(k)
+        return frozenset(found)
 
     def status_of(self, c: Candidate) -> str:
         """Each trigger word of the event is read (``استهدفت … بالصواريخ … ردا على القصف``:
