@@ -34,6 +34,7 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
     ("واعتبر رئيس الوزراء أن اغتيال الصحافي يشكل اعتداء على حرية التعبير", "talked_about"),
     ("وقد شهدت البلاد حوالي 140 هجوما انتحاريا في العام الماضي بحسب الجيش", "aggregate"),
     ("ولم يتجاوز عدد الغارات 41 غارة في الشهر السابق بحسب إحصاءات الحلف", "aggregate"),
+    ("ويثير الشكوك حول دور بعض الأنظمة في ما يحصل من تفجيرات في البلدين", "generic"),
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)

@@ -103,7 +103,7 @@ class Candidate:
     cues: list[tuple[int, int, StatusCue]] = field(default_factory=list)
     trigger_indexes: list[int] = field(default_factory=list)  # every trigger word of the event, main first
     shared: dict = field(default_factory=dict)  # what all readings of the candidate share (sentence features)
-    act_tokens: frozenset[int] = frozenset()  # tokens holding a kinetic trigger word (read for the parts of an attack only)
+    act_tokens: frozenset[int] = frozenset()  # words right before a trigger word that name an attack (parts of an attack only)
 
     def at(self, index: int) -> "Candidate":
         """The same candidate read from another of its trigger words."""
@@ -790,14 +790,14 @@ class EventStatus:
         return ontology().folds_into(ev.plover_type, ev.plover_mode) is not None
 
     def _act_tokens(self, c: Candidate) -> frozenset[int]:
-        """The tokens of the candidate's sentence that hold a kinetic trigger word, the ones
-        the events stage folded away included (``الغارات دمرت``)."""
+        """Of the words right before the candidate's trigger words, those that are a kinetic
+        trigger word, the ones the events stage folded away included (``الغارات دمرت``)."""
         found = set()
-        for k, tok in enumerate(c.tokens):
-            for m in self.lexicon.triggers.find(c.tokens[k].norm):
-                trig = m.payload
-                if trig.weight > 0 and ontology().kinetic(trig.plover) and m.nstart == 0 and m.nend == len(tok.norm):
-                    found.add(k)
+        for k in {i - 1 for i in (c.trigger_indexes or [c.trigger_index]) if 0 < i <= len(c.tokens)}:
+            word = c.tokens[k].norm
+            if any(m.payload.weight > 0 and ontology().kinetic(m.payload.plover) and m.nstart == 0
+                   and m.nend == len(word) for m in self.lexicon.triggers.find(word)):
+                found.add(k)
         return frozenset(found)
 
     def status_of(self, c: Candidate) -> str:
