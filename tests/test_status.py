@@ -259,6 +259,10 @@ def test_what_someone_used_to_do_is_background():
 
 def test_a_noun_with_ka_says_what_something_is_like():
     assert statuses("واعتبر المراقبون اللقاء كالمفاوضات الرسمية بين الطرفين", "CONSULT") == ["description"]
+    # the tokenizer leaves a bare ك on its word; the lexicon read the trigger past it
+    assert statuses("وأفاد البيان أن الدورية كانت في طريقها إلى محافظة تعز كتعزيزات للمسلحين هناك",
+                    "MOBILIZE") == ["description"]
+    assert statuses("ونصب المسلحون كمينا لدورية الجيش قرب المدينة أمس") == ["reported"]  # كمين is the word
 
 
 @pytest.mark.parametrize("text, status", [

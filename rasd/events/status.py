@@ -104,6 +104,7 @@ class Candidate:
     trigger_indexes: list[int] = field(default_factory=list)  # every trigger word of the event, main first
     shared: dict = field(default_factory=dict)  # what all readings of the candidate share (sentence features)
     act_tokens: frozenset[int] = frozenset()  # words right before a trigger word that name an attack (parts of an attack only)
+    simile_tokens: frozenset[int] = frozenset()  # trigger words the lexicon read with the simile ك (كتعزيزات)
 
     def at(self, index: int) -> "Candidate":
         """The same candidate read from another of its trigger words."""
@@ -247,7 +248,8 @@ def as_what(c: Candidate) -> str | None:
     """``في طريقها كتعزيزات للمسلحين``, ``وصفه كهجوم``: a noun with كـ says what something is
     or is like, not that the act took place."""
     toks, i = c.tokens, c.trigger_index
-    ok = 0 <= i < len(toks) and c.event.trigger_pos != "verb" and toks[i].prefix in SIMILE_PREFIXES
+    ok = 0 <= i < len(toks) and c.event.trigger_pos != "verb" and (
+        toks[i].prefix in SIMILE_PREFIXES or i in c.simile_tokens)
     return "description" if ok else None
 
 
@@ -783,7 +785,21 @@ class EventStatus:
         cue_starts = [h[0] for h in hits]
         starts = token_starts(doc.tokens)  # shared, read only
         out = [_candidate(doc, ev, hits, cue_starts, starts) for ev in doc.events]
-        return [replace(c, act_tokens=self._act_tokens(c)) if self._part_of_an_attack(c.event) else c for c in out]
+        out = [replace(c, act_tokens=self._act_tokens(c)) if self._part_of_an_attack(c.event) else c for c in out]
+        return [self._with_similes(c) for c in out]
+
+    def _with_similes(self, c: Candidate) -> Candidate:
+        """The tokenizer leaves ك on its word (كتب is a verb); the lexicon knows when the
+        trigger word was read past it (``كتعزيزات``)."""
+        similes = set()
+        for k in c.trigger_indexes or [c.trigger_index]:
+            tok = c.tokens[k] if 0 <= k < len(c.tokens) else None
+            if tok is None or tok.prefix or not tok.norm.startswith(SIMILE_PREFIXES):
+                continue
+            if any(m.prefix in SIMILE_PREFIXES and m.nstart == 0 and m.nend == len(tok.norm)
+                   for m in self.lexicon.triggers.find(tok.norm)):
+                similes.add(k)
+        return replace(c, simile_tokens=frozenset(similes)) if similes else c
 
     @staticmethod
     def _part_of_an_attack(ev: Event) -> bool:
