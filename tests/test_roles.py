@@ -372,3 +372,11 @@ def test_a_uniform_worn_is_no_side_of_the_act(pipeline):
     assert ev.actor2 is None or ev.actor2.sector != "MIL"
     ev = one(pipeline, "وارتدى المتظاهرون ملابس جنود الجيش الأحمر ورددوا الأغاني في تالين.", "PROTEST")
     assert ev.actor2 is None or ev.actor2.sector != "MIL"  # the soldiers' uniform, then their army
+
+
+def test_an_ambush_laid_by_a_named_subject_is_aimed_at_its_lam_object(pipeline):
+    ev = one(pipeline, "ونصب المسلحون كمينا لدورية الجيش قرب المدينة أمس.", "ASSAULT")
+    assert code(ev.actor1) == (None, "UAF") and ev.actor2 is not None and ev.actor2.sector == "MIL"
+    # with no subject carrying the noun, ل names the doer
+    ev = one(pipeline, "وتبنت الحركة هجوما لطالبان على المدينة.", "ASSAULT")
+    assert ev.actor1 is not None and ev.actor1.mention.endswith("طالبان")

@@ -123,10 +123,12 @@ class EventExtractor:
         # own: it and the words after it are not added to the one told before
         by_clause: dict[tuple[tuple[int, int], str, int], list[Hit]] = {}
         another: dict[tuple[tuple[int, int], str], int] = {}
-        for hit in kept:
+        for n, hit in enumerate(kept):
             key = (ctx.clause_of(hit.start), hit.trigger.plover)
             if _names_another(ctx, hit):
                 another[key] = hit.start
+            elif _verb_of_another(ctx, hit, kept[n + 1] if n + 1 < len(kept) else None):
+                another[key] = kept[n + 1].start  # واستهدفت غارة أخرى: the verb of the other one
             by_clause.setdefault(key + (another.get(key, -1),), []).append(hit)
         groups: list[tuple[list[Hit], tuple[int, int]]] = []
         joins: dict[str, tuple[list[Hit], tuple[int, int]]] = {}  # by type, the group later clauses join
@@ -283,6 +285,13 @@ def _talked_about(event: Event, main: Hit, earlier: list[Event]) -> bool:
     """``واتهمت X قوات النظام بتنفيذ القصف``: the attack is what a statement is about, not a new one."""
     return any(e.plover_type in SPEECH_TYPES and e.span == event.span and e.trigger_span[0] < main.start
                for e in earlier)
+
+
+def _verb_of_another(ctx: SentenceContext, hit: Hit, after: Hit | None) -> bool:
+    """A verb right before a mention of another happening of its kind, of the same type, is
+    that one's verb (``واستهدفت غارة أخرى منطقة صرواح``)."""
+    return (after is not None and is_verb(hit) and after.trigger.plover == hit.trigger.plover
+            and ctx.distance(hit.end, after.start) <= 0 and _names_another(ctx, after))
 
 
 def _names_another(ctx: SentenceContext, hit: Hit) -> bool:

@@ -120,6 +120,16 @@ def _governed_by(ctx: SentenceContext, t: Hit, ent: Entity) -> bool:
     return False
 
 
+def _aimed_at_with_lam(ctx: SentenceContext, t: Hit, ent: Entity, actors: list[Entity],
+                      triggers: list[Hit]) -> bool:
+    """``نصب المسلحون كمينا لدورية الجيش``: after an act noun carried by a verb whose subject
+    is named, an actor with ل is whom the act was aimed at; without that subject the ل names
+    the doer (``هجوم لطالبان``)."""
+    if is_verb(t) or not ent.attrs.get("proclitic", "").startswith("ل") or ctx.distance(t.end, _head_start(ent)) > 0:
+        return False  # طائرة تابعة للقوات الأمريكية: whose the weapon is
+    return any(a is not ent and _carrier_subject(ctx, a, triggers) for a in actors)
+
+
 def _head_start(ent: Entity) -> int:
     """Where a mention begins, with the title the actor resolver read before the name."""
     title = ent.attrs.get("title_span")
@@ -489,6 +499,8 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
                 patients.append((1, dist, ent))  # SVO: طائراته قصفت X — X is the object
             elif is_verb(t) and t.suffix in SUBJECT_ENDINGS:
                 patients.append((1, dist, ent))  # احتجزوا أربعة من الشرطة: the verb holds its subject
+            elif _aimed_at_with_lam(ctx, t, ent, actors, triggers):
+                patients.append((1, dist, ent))  # نصب المسلحون كمينا لدورية الجيش: whom it was laid for
             else:
                 agents.append((2, dist, ent))
             continue
