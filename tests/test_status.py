@@ -480,18 +480,6 @@ def test_a_chain_of_trigger_words_is_read_from_its_head():
     assert [r.trigger_index for r in c.readings()] == [1, 2, 4]
 
 
-def test_a_crowd_that_did_the_deed_is_reported_whatever_the_model_says():
-    never = StatusModel({}, -30.0, {"*": 0.5})  # a model that finds nothing reported
-    done = ("واحتشدت مجموعات كبيرة من المتظاهرين أمام مبنى السفارة في وسط العاصمة صباح أمس "
-            "ورددوا هتافات غاضبة ضد الحكومة ورفعوا صور المعتقلين")
-    assert "reported" in statuses(done, "PROTEST", model=never)
-    # a crowd that is the object of a noun, or a verb in the imperfect, is left to the model
-    for text in ("وتعمل وحدات الشرطة منذ ساعات الصباح الأولى على تفريق المتظاهرين في وسط العاصمة "
-                 "بالغاز المسيل للدموع وخراطيم المياه",
-                 "ويتجمع عشرات المتظاهرين كل يوم جمعة أمام مبنى السفارة في وسط العاصمة للمطالبة "
-                 "بالإفراج عن المعتقلين"):
-        assert "reported" not in statuses(text, "PROTEST", model=never)
-
 
 @pytest.mark.parametrize("text", [
     "وشنت الطائرات الحربية 30 غارة على ريف المحافظة في الشهر الماضي",  # one raid's strikes
@@ -501,30 +489,38 @@ def test_acts_done_or_dated_by_a_year_are_no_statistic(text):
     assert statuses(text) and set(statuses(text)) <= {"reported", "recalled"}
 
 
-def test_a_crowds_act_organised_in_the_perfect_is_reported_whatever_the_model_says():
-    never = StatusModel({}, -30.0, {"*": 0.5})
-    done = ("وكانت خمسة أحزاب سياسية نظمت أول من أمس مسيرات منددة بالانقلاب العسكري في العاصمة "
-            "وطالبت بالعودة إلى الشرعية الدستورية")
-    assert "reported" in statuses(done, "PROTEST", model=never)
-    planned = ("وتنظم خمسة أحزاب سياسية يوم الجمعة المقبل مسيرات منددة بالانقلاب العسكري في العاصمة "
-               "للمطالبة بالعودة إلى الشرعية الدستورية")
-    assert "reported" not in statuses(planned, "PROTEST", model=never)
+NEVER = StatusModel({}, -30.0, {"*": 0.5})  # a model that finds nothing reported
 
 
-def test_what_an_operation_resulted_in_took_place():
-    never = StatusModel({}, -30.0, {"*": 0.5})
-    text = ("فقد أسفرت جهود الأجهزة الأمنية بتاريخ أمس السبت عن ضبط 24 من عناصر الخلية في عدد من "
-            "قرى المحافظة بعد متابعة استمرت أسابيع")
-    assert "reported" in statuses(text, "COERCE", model=never)
-    # a toll after أسفر عن is left to the model
-    toll = ("وانفجرت سيارة مفخخة قرب سوق شعبي في وسط المدينة صباح أمس ما أسفر عن مقتل خمسة أشخاص "
-            "وإصابة عشرة آخرين بجروح")
-    assert "reported" not in statuses(toll, "ASSAULT", model=never)
-
-
-def test_a_destruction_wrought_by_an_attack_named_before_it_took_place():
-    never = StatusModel({}, -30.0, {"*": 0.5})
-    text = "وقال مسؤول محلي في المدينة لوكالة الأنباء إن الغارات دمرت منازل بأكملها في الأحياء الشرقية من المدينة"
-    assert "reported" in statuses(text, "COERCE", model=never)
-    other = "وقال مسؤول محلي في المدينة لوكالة الأنباء إن السيول دمرت منازل بأكملها في الأحياء الشرقية من المدينة"
-    assert "reported" not in statuses(other, "COERCE", model=never)
+@pytest.mark.parametrize("plover, confirmed, left_to_the_model", [
+    # a crowd that did the deed, its perfect verb before it (not a crowd as the object of a
+    # noun, nor a verb in the imperfect)
+    ("PROTEST", "واحتشدت مجموعات كبيرة من المتظاهرين أمام مبنى السفارة في وسط العاصمة صباح أمس "
+                "ورددوا هتافات غاضبة ضد الحكومة ورفعوا صور المعتقلين",
+     "ويتجمع عشرات المتظاهرين كل يوم جمعة أمام مبنى السفارة في وسط العاصمة للمطالبة بالإفراج عن "
+     "المعتقلين"),
+    ("PROTEST", "واحتشدت مجموعات كبيرة من المتظاهرين أمام مبنى السفارة في وسط العاصمة صباح أمس "
+                "ورددوا هتافات غاضبة ضد الحكومة ورفعوا صور المعتقلين",
+     "وتعمل وحدات الشرطة منذ ساعات الصباح الأولى على تفريق المتظاهرين في وسط العاصمة بالغاز المسيل "
+     "للدموع وخراطيم المياه"),
+    # a crowd's act organised in the perfect, not planned
+    ("PROTEST", "وكانت خمسة أحزاب سياسية نظمت أول من أمس مسيرات منددة بالانقلاب العسكري في العاصمة "
+                "وطالبت بالعودة إلى الشرعية الدستورية",
+     "وتنظم خمسة أحزاب سياسية يوم الجمعة المقبل مسيرات منددة بالانقلاب العسكري في العاصمة للمطالبة "
+     "بالعودة إلى الشرعية الدستورية"),
+    # what an operation resulted in; a toll after أسفر عن is the model's to weigh
+    ("COERCE", "فقد أسفرت جهود الأجهزة الأمنية بتاريخ أمس السبت عن ضبط 24 من عناصر الخلية في عدد من "
+               "قرى المحافظة بعد متابعة استمرت أسابيع", None),
+    ("ASSAULT", None, "وانفجرت سيارة مفخخة قرب سوق شعبي في وسط المدينة صباح أمس ما أسفر عن مقتل خمسة "
+                      "أشخاص وإصابة عشرة آخرين بجروح"),
+    # a destruction wrought by an attack named right before its verb, not by a flood
+    ("COERCE", "وقال مسؤول محلي في المدينة لوكالة الأنباء إن الغارات دمرت منازل بأكملها في الأحياء "
+               "الشرقية من المدينة",
+     "وقال مسؤول محلي في المدينة لوكالة الأنباء إن السيول دمرت منازل بأكملها في الأحياء الشرقية من "
+     "المدينة"),
+])
+def test_confirming_rules_report_what_the_clause_says_was_done(plover, confirmed, left_to_the_model):
+    if confirmed is not None:
+        assert "reported" in statuses(confirmed, plover, model=NEVER)
+    if left_to_the_model is not None:
+        assert "reported" not in statuses(left_to_the_model, plover, model=NEVER)
