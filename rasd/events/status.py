@@ -541,9 +541,7 @@ def crowd_deed(c: Candidate) -> str | None:
     المتظاهرون لافتات``: a verb in the perfect whose subject, right after it, is a crowd that
     protests reports the deed (not a noun: ``تفريق المتظاهرين``, ``مقتل متظاهرين``)."""
     ev, toks, i = c.event, c.tokens, c.trigger_index
-    if not (0 <= i < len(toks)) or toks[i].stem.startswith(IMPERFECT_ONLY):
-        return None
-    if ev.trigger_pos != "verb":
+    if ev.trigger_pos != "verb" or not (0 <= i < len(toks)) or toks[i].stem.startswith(IMPERFECT_ONLY):
         return None
     doer = ev.actor1
     if doer is None or doer.span is None or doer.sector not in sectors.PROTESTER or doer.span[0] < toks[i].end:
