@@ -178,7 +178,7 @@ def test_a_place_noun_with_a_demonym_is_a_place_in_that_country():
 def test_a_name_known_only_abroad_inside_a_city_of_the_text_is_that_city():
     from rasd.pipeline import Pipeline
     pipe = Pipeline()
-    doc = pipe.run("كما دارت اشتباكات على أطراف حي الخالدية شمال حلب بين قوات النظام وفصائل المعارضة.",
+    doc = pipe.run("ودارت معارك عنيفة ليلة الأحد في حي الخالدية شمال حلب بين وحدات الجيش ومقاتلين معارضين.",
                    published="2015-08-01")
     place = next(e for e in doc.events if e.plover_type == "ASSAULT").location
     assert (place.name, place.country) == ("Aleppo", "SYR")

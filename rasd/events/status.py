@@ -319,11 +319,11 @@ def condemned(c: Candidate) -> str | None:
     return "talked_about" if c.cue_before("talked_about", reach=2) else None
 
 
-EVALUATION_REACH = 2  # اغتيال الصحافي يشكل: the victim stands between
+EVALUATION_REACH = 2  # اغتيال المراسل يمثل: the victim stands between
 
 
 def evaluated(c: Candidate) -> str | None:
-    """``اعتبر أن اغتيال الصحافي يشكل اعتداء على حرية التعبير``: an act noun as the subject of
+    """``اغتيال المراسل يمثل ضربة لحرية الصحافة``: an act noun as the subject of
     a verb that judges it is talked about, not reported; a toll in the clause still reports it."""
     ev = c.event
     if ev.fatalities or ev.injuries or ev.trigger_pos == "verb":
@@ -334,11 +334,11 @@ def evaluated(c: Candidate) -> str | None:
 COUNTED_ACTS_MIN = 10  # شنت الطائرات ثلاث غارات is one raid's strikes; 140 هجوما a statistic
 YEAR_LIKE = 1000  # في ديسمبر 2005 بخطف: a year before the act, no count of acts
 STATISTIC_PERIODS = ("month", "year")
-TALLY_REACH = 6  # عدد الغارات 41 غارة، عمليات الاغتيال البالغ عددها 14 عملية
+TALLY_REACH = 6  # بلغ عدد الضربات 65 ضربة، العمليات البالغ عددها 14 عملية
 
 
 def counted_acts(c: Candidate) -> str | None:
-    """``شهدت أفغانستان 140 هجوما انتحاريا في العام 2006``, ``لم يتجاوز عدد الغارات 41 غارة``:
+    """``سجلت المنظمة 230 هجوما في العام الماضي``, ``بلغ عدد الضربات 65 ضربة``:
     many acts counted over a month or a year, or as a tally, are a statistic, not an incident
     (``سقط 15 صاروخا على المدينة``, ``شنت الطائرات 30 غارة``: one barrage, one raid)."""
     toks, i, ev = c.tokens, c.trigger_index, c.event
@@ -537,7 +537,7 @@ CROWD_SUBJECT_REACH = 6  # تظاهر أمس عشرات من أعضاء حزب: 
 
 
 def crowd_deed(c: Candidate) -> str | None:
-    """``احتشدت مجموعات من المتظاهرين``, ``تظاهر أمس عشرات من أعضاء الحزب``, ``رفع
+    """``احتشد مئات المتظاهرين``, ``تظاهر أمس عشرات من أعضاء الحزب``, ``رفع
     المتظاهرون لافتات``: a verb in the perfect whose subject, right after it, is a crowd that
     protests reports the deed (not a noun: ``تفريق المتظاهرين``, ``مقتل متظاهرين``)."""
     ev, toks, i = c.event, c.tokens, c.trigger_index
@@ -550,19 +550,23 @@ def crowd_deed(c: Candidate) -> str | None:
     return "reported" if 0 < after - i <= CROWD_SUBJECT_REACH else None
 
 
+ORGANISE_IMPERFECT = ("ي", "ت")  # no verb of organising begins so in the perfect (نظم، سير، نفذ، بدأ)
+
+
 def organised(c: Candidate) -> str | None:
-    """``وكانت خمسة أحزاب سياسية نظمت أول من أمس مسيرات``, ``سيّر المئات مظاهرة``: a crowd's
+    """``نظمت النقابات أمس مسيرات``, ``سيّر المئات مظاهرة``: a crowd's
     act named by a noun that a verb of organising in the perfect carries took place."""
     ev, toks, i = c.event, c.tokens, c.trigger_index
     if not ontology().crowd(ev.plover_type) or ev.trigger_pos == "verb" or not (0 <= i < len(toks)):
         return None
     return "reported" if any(
-        cue.status == "organise" and 0 < i - last <= DOING_REACH and not toks[first].stem.startswith(IMPERFECT_ONLY)
+        cue.status == "organise" and 0 < i - last <= DOING_REACH
+        and not toks[first].stem.startswith(ORGANISE_IMPERFECT)
         for first, last, cue in c.cues) else None
 
 
 def wrought_by_an_act(c: Candidate) -> str | None:
-    """``وقال مسؤول إن الغارات دمرت منازل بأكملها``: a part of an attack (a destruction) whose
+    """``وأكد أن الغارات دمرت مدرسة``: a part of an attack (a destruction) whose
     subject, right before its verb, names the attack took place with it."""
     ev, i = c.event, c.trigger_index
     if ev.trigger_pos != "verb" or ontology().folds_into(ev.plover_type, ev.plover_mode) is None:
@@ -570,12 +574,12 @@ def wrought_by_an_act(c: Candidate) -> str | None:
     return "reported" if i - 1 in c.act_tokens else None
 
 
-OUTCOME_REACH = 10  # أسفرت جهود الأجهزة الأمنية بتاريخ أمس السبت عن ضبط: the efforts and the day between
+OUTCOME_REACH = 10  # أسفرت حملة نفذتها الشرطة فجر الثلاثاء عن ضبط: the operation and its day between
 OUTCOME_LINKS = frozenset({"عن"})  # أسفر … عن: the outcome follows
 
 
 def outcome(c: Candidate) -> str | None:
-    """``أسفرت جهود الأجهزة الأمنية أمس عن ضبط 24 من العناصر``: what an operation resulted
+    """``أسفرت حملة الشرطة أمس عن ضبط 17 مطلوبا``: what an operation resulted
     in took place. For the acts that take no life (arrests); a toll after أسفر عن is the
     model's to weigh, like any other."""
     ev, toks, i = c.event, c.tokens, c.trigger_index
