@@ -380,3 +380,18 @@ def test_an_ambush_laid_by_a_named_subject_is_aimed_at_its_lam_object(pipeline):
     # with no subject carrying the noun, ل names the doer
     ev = one(pipeline, "وتبنت الحركة هجوما لطالبان على المدينة.", "ASSAULT")
     assert ev.actor1 is not None and ev.actor1.mention.endswith("طالبان")
+
+
+def test_the_bullets_of_an_actor_name_the_shooter(pipeline):
+    # the instrument as the subject before the verb (كان … قد), no preposition before it
+    ev = one(pipeline, "وكان رصاص الجيش الإسرائيلي قد قتل صباح الثلاثاء شابا عند مدخل البلدة.", "ASSAULT")
+    assert code(ev.actor1) == ("ISR", "MIL")
+
+
+def test_a_sniper_named_by_a_noun_leaves_the_victim_before_it_the_victim(pipeline):
+    ev = one(pipeline, "وقتل مزارع برصاص قناص على أطراف القرية مساء الخميس.", "ASSAULT")
+    assert ev.actor2 is not None and ev.actor2.sector == "CVL"
+    assert ev.actor1 is None or ev.actor1.sector != "CVL"
+    # the verb still takes its subject after it
+    ev = one(pipeline, "قنص مسلحون مجهولون سائق شاحنة على الطريق الدولي.", "ASSAULT")
+    assert code(ev.actor1) == (None, "UAF")

@@ -35,6 +35,8 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
     ("وسجلت المنظمة أكثر من 230 هجوما مسلحا على المدارس في العام الماضي وحده", "aggregate"),
     ("وبلغ عدد الضربات الجوية 65 ضربة في تلك المحافظة وفق تقرير شهري للتحالف", "aggregate"),
     ("وتساءل الكاتب عن المستفيد مما يجري من تفجيرات في المدن الكبرى", "generic"),
+    ("وكثيرا ما تشهد أحياء العاصمة الشرقية، وخاصة قرب الأسواق، اشتباكات بين عصابات مسلحة", "habitual"),
+    ("وقتل أكثر من 300 شخص في هجمات شنها المتمردون في الإقليم بحسب تعداد لوكالة أنباء محلية", "aggregate"),
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)
@@ -119,6 +121,11 @@ def test_a_habit_is_no_event_of_any_type():
     doc = Pipeline(Options(keep_unreported_events=True)).run(
         "ولعبت الحكومة مرارا دور الوساطة بين الأطراف المتنازعة في المنطقة", published=PUBLISHED)
     assert doc.events and {e.status for e in doc.events} == {"habitual"}
+    # an adverb of habit governs its clause's verb, however long the subject between
+    assert statuses("وكثيرا ما تشهد أحياء العاصمة الشرقية، وخاصة قرب الأسواق، مسيرات غاضبة للعاطلين عن العمل",
+                    "PROTEST") == ["habitual"]
+    assert statuses("واندلعت أمس اشتباكات بين عصابات مسلحة في أحياء العاصمة الشرقية، وخاصة قرب الأسواق") == [
+        "reported"]
 
 
 def test_a_cue_of_several_words_counts_from_its_last_word():

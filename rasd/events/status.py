@@ -450,9 +450,15 @@ def agent_named(c: Candidate) -> str | None:
     return "reported" if c.event.actor1 is not None and c.cue_after("agent", reach=AGENT_REACH) else None
 
 
+HABIT_CLAUSE_REACH = 10  # غالبا ما تشهد مدن في جنوبي ليبيا، خاصة سبها، مواجهات: the verb's subject between
+
+
 def habitual(c: Candidate) -> str | None:
-    """``لعبت السلطنة مراراً دور الوساطة``, ``يتعرض من حين لآخر لقصف``: a habit, no happening."""
-    return "habitual" if c.cue_before("habitual", reach=CUE_REACH) else None
+    """``لعبت السلطنة مراراً دور الوساطة``, ``يتعرض من حين لآخر لقصف``, ``غالبا ما تشهد
+    المدينة مواجهات``: a habit, no happening."""
+    if c.cue_before("habitual", reach=CUE_REACH) or c.cue_before("habit_clause", reach=HABIT_CLAUSE_REACH):
+        return "habitual"
+    return None
 
 
 MANNER_PREFIXES = ("ب", "وب", "فب")
