@@ -395,3 +395,8 @@ def test_a_sniper_named_by_a_noun_leaves_the_victim_before_it_the_victim(pipelin
     # the verb still takes its subject after it
     ev = one(pipeline, "قنص مسلحون مجهولون سائق شاحنة على الطريق الدولي.", "ASSAULT")
     assert code(ev.actor1) == (None, "UAF")
+
+
+def test_concentrations_of_an_armed_group_are_no_gathering(pipeline):
+    found = events(pipeline, "وشنت طائرات التحالف غارات على تجمعات للمسلحين وتمركزاتهم شرق المدينة أمس.")
+    assert [e.plover_type for e in found] == ["ASSAULT"]

@@ -37,6 +37,10 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
     ("وتساءل الكاتب عن المستفيد مما يجري من تفجيرات في المدن الكبرى", "generic"),
     ("وكثيرا ما تشهد أحياء العاصمة الشرقية، وخاصة قرب الأسواق، اشتباكات بين عصابات مسلحة", "habitual"),
     ("وقتل أكثر من 300 شخص في هجمات شنها المتمردون في الإقليم بحسب تعداد لوكالة أنباء محلية", "aggregate"),
+    ("وقال المرصد إن الغارات قتلت 1250 من عناصر التنظيم والفصائل المتحالفة معه بينهم عشرات القادة خلال 8 أشهر",
+     "aggregate"),
+    ("وانتهت المباراة بتعادل سلبي وسط أجواء متوترة واشتباك لفظي بين مدربي الفريقين", "metaphor"),
+    ("وتمكن خبراء المتفجرات صباح اليوم من إبطال مفعول عبوة ناسفة وضعت قرب مدخل السوق", "seized"),
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)
@@ -115,6 +119,12 @@ def test_a_manner_phrase_is_no_event_but_an_object_is():
     doc = Pipeline(Options(keep_unreported_events=True)).run(
         "وقال المسؤول إن القوات ستعمل بالتنسيق مع الجيش على تأمين الطريق الدولي", published=PUBLISHED)
     assert [e.status for e in doc.events if e.plover_type == "COOPERATE"] == ["manner"]
+
+
+def test_a_gathering_a_ban_names_was_not_held():
+    assert statuses("وأصدرت وزارة الداخلية قرارا بحظر التجمعات العامة في العاصمة حتى إشعار آخر",
+                    "PROTEST") == ["topic"]
+    assert statuses("ونظمت النقابات أمس تجمعات احتجاجية أمام مقر البرلمان في العاصمة", "PROTEST") == ["reported"]
 
 
 def test_a_habit_is_no_event_of_any_type():

@@ -177,7 +177,15 @@ def aggregate_total(c: Candidate) -> str | None:
         return "aggregate"  # the casualty step found the count to be a total
     if c.cue_before("cases", reach=CASES_REACH):
         return "aggregate"  # حالات اختطاف واعتداء واعتقال: counted cases
-    return "aggregate" if c.cue_before("aggregate", reach=12) or c.cue_after("aggregate", reach=8) else None
+    if c.cue_before("aggregate", reach=12) or c.cue_after("aggregate", reach=8):
+        return "aggregate"
+    # قتلت الطائرات 3042 من عناصر التنظيم بينهم عشرات القياديين خلال 10 أشهر: a toll of
+    # hundreds is a total when a span of months closes its sentence, however long the victims
+    large = (c.event.fatalities or 0) >= LARGE_TOLL
+    return "aggregate" if large and c.cue_after("aggregate", reach=len(c.tokens)) else None
+
+
+LARGE_TOLL = 100
 
 
 def accusation(c: Candidate) -> str | None:
@@ -520,9 +528,16 @@ def _doer_follows(c: Candidate) -> bool:
 # for the others
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference)
+def banned_gathering(c: Candidate) -> str | None:
+    """``أصدرت الحكومة قرارا بحظر التجمعات العامة``: the crowd's act a ban names is
+    the ban's object, not a gathering that took place (the ban is the event)."""
+    return "topic" if ontology().crowd(c.event.plover_type) and _act_noun_after(c, "ban", 1) else None
+
+
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, counted_acts, accusation, warning_or_threat, motive, generic_statement,
     condemned, evaluated, known_event_landmark, seen_not_done, metaphor, seized_weapon, speculation,
+    banned_gathering,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aim, past_habit, landmark_noun, counted_noun, stance_object, about_what, topic_noun)
