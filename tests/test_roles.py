@@ -400,3 +400,13 @@ def test_a_sniper_named_by_a_noun_leaves_the_victim_before_it_the_victim(pipelin
 def test_concentrations_of_an_armed_group_are_no_gathering(pipeline):
     found = events(pipeline, "وشنت طائرات التحالف غارات على تجمعات للمسلحين وتمركزاتهم شرق المدينة أمس.")
     assert [e.plover_type for e in found] == ["ASSAULT"]
+
+
+def test_a_state_named_as_a_border_is_no_side(pipeline):
+    ev = one(pipeline, "وفجر انتحاري نفسه في ساحة البلدة على الحدود مع سوريا وسط حشد من الشبان.", "ASSAULT")
+    assert ev.actor2 is None or ev.actor2.sector != "GOV"
+    ev = one(pipeline, "وقصفت المدفعية مواقع للمسلحين في المنطقة القبلية المتاخمة لأفغانستان.", "ASSAULT")
+    assert ev.actor2 is None or ev.actor2.sector != "GOV"
+    # a state the act is aimed at is still its target
+    ev = one(pipeline, "وشنت الطائرات الإسرائيلية غارات على سوريا ليل الأحد.", "ASSAULT")
+    assert code(ev.actor2) == ("SYR", "GOV")

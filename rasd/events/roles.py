@@ -158,7 +158,8 @@ def assign_roles(ctx: SentenceContext, triggers: list[Hit], clauses: list[tuple[
             without it only the sentence is read.
     """
     excluded = excluded + [(a.start, a.end) for a in ctx.actors()
-                           if _is_source(ctx, a) or _is_responder(ctx, a) or _is_supporter(ctx, a) or _is_worn(ctx, a)]
+                           if _is_source(ctx, a) or _is_responder(ctx, a) or _is_supporter(ctx, a) or _is_worn(ctx, a)
+                           or _is_border(ctx, a)]
     in_clauses = [a for clause in dict.fromkeys(clauses) for a in ctx.actors(*clause) if not _inside(a, excluded)]
     roles = _assign(ctx, triggers, in_clauses or [a for a in ctx.actors() if not _inside(a, excluded)], excluded)
     if in_clauses and (roles.actor1 is None or roles.actor2 is None):
@@ -374,6 +375,13 @@ def _is_supporter(ctx: SentenceContext, ent: Entity) -> bool:
     return any(cue.end <= ent.start and (ctx.distance(cue.end, ent.start) <= 0 or
                                          _words_between(ctx, cue.end, ent.start) == ["من"])
                for cue in ctx.cues_of("supporter"))
+
+
+def _is_border(ctx: SentenceContext, ent: Entity) -> bool:
+    """``في البلدة الحدودية مع سوريا``, ``المنطقة المتاخمة لأفغانستان``: a state named as
+    the border near which the act took place."""
+    return ent.attrs.get("kind") == "state" and any(
+        cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 0 for cue in ctx.cues_of("border"))
 
 
 def _is_worn(ctx: SentenceContext, ent: Entity) -> bool:
