@@ -171,6 +171,9 @@ def _candidate(doc: Document, event: Event, cue_hits: list[tuple[int, int, Statu
 
 # ---------------------------------------------------------------- rules
 
+LARGE_TOLL = 100  # a toll this large over a span of months is a running total
+
+
 def aggregate_total(c: Candidate) -> str | None:
     """``منذ بداية العام … قتيلاً``: a running total, not one incident."""
     if c.event.aggregate:
@@ -183,9 +186,6 @@ def aggregate_total(c: Candidate) -> str | None:
     # hundreds is a total when a span of months closes its sentence, however long the victims
     large = (c.event.fatalities or 0) >= LARGE_TOLL
     return "aggregate" if large and c.cue_after("aggregate", reach=len(c.tokens)) else None
-
-
-LARGE_TOLL = 100
 
 
 def accusation(c: Candidate) -> str | None:
@@ -524,16 +524,16 @@ def _doer_follows(c: Candidate) -> bool:
     return 0 < after - i <= 2 and c.tokens[i].end <= doer.span[0]
 
 
-# rules for every type, then those for the violent types the ontology names, then those
-# for the others
-GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
-    purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference)
 def banned_gathering(c: Candidate) -> str | None:
     """``أصدرت الحكومة قرارا بحظر التجمعات العامة``: the crowd's act a ban names is
     the ban's object, not a gathering that took place (the ban is the event)."""
     return "topic" if ontology().crowd(c.event.plover_type) and _act_noun_after(c, "ban", 1) else None
 
 
+# rules for every type, then those for the violent types the ontology names, then those
+# for the others
+GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
+    purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, counted_acts, accusation, warning_or_threat, motive, generic_statement,
     condemned, evaluated, known_event_landmark, seen_not_done, metaphor, seized_weapon, speculation,
