@@ -380,8 +380,7 @@ def _is_supporter(ctx: SentenceContext, ent: Entity) -> bool:
 def _is_border(ctx: SentenceContext, ent: Entity) -> bool:
     """``في البلدة الحدودية مع سوريا``, ``المنطقة المتاخمة لأفغانستان``: a state named as
     the border near which the act took place."""
-    return ent.attrs.get("kind") == "state" and any(
-        cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 0 for cue in ctx.cues_of("border"))
+    return ent.attrs.get("kind") == "state" and _cue_right_before(ctx, ent, ("border",))
 
 
 def _is_worn(ctx: SentenceContext, ent: Entity) -> bool:
