@@ -541,3 +541,34 @@ def test_confirming_rules_report_what_the_clause_says_was_done(plover, confirmed
         assert "reported" in statuses(confirmed, plover, model=NEVER)
     if left_to_the_model is not None:
         assert "reported" not in statuses(left_to_the_model, plover, model=NEVER)
+
+
+def _rule_on_readings(rule, text: str) -> list:
+    """What ``rule`` says of each reading of each ASSAULT candidate of ``text``."""
+    options = Options(keep_unreported_events=True)
+    pipe = Pipeline(options)
+    pipe.remove("incidents")
+    pipe.remove("status")
+    doc = pipe.run(text, published=PUBLISHED)
+    return [rule(r) for c in EventStatus(options, model=False).candidates(doc)
+            if c.event.plover_type == "ASSAULT" for r in c.readings()]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("وقام مسلحون ملثمون بخطف موظف في البلدية من سيارته قرب السوق", "reported"),
+    ("وقامت دورية للجيش أمس بمداهمة منزل واعتقال ثلاثة شبان", None),  # the arrest is no ASSAULT
+    ("ويحال إلى القضاء كل من قام بالاعتداء على المنشآت العامة", None),  # whoever did: a description
+    ("وأكد الضابط أن الذين قاموا بتفجير السيارة فروا إلى الجبال", None),
+])
+def test_a_perfect_of_doing_with_a_bi_noun_reports_the_deed(text, found):
+    from rasd.events.status import carried_out
+    readings = _rule_on_readings(carried_out, text)
+    assert (found in readings) if found else not any(readings)
+
+
+def test_a_bomb_detonated_where_it_was_found_is_seized():
+    assert statuses("وقام خبراء المتفجرات بتفجير القنبلة في مكانها بعد إخلاء الشارع") == ["seized"]
+
+
+def test_a_nuclear_test_is_no_attack():
+    assert statuses("وأجرت كوريا الشمالية تفجيرا نوويا تحت الأرض في موقع للتجارب") == []

@@ -385,8 +385,9 @@ def metaphor(c: Candidate) -> str | None:
 
 
 def seized_weapon(c: Candidate) -> str | None:
-    """``ضبط حزام ناسف``: a weapon found is no attack."""
-    return "seized" if c.cue_before("seized", reach=3) else None
+    """``ضبط حزام ناسف``, ``قامت قوة بتفجيرها في مكانها``: a weapon found, or destroyed
+    where it was found, is no attack."""
+    return "seized" if c.cue_before("seized", reach=3) or c.cue_after("seized", reach=2) else None
 
 
 def speculation(c: Candidate) -> str | None:
@@ -609,9 +610,27 @@ def outcome(c: Candidate) -> str | None:
     return "reported" if c.cue_before("outcome", reach=OUTCOME_REACH) else None
 
 
+def carried_out(c: Candidate) -> str | None:
+    """``قام مسلحون مقنعون بخطف نائب رئيس البلدية``: a verb of doing in the perfect that
+    governs a ب-noun (its subject between) reports the deed."""
+    toks, i = c.tokens, c.trigger_index
+    if not (0 <= i < len(toks)) or toks[i].prefix.removesuffix("ال") not in MANNER_PREFIXES:
+        return None
+    return "reported" if any(
+        cue.status == "carried_out" and 0 < i - last <= DOING_REACH and not _described_doer(c, first)
+        for first, last, cue in c.cues) else None
+
+
+def _described_doer(c: Candidate, verb: int) -> bool:
+    """``كل من قام باعتداء على الجيش``, ``الذين قاموا بخطفه``: the verb describes someone
+    by a deed, it does not report one."""
+    return verb > 0 and (c.tokens[verb - 1].norm == "من" or any(
+        cue.status == "relative" and last == verb - 1 for _, last, cue in c.cues))
+
+
 # rules that find a violent candidate reported, whatever the model would say
 CONFIRMING_RULES: tuple[Callable[[Candidate], str | None], ...] = (agent_named, undergone, crowd_deed, organised,
-                                                                   outcome, wrought_by_an_act)
+                                                                   outcome, wrought_by_an_act, carried_out)
 
 
 # ---------------------------------------------------------------- type from the sides
