@@ -78,6 +78,15 @@ def test_numbers_that_count_something_else_are_not_deaths(text, killed):
     assert read(text).fatalities == killed
 
 
+@pytest.mark.parametrize("text, killed", [
+    ("قتلت الغارات 17 مدنيا في أحياء المدينة الشمالية.", 17),   # the strikes before the count count nothing
+    ("وقتلت غارة 3 أشخاص كانوا على دراجة نارية.", 3),
+    ("شنت الطائرات 17 غارة على المدينة وقتلت 4 مدنيين.", 4),     # the seventeen are strikes
+])
+def test_an_object_noun_counts_only_the_number_before_it(text, killed):
+    assert read(text).fatalities == killed
+
+
 def test_money_and_shares_are_not_deaths():
     assert read("خصصت الحكومة 500 دولار لكل عائلة من عائلات القتلى.").fatalities is None
     assert read("تراجع عدد القتلى بنسبة 30 في المئة عن العام الماضي.").fatalities is None

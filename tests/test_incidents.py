@@ -216,3 +216,11 @@ def test_another_wounded_is_a_toll_of_the_same_act_another_clash_is_not():
                    sentence="ووقعت اشتباكات مماثلة", span=(300, 321), trigger_span=(306, 314))
     assert not_another_of_its_kind(_event(1), wounded)
     assert not not_another_of_its_kind(_event(1), clash)
+
+
+def test_a_sentences_dead_are_counted_once_by_its_act_of_force():
+    doc = Pipeline().run("وقالت وزارة الدفاع إن الجيش قتل 27 مسلحا واعتقل 140 آخرين خلال اشتباكات في ولاية "
+                         "سيبيتوكي شمال البلاد.", published="2015-07-01")
+    tolls = {e.plover_type: e.fatalities for e in doc.events}
+    assert tolls.get("ASSAULT") == 27 and tolls.get("COERCE") is None
+    assert sum(e.fatalities or 0 for e in doc.events) == 27

@@ -410,3 +410,10 @@ def test_a_state_named_as_a_border_is_no_side(pipeline):
     # a state the act is aimed at is still its target
     ev = one(pipeline, "وشنت الطائرات الإسرائيلية غارات على سوريا ليل الأحد.", "ASSAULT")
     assert code(ev.actor2) == ("SYR", "GOV")
+
+
+def test_two_armed_groups_of_one_country_stay_two_sides(pipeline):
+    ev = one(pipeline, "واشتبك مسلحون حوثيون مع عناصر من المقاومة الشعبية في أطراف مدينة مأرب.", "ASSAULT")
+    assert (ev.actor1.name, ev.actor2.name) == ("Houthis (Ansar Allah)", "Popular Resistance (Yemen)")
+    ev = one(pipeline, "وقتلت غارات التحالف العربي 17حوثيا في محافظة صعدة.", "ASSAULT")
+    assert ev.actor2.name == "Houthis (Ansar Allah)" and ev.fatalities == 17

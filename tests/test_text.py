@@ -67,6 +67,12 @@ def test_tokens_split_clitics_and_index_original_text():
     assert all(text[t.start:t.end] for t in toks)
 
 
+def test_digits_glued_to_a_word_are_a_word_of_their_own():
+    text = "مقتل 17حوثيا في 1436هـ"
+    toks = tokenize(normalize(text))
+    assert [text[t.start:t.end] for t in toks] == ["مقتل", "17", "حوثيا", "في", "1436", "هـ"]
+
+
 def test_sentences_and_clauses():
     text = ("قتل 3.5 مدنيين؟ لا. قصفت الطائرات بلدة كفرنبودة، وأصيب عشرة أشخاص.\n"
             "وقال د. أحمد إن القصف مستمر")

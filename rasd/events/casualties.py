@@ -40,7 +40,7 @@ MIXED_REACH = 2       # tokens from a count to بين قتيل وجريح
 EARLIER_REACH = 8     # tokens before a count within which an earlier-toll phrase governs it
 COORDINATION_WORDS = 3  # words between two counts joined by و that add up (3 جنود و5 مدنيين)
 
-KINDS = ("victim", "one_dead", "plural_dead", "other_count", "aggregate", "since", "earlier", "mixed", "comparison")
+KINDS = ("victim", "one_dead", "plural_dead", "other_count", "counted_noun", "aggregate", "since", "earlier", "mixed", "comparison")
 # a clause ends at punctuation; a comma between digits (1,5 مليون, 12,500) is part of a number
 _CLAUSE_BREAK = re.compile(r"(?<!\d)[,،]|[,،](?!\d)|[؛;:.!?؟]|\s[-–—]\s")
 _YEAR_RANGES = ((1900, 2100), (1340, 1500))  # Gregorian and Hijri years written as bare digits
@@ -236,7 +236,7 @@ def _not_a_count(ctx: SentenceContext, num: Entity, words: list[_Word]) -> bool:
     if after[:1] in ("%", "٪"):
         return True
     noun = _counted_word(ctx, num, words)
-    if noun is not None and noun.word.kind == "other_count":
+    if noun is not None and noun.word.kind in ("other_count", "counted_noun"):
         return True
     if any(w.word.kind == "mixed" and w.start >= num.end and ctx.distance(num.end, w.start) <= MIXED_REACH
            for w in words):

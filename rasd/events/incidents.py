@@ -20,6 +20,7 @@ import re
 from typing import Callable
 
 from rasd.actors import sectors
+from rasd.actors.dictionary import load_actors
 from rasd.doc import ActorRef, Document, Event, Mention, Place
 from rasd.events.ontology import ontology
 from rasd.geo.gazetteer import distance_km
@@ -178,6 +179,15 @@ def _same_actor(a: ActorRef | None, b: ActorRef | None) -> bool:
     return (a.country, a.sector) == (b.country, b.sector) and a.sector is not None
 
 
+def _two_named_groups(a: ActorRef, b: ActorRef) -> bool:
+    """Two different movements of the dictionary (the Houthis and the Popular Resistance),
+    not a body and a common noun for it (the army and its soldiers)."""
+    if a.id == b.id:
+        return False
+    entries = [load_actors().get(x.id) for x in (a, b)]
+    return all(e is not None and e.kind == "org" for e in entries)
+
+
 def _unidentified(a: ActorRef) -> bool:
     return a.sector in sectors.UNIDENTIFIED
 
@@ -220,17 +230,25 @@ def _clarity(ev: Event) -> tuple:
 def _join(mentions: list[Event], roles: list[str]) -> Event:
     main = max(mentions, key=_clarity)
     others = [m for m in mentions if m is not main]
+    filled = set()
     for field in ("actor1", "actor2", "date", "attribution", "attribution_span"):
         if getattr(main, field) is None:
             setattr(main, field, next((getattr(m, field) for m in others if getattr(m, field) is not None), None))
+            filled.add(field)
     if main.actor1 is not None and _unidentified(main.actor1):
         # an unnamed doer (سقوط مقذوفات من الأراضي اليمنية) is named by another mention
         named = [m.actor1 for m in others if m.actor1 is not None and m.actor1.sector in sectors.ARMED - sectors.UNIDENTIFIED
                  and not _same_actor(m.actor1, main.actor2)]
-        main.actor1 = named[0] if named else main.actor1
-    if main.actor1 is not None and main.actor2 is not None and _same_actor(main.actor1, main.actor2) \
-            and not ontology().partner(main.plover_type):
-        main.actor2 = None  # filled from a mention that had the sides the other way round
+        if named:
+            main.actor1 = named[0]
+            filled.add("actor1")
+    # one actor on both sides: a side filled from a mention that had the sides the other way
+    # round, or the same actor named twice; two actors one mention names stay two sides
+    # (الحوثيون مع المتمردين: two armed groups of one country)
+    a1, a2 = main.actor1, main.actor2
+    if a1 is not None and a2 is not None and not ontology().partner(main.plover_type) and _same_actor(a1, a2) \
+            and (filled & {"actor1", "actor2"} or not _two_named_groups(a1, a2)):
+        main.actor2 = None
     # a mention's own place (named in its sentence) over one carried from elsewhere
     places = [m.location for m in mentions if m.location is not None and _own_place(m)] or \
         [m.location for m in mentions if m.location is not None]
@@ -291,6 +309,26 @@ def _fold_parts(events: list[Event], sentence_of: Callable[[Event], int]) -> lis
     return kept
 
 
+def _one_toll_per_sentence(events: list[Event]) -> list[Event]:
+    """``الجيش يقتل 31 مسلحا ويعتقل 171 خلال اشتباكات``: a sentence's toll is the deaths of
+    its act of force; an arrest or a protest of the same sentence that took the same figure
+    does not count those dead again."""
+    kinetic_tolls: dict[tuple[int, int], set[tuple[str, int]]] = {}
+    for ev in events:
+        if ontology().kinetic(ev.plover_type):
+            tolls = kinetic_tolls.setdefault(ev.span, set())
+            tolls.update((kind, n) for kind, n in (("dead", ev.fatalities), ("hurt", ev.injuries)) if n is not None)
+    for ev in events:
+        tolls = kinetic_tolls.get(ev.span)
+        if not tolls or ontology().kinetic(ev.plover_type):
+            continue
+        if ("dead", ev.fatalities) in tolls:
+            ev.fatalities = None
+        if ("hurt", ev.injuries) in tolls:
+            ev.injuries = None
+    return events
+
+
 def _voiced_by_its_side(part: Event, whole: Event) -> bool:
     """Words folded into an act (the demands of a protest) are those of its own side: nobody
     named, a crowd's own people, or the act's doer; a government's answer stands alone."""
@@ -317,7 +355,8 @@ def merge_incidents(doc: Document) -> list[Event]:
     incidents: list[list[Event]] = []
     open_: dict[tuple, list[list[Event]]] = {}  # by type and status: only those can be one
     starts = [s.start for s in doc.sentences]
-    for ev in _fold_parts(doc.events, lambda ev: bisect.bisect_right(starts, ev.span[0])):
+    events = _one_toll_per_sentence(doc.events)
+    for ev in _fold_parts(events, lambda ev: bisect.bisect_right(starts, ev.span[0])):
         key = (ev.plover_type, ev.negated, ev.hypothetical, ev.historical, ev.aggregate)
         recent = open_.setdefault(key, [])
         # bounded work per event (the page may be huge): the latest incidents of its kind,

@@ -612,9 +612,10 @@ def outcome(c: Candidate) -> str | None:
 
 def carried_out(c: Candidate) -> str | None:
     """``قام مسلحون مقنعون بخطف نائب رئيس البلدية``: a verb of doing in the perfect that
-    governs a ب-noun (its subject between) reports the deed."""
+    governs a ب-noun (its subject between) reports the deed of the doer it names (not
+    ``قامت فرق الإنقاذ بانتشال جثة``, whose rescuers are no party)."""
     toks, i = c.tokens, c.trigger_index
-    if not (0 <= i < len(toks)) or toks[i].prefix.removesuffix("ال") not in MANNER_PREFIXES:
+    if c.event.actor1 is None or not (0 <= i < len(toks)) or toks[i].prefix.removesuffix("ال") not in MANNER_PREFIXES:
         return None
     return "reported" if any(
         cue.status == "carried_out" and 0 < i - last <= DOING_REACH and not _described_doer(c, first)

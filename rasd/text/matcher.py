@@ -52,7 +52,8 @@ class _Entry:
 
 
 def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
+    # letters only: a digit ends a word as the tokenizer splits it (17حوثيا is 17 and حوثيا)
+    return ch.isalpha()
 
 
 # A "word" longer than this (a run of letters without spaces, as in pasted junk or hostile
@@ -93,13 +94,13 @@ class _WordRuns:
         floor = max(self.lo, pos - self.limit - 1, self.ends[i - 1] if i else 0)
         ceiling = min(self.hi, pos + self.limit + 1, self.starts[i] if i < len(self.starts) else self.hi)
         a, b = pos, pos + 1
-        # str.isalnum inline (this is _is_word_char): the loops run over every letter
-        while a > floor and text[a - 1].isalnum():
+        # str.isalpha inline (this is _is_word_char): the loops run over every letter
+        while a > floor and text[a - 1].isalpha():
             a -= 1
-        while b < ceiling and text[b].isalnum():
+        while b < ceiling and text[b].isalpha():
             b += 1
-        too_long = (b - a > self.limit or (a == floor and a > self.lo and text[a - 1].isalnum())
-                    or (b == ceiling and b < self.hi and text[b].isalnum()))
+        too_long = (b - a > self.limit or (a == floor and a > self.lo and text[a - 1].isalpha())
+                    or (b == ceiling and b < self.hi and text[b].isalpha()))
         self.starts.insert(i, a)
         self.ends.insert(i, b)
         self.long.insert(i, too_long)
@@ -111,13 +112,13 @@ class _WordRuns:
         word there is longer than ``limit``."""
         text = self.text
         ws = cs
-        if cs > self.lo and text[cs - 1].isalnum():
+        if cs > self.lo and text[cs - 1].isalpha():
             i = self._run(cs - 1)
             if self.long[i]:
                 return None
             ws = self.starts[i]
         we = ce
-        if ce < self.hi and text[ce].isalnum():
+        if ce < self.hi and text[ce].isalpha():
             i = self._run(ce)
             if self.long[i]:
                 return None
@@ -229,7 +230,7 @@ class PhraseMatcher(Generic[T]):
         for key, entries in self._entries.items():
             before, after = self._affix_bounds(entries)
             # one word with bounded affixes: its edges are a few letters from the key
-            bounded = key.isalnum() and before >= 0 and after >= 0
+            bounded = key.isalpha() and before >= 0 and after >= 0
             self._automaton.add_word(key, (entries, len(key), before, after, bounded, {}))
         if self._entries:
             self._automaton.make_automaton()
@@ -266,12 +267,12 @@ class PhraseMatcher(Generic[T]):
             core_end = last + 1
             # every entry of one hit has the same key, hence the same span and affixes
             core_start = core_end - size
-            if core_start > start and text[core_start - 1].isalnum():
+            if core_start > start and text[core_start - 1].isalpha():
                 # more letters before the key than any entry allows: no need for the word
                 cut = core_start - before - 1
-                if before >= 0 and cut >= start and text[cut:core_start].isalnum():
+                if before >= 0 and cut >= start and text[cut:core_start].isalpha():
                     continue
-            elif core_end >= end or not text[core_end].isalnum():
+            elif core_end >= end or not text[core_end].isalpha():
                 # a whole word on its own, the most common hit: no clitics to look for
                 got = readings.get(_PLAIN)
                 if got is None:
@@ -280,16 +281,16 @@ class PhraseMatcher(Generic[T]):
                     yield Match(core_start, core_end, core_start, core_end, payload, key, found, "")
                 continue
             cut = core_end + after + 1
-            if after >= 0 and cut <= end and text[core_end:cut].isalnum():
+            if after >= 0 and cut <= end and text[core_end:cut].isalpha():
                 continue
             if bounded:
                 # the checks above leave at most ``before`` letters before the key and
                 # ``after`` after it: the word's edges, as _WordRuns.word would find them
                 nstart = core_start
-                while nstart > start and text[nstart - 1].isalnum():
+                while nstart > start and text[nstart - 1].isalpha():
                     nstart -= 1
                 nend = core_end
-                while nend < end and text[nend].isalnum():
+                while nend < end and text[nend].isalpha():
                     nend += 1
                 if nend - nstart > limit:
                     continue

@@ -12,7 +12,8 @@ from rasd.text.normalize import NormalizedText
 
 __all__ = ["Clitics", "load_clitics", "tokenize", "token_starts"]
 
-WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\w]+")
+# a run of digits is a word of its own: 17حوثيا is 17 and حوثيا, 1436هـ is 1436 and هـ
+WORD = re.compile(r"\d+|[^\W\d]+")
 
 
 @dataclass(frozen=True)
