@@ -224,4 +224,7 @@ def _needs_obfuscation_check(text: str, cmap: CharMap) -> bool:
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The normalised form of a short string (a lexicon entry, a query): no offsets kept."""
+    cmap = load_charmap()
+    if _PRESENTATION.search(text) is None and not _needs_obfuscation_check(text, cmap):
+        return text.translate(cmap.table)  # normalize's common case, without the offsets
     return normalize(text).text
