@@ -172,21 +172,6 @@ def _words(doc: Document, norm: NormalizedText) -> tuple[list[Word], dict[int, i
     return words, by_start, by_end
 
 
-def _longest_first(matches: list) -> list:
-    """Non-overlapping matches, longest (then leftmost) first, in text order."""
-    matches.sort(key=lambda m: (m.core_start - m.core_end, m.core_start))
-    taken: set[int] = set()
-    out = []
-    for m in matches:
-        span = range(m.core_start, m.core_end)
-        if any(i in taken for i in span):
-            continue
-        taken.update(span)
-        out.append(m)
-    out.sort(key=lambda m: m.core_start)
-    return out
-
-
 _COMPASS = {
     frozenset({"north"}): "north", frozenset({"south"}): "south", frozenset({"east"}): "east",
     frozenset({"west"}): "west", frozenset({"north", "west"}): "north-west",
@@ -230,7 +215,7 @@ def analyze(doc: Document, gazetteer: Gazetteer | None = None) -> Analysis:
     words, by_start, by_end = _words(doc, norm)
     hits_by_end: dict[int, list[Hit]] = {}
     hits_by_start: dict[int, list[Hit]] = {}
-    for m in _longest_first(list(load_lexicon().matcher.iter_all(norm.text))):
+    for m in load_lexicon().matcher.find(norm.text):  # overlaps removed, longest first
         ws, we = by_start.get(m.nstart), by_end.get(m.nend)
         if ws is None or we is None:
             continue

@@ -130,10 +130,10 @@ def resolve_mentions(doc: Document, an: Analysis, gaz: Gazetteer,
         m = ms[i]
         parent = chosen[links[i]] if i in links else None
         parent_entry = parent[1] if parent else None
-        own = Counter({c: n for c, n in countries.items()})
-        if len({e.country for e in m.entries}) == 1 and m.entries[0].country:
-            own[m.entries[0].country] -= 1
-        present = +own  # the countries with a positive count, once per mention (not per entry)
+        # the countries with a positive count leaving this mention's own out, once per
+        # mention (not per entry); a plain dict: score_entry only reads it with .get
+        own = m.entries[0].country if len({e.country for e in m.entries}) == 1 else None
+        present = {c: k for c, n in countries.items() if (k := n - (c == own)) > 0}
         best = max(m.entries, key=lambda e: score_entry(m, e, present, parent_entry, consistent)
                    + article_bonus(e))
         fits = parent_entry is not None and consistent(best, parent_entry)
