@@ -417,3 +417,10 @@ def test_two_armed_groups_of_one_country_stay_two_sides(pipeline):
     assert (ev.actor1.name, ev.actor2.name) == ("Houthis (Ansar Allah)", "Popular Resistance (Yemen)")
     ev = one(pipeline, "وقتلت غارات التحالف العربي 17حوثيا في محافظة صعدة.", "ASSAULT")
     assert ev.actor2.name == "Houthis (Ansar Allah)" and ev.fatalities == 17
+
+
+def test_the_coalition_named_inside_the_strikes_is_their_doer(pipeline):
+    ev = one(pipeline, "وقتل 20 مسلحا في غارات التحالف على مواقع في محافظة صعدة.", "ASSAULT")
+    assert code(ev.actor1) == ("SAU", "MIL") and ev.fatalities == 20
+    ev = one(pipeline, "وقتل 12 عنصرا من داعش في غارات التحالف على مدينة الرقة.", "ASSAULT")
+    assert code(ev.actor1) == ("USA", "MIL")

@@ -412,7 +412,10 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     patients: list[tuple[int, int, Entity]] = []
     for ent in actors:
         dist = min(abs(ctx.token_index(ent.start) - ctx.token_index(t.start)) for t in triggers)
-        victim_like = ent.sector in VICTIM_SECTORS or _number_before(ctx, ent) or _member_of_counted(ctx, ent, actors)
+        # a body named inside the act's own words (في غارات التحالف) strikes; it is not the
+        # unit of the counted dead before it (20 مسلحا في …)
+        victim_like = ent.sector in VICTIM_SECTORS or _number_before(ctx, ent) or (
+            _member_of_counted(ctx, ent, actors) and not _overlaps_hits(ent, triggers))
         if ent.attrs.get("instrument") and kinetic:
             agents.append((1, dist, ent))  # صاروخ إسرائيلي، من داخل الأراضي اليمنية: a weapon never suffers the act
             continue
