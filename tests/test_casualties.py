@@ -143,6 +143,11 @@ def test_a_large_toll_needs_its_death_word_right_by_it():
     assert read("أسفر الهجوم عن مقتل نحو 90 شخصا في الإقليم.").fatalities == 90
 
 
+def test_a_toll_no_incident_reaches_is_a_total_however_written():
+    found = read("وقال المرصد إن الغارات أسفرت عن مقتل 4844 مدنيا بينهم 995 طفلا.")
+    assert found.fatalities is None and found.aggregate
+
+
 @pytest.mark.parametrize("text, killed", [
     ("شنت الطائرات غارة على البلدة أسفرت عن مقتل 5 مدنيين و3 أطفال.", 8),
     ("أعلن الجيش مقتل أربعة مدنيين وجندي في القصف.", 5),

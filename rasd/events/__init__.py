@@ -219,7 +219,7 @@ class EventExtractor:
             associated_actors=[a for a in (_actor(e, country) for e in roles.associated or []) if a],
             location=location, date=event_date, fatalities=fatalities, injuries=injuries,
             earlier_toll=counted.earlier_toll,
-            aggregate=counted.aggregate and counted.fatalities is None,
+            aggregate=counted.aggregate and counted.fatalities is None and trig.plover in VIOLENT_TYPES,
             attribution=attrib[0] if attrib else None, attribution_span=attrib[1] if attrib else None,
             negated=flags.negated, hypothetical=flags.hypothetical, historical=flags.historical,
             confidence=min(confidence, 0.99),

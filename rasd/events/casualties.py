@@ -34,6 +34,9 @@ COUNT_REACH = 4  # tokens between a casualty word and a number it may count
 # (``مقتل نحو 25 ألف``), are national, war-long or historical totals far more often than one
 # incident's dead (``إبادة قتل فيها 800 ألف``).
 LARGE_TOLL = 1000
+# No one incident of the kind reported here leaves this many dead, however the figure is
+# written (``أسفرت الغارات عن مقتل 4844 مدنيا``): a monitor's tally of months, counted as a total.
+NO_INCIDENT_TOLL = 2000
 AGGREGATE_REACH = 12  # tokens before a count within which a running-total phrase governs it
 AGGREGATE_AFTER = 6   # tokens after a count within which one governs it (قتل 700 شخص في هجمات منذ بداية العام)
 MIXED_REACH = 2       # tokens from a count to بين قتيل وجريح
@@ -133,14 +136,16 @@ def casualties(ctx: SentenceContext, spans: list[tuple[int, int]],
     earlier: dict[str, list[Entity]] = {"killed": [], "injured": []}
     claimed: set[tuple[int, int]] = set()  # casualty words that had a number, taken or not
     aggregate = False
+    totals: set[_Head] = set()  # death words whose count is a total: their other counts are its parts
     for num, head, d in governed:
         if head.kind not in counts:
             continue
         claimed.add((head.start, head.end))
         if not in_spans(head):
             continue
-        if _is_aggregate(ctx, num, words):
+        if _is_aggregate(ctx, num, words) or num.attrs["value"] >= NO_INCIDENT_TOLL:
             aggregate = aggregate or head.kind == "killed"
+            totals.add(head)
             continue
         if num.attrs["value"] > LARGE_TOLL and (d > 0 or num.attrs.get("qualifier")):
             continue  # نحو 25 ألف، أكثر من ألفي: a large round figure is a total
@@ -150,6 +155,8 @@ def casualties(ctx: SentenceContext, spans: list[tuple[int, int]],
         counts[head.kind].append((num, head, d))
     result: dict[str, int | None] = {}
     for kind in ("killed", "injured"):
+        # مقتل 4844 مدنيا بينهم 995 طفلا: the children are part of the total
+        counts[kind] = [c for c in counts[kind] if c[1] not in totals]
         result[kind] = _figure(ctx, counts[kind], words, trigger)
         if result[kind] is None and not earlier[kind]:
             free = [h for h in heads if h.kind == kind and in_spans(h)
