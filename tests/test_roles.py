@@ -424,3 +424,13 @@ def test_the_coalition_named_inside_the_strikes_is_their_doer(pipeline):
     assert code(ev.actor1) == ("SAU", "MIL") and ev.fatalities == 20
     ev = one(pipeline, "وقتل 12 عنصرا من داعش في غارات التحالف على مدينة الرقة.", "ASSAULT")
     assert code(ev.actor1) == ("USA", "MIL")
+
+
+def test_a_site_is_struck_and_strikes_nobody(pipeline):
+    ev = one(pipeline, "وقصف طيران التحالف معسكرات تابعة للحرس الجمهوري في منطقة الصباحة غربي صنعاء.", "ASSAULT")
+    assert ev.actor2 is not None and ev.actor2.mention == "معسكرات" and ev.actor1.sector == "MIL"
+    ev = one(pipeline, "وتجددت الاشتباكات قرب المسجد الكبير في حي الشيخ مقصود بين قوات النظام والمعارضة.",
+             "ASSAULT")
+    assert ev.actor1 is None or ev.actor1.sector != "REL"
+    ev = one(pipeline, "وسيطر المسلحون على القصر الرئاسي في المدينة إثر اشتباكات عنيفة.", "ASSAULT")
+    assert ev.actor1 is None or ev.actor1.sector != "GOV"

@@ -89,6 +89,7 @@ class ActorContext:
     main_heads: frozenset[str] = frozenset()  # الشارع الرئيس: after these the title is the adjective "main"
     main_titles: frozenset[str] = frozenset()
     resumptive_pronouns: frozenset[str] = frozenset()  # المشتبه به الرئيس
+    facility_generics: frozenset[str] = frozenset()  # a base, a mosque, a hospital: a target, never a doer
 
 
 @lru_cache(maxsize=None)
@@ -119,6 +120,7 @@ def load_context() -> ActorContext:
             main_heads=frozenset(fold(w) for w in raw["main_heads"]),
             main_titles=frozenset(fold(w) for w in raw["main_titles"]),
             resumptive_pronouns=frozenset(fold(w) for w in raw["resumptive_pronouns"]),
+            facility_generics=frozenset(raw["facility_generics"]),
         )
     except KeyError as exc:
         raise DataFileError(f"missing key {exc.args[0]!r}", where="actors/context.json",

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rasd.actors import sectors
+from rasd.actors.dictionary import load_context
 from rasd.actors.memory import PAIR_ID, ActorMemory, load_implicit_doers
 from rasd.doc import Entity
 from rasd.events.context import Hit, SentenceContext
@@ -43,6 +44,7 @@ TARGET_CUES = ("target_marker", "target_verb")  # the actor after them is the ta
 # Event types whose second party is a partner, not a victim.
 PARTNER_TYPES = ontology().of_kind("partner")
 PROTEST_OBJECT_REACH = 7  # للاحتجاج على ما وصفوه بانتهاكات الرئيس الباكستاني برويز مشرف: the grievance and a title stand between
+FACILITIES = load_context().facility_generics  # a base, a mosque, a hospital: struck, never striking
 POSSESSIVES = ("ه", "ها", "هم")  # قواته، جنودها، عناصرهم: the pronoun names whose they are
 
 
@@ -418,6 +420,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             _member_of_counted(ctx, ent, actors) and not _overlaps_hits(ent, triggers))
         if ent.attrs.get("instrument") and kinetic:
             agents.append((1, dist, ent))  # صاروخ إسرائيلي، من داخل الأراضي اليمنية: a weapon never suffers the act
+            continue
+        if kinetic and ent.attrs.get("base") in FACILITIES:
+            patients.append((3, dist, ent))  # كما قصف معسكرات، اشتباكات قرب مسجد: a site is struck, it strikes nobody
             continue
         if crowd and ent.sector in AUTHORITY_SECTORS and \
                 _cue_right_before(ctx, ent, ("protest_object",), gap=PROTEST_OBJECT_REACH):
