@@ -98,6 +98,17 @@ def test_state_as_place_is_not_an_actor():
     assert len(states) == 1 and states[0].start == doc.text.index("روسيا إنها")
 
 
+def test_a_bare_name_is_the_site_an_article_names():
+    base = "وسيطرت المقاومة على التلال المطلة على قاعدة العند الجوية، وقصفت القاعدة بالصواريخ"
+    doc = resolved(base, places={"قاعدة العند": "YEM"})
+    assert actor(doc, "القاعدة").attrs["base"] == "military-base"
+    # the same article naming the group in full: the bare name is the group
+    doc = resolved(base + "، وقال مسؤول إن عناصر من تنظيم القاعدة شاركوا", places={"قاعدة العند": "YEM"})
+    assert actor(doc, "القاعدة").attrs["base"] == "al-qaeda"
+    # no site named: the group
+    assert actor(resolved("وتبنت القاعدة الهجوم على الثكنة"), "القاعدة").attrs["base"] == "al-qaeda"
+
+
 def test_members_take_the_identity_of_their_group():
     doc = resolved("قتل عشرة عناصر من الشرطة العراقية واعتقل أنصار التيار الصدري")
     police = actor(doc, "عناصر من الشرطة العراقية")

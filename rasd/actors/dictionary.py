@@ -90,6 +90,7 @@ class ActorContext:
     main_titles: frozenset[str] = frozenset()
     resumptive_pronouns: frozenset[str] = frozenset()  # المشتبه به الرئيس
     facility_generics: frozenset[str] = frozenset()  # a base, a mosque, a hospital: a target, never a doer
+    site_homonyms: tuple[tuple[str, str, str], ...] = ()  # (actor id, bare name folded, site id): القاعدة
 
 
 @lru_cache(maxsize=None)
@@ -121,6 +122,7 @@ def load_context() -> ActorContext:
             main_titles=frozenset(fold(w) for w in raw["main_titles"]),
             resumptive_pronouns=frozenset(fold(w) for w in raw["resumptive_pronouns"]),
             facility_generics=frozenset(raw["facility_generics"]),
+            site_homonyms=tuple((h["actor"], fold(h["word"]), h["site"]) for h in raw["site_homonyms"]),
         )
     except KeyError as exc:
         raise DataFileError(f"missing key {exc.args[0]!r}", where="actors/context.json",

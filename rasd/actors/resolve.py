@@ -98,6 +98,7 @@ class ActorResolver:
         if not doc.entities:
             return doc
         run = _Run(doc, self.dictionary)
+        run.site_homonyms()
         run.drop_locative_states()
         run.compose()
         run.link_persons()
@@ -188,6 +189,29 @@ class _Run:
     def place_country(self, e: Entity) -> str | None:
         place = e.attrs.get("place")
         return getattr(place, "country", None) if place is not None else None
+
+    # -- 0. a bare name that is also a site's noun ----------------------------------
+    def site_homonyms(self) -> None:
+        """``شنت طائرات التحالف غارات على القاعدة`` after ``قاعدة العند``: in an article that
+        names a site of the kind and names the actor in no fuller form, the bare name is the site."""
+        for actor_id, word, site_id in self.ctx.site_homonyms:
+            site_entry = self.d.get(site_id)
+            named = [e for e in self.live() if e.attrs.get("base") == actor_id
+                     or (e.attrs.get("base") and e.attrs.get("parent") == actor_id)]
+            bare = [e for e in named if _article_core(fold(e.text)) == _article_core(word)]
+            if site_entry is None or not bare or len(bare) < len(named):
+                continue
+            core = _article_core(word)
+            # the same noun naming a site: قاعدة العند (a place), القاعدة الجوية (a base), not a barracks
+            sites = [e for e in self.live() if (e.type == "LOC" or e.attrs.get("base") == site_id)
+                     and core in fold(e.text)]
+            if not sites:
+                continue
+            for e in bare:
+                found = entity_for(site_entry, e.start, e.end, e.text, self.doc.published, self.d)
+                e.id, e.canonical, e.country, e.sector = found.id, found.canonical, found.country, found.sector
+                e.attrs.update(found.attrs)
+                e.attrs.pop("parent", None)
 
     # -- 1. states used as places -------------------------------------------------
     def drop_locative_states(self) -> None:
@@ -701,3 +725,11 @@ def _complete_construct(a: Entity) -> bool:
     (second) genitive: ``قصفت الطائرات مدينة عدن`` names two things, not Aden's aircraft."""
     words = fold(a.text).split()
     return bool(words) and words[-1].startswith("ال")
+
+
+_CLITICS = re.compile(r"^[وف]?(?:بال|كال|لل|ال|ب|ك|ل)?")
+
+
+def _article_core(folded: str) -> str:
+    """A folded word without its conjunction, preposition and article (وللقاعده → قاعده)."""
+    return _CLITICS.sub("", folded, count=1)
