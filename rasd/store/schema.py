@@ -21,6 +21,8 @@ Tables, in the order data flows into them:
   descending and the cluster id, the order of a default page.
 - SQLite (migration 0006): ``event_rtree`` also holds each exact point and the cluster's
   ``flagged`` (auxiliary columns), so that a ``near`` count reads no cluster.
+- PostgreSQL (migration 0007): lz4 compression of the documents' text and JSON and of the
+  reports' JSON, ``fillfactor = 70`` on ``event_clusters`` (room for in-place updates).
 
 The schema is versioned with alembic (``rasd/store/migrations``); :data:`HEAD` is the
 revision this code expects and :func:`ensure_schema` upgrades older databases.
@@ -42,7 +44,7 @@ __all__ = ["metadata", "documents", "document_bands", "document_raw", "event_rep
 log = logging.getLogger(__name__)
 
 # The alembic revision the code expects; a test checks it equals the migrations' head.
-HEAD = "0006"
+HEAD = "0007"
 
 metadata = MetaData()
 
