@@ -434,3 +434,13 @@ def test_a_site_is_struck_and_strikes_nobody(pipeline):
     assert ev.actor1 is None or ev.actor1.sector != "REL"
     ev = one(pipeline, "وسيطر المسلحون على القصر الرئاسي في المدينة إثر اشتباكات عنيفة.", "ASSAULT")
     assert ev.actor1 is None or ev.actor1.sector != "GOV"
+
+
+def test_the_party_after_with_is_the_other_side_of_a_fight(pipeline):
+    ev = one(pipeline, "وقتل جنديان في اشتباكات متقطعة مع مسلحين قرب الحدود الشمالية.", "ASSAULT")
+    assert (ev.actor1.sector, ev.actor2.sector) == ("UAF", "MIL") and ev.fatalities == 2
+    ev = one(pipeline, "واندلعت مواجهات عنيفة مع الشرطة في وسط العاصمة بعد صلاة الجمعة.", "PROTEST")
+    assert ev.actor2 is not None and ev.actor2.sector == "COP"
+    # a death in a fight is no fight with the one who reports it
+    ev = one(pipeline, "وأعلن الجيش مقتل خمسة مسلحين في غارة على مواقعهم.", "ASSAULT")
+    assert ev.actor2 is not None and ev.actor2.sector == "UAF"

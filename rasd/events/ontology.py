@@ -45,6 +45,7 @@ class Ontology:
     needs_object: dict[str, str] = field(default_factory=dict)  # "TYPE:mode" → the cue kind its object must match
     counted_takings: frozenset[str] = frozenset()  # "TYPE:mode" whose count of people taken tells batches apart
     another_of_its_kind: frozenset[str] = frozenset()  # folded words after an act noun naming another happening
+    fought: frozenset[str] = frozenset()  # "TYPE:mode" fought between two sides (a clash, a riot)
 
     def info(self, plover: str) -> TypeInfo:
         return self.types[plover]
@@ -79,6 +80,10 @@ class Ontology:
         """Whether ``plover``/``mode`` is done from the air (an air strike)."""
         return f"{plover}:{mode}" in self.airborne
 
+    def fought_act(self, plover: str, mode: str | None) -> bool:
+        """Whether ``plover``/``mode`` is fought between two sides (a clash, a riot)."""
+        return f"{plover}:{mode}" in self.fought
+
     def counts_takings(self, plover: str, mode: str | None) -> bool:
         """Whether the count of people ``plover``/``mode`` takes tells two batches apart (arrests)."""
         return f"{plover}:{mode}" in self.counted_takings
@@ -108,4 +113,5 @@ def ontology() -> Ontology:
                     dict(data.get("retypes", {})), dict(data.get("acled_rules", {})),
                     frozenset(data.get("airborne", ())), dict(data.get("needs_object", {})),
                     frozenset(data.get("counted_takings", ())),
-                    frozenset(fold(w) for w in data.get("another_of_its_kind", ())))
+                    frozenset(fold(w) for w in data.get("another_of_its_kind", ())),
+                    frozenset(data.get("fought", ())))

@@ -85,6 +85,26 @@ def _between(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
     return False
 
 
+CLASH_WITH_REACH = 2  # words between a clash word and مع: مواجهات عنيفة مع، اشتباكات متقطعة مع
+
+
+def _fought_with(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
+    """``اندلعت مواجهات عنيفة مع المقاومة``, ``قتل 13 مسلحا في مواجهات مع المقاومة``: the
+    party after مع that follows the event's clash word fought it."""
+    if not _fought(triggers):
+        return False
+    for cue in ctx.cues_of("partner_marker"):
+        if cue.text.lstrip("و") == "مع" and cue.end <= ent.start and ctx.distance(cue.end, ent.start) <= 0:
+            fight = _governing_trigger(ctx, cue.start)
+            return fight in triggers and ontology().fought_act(fight.trigger.plover, fight.trigger.mode) and \
+                ctx.distance(fight.end, cue.start) <= CLASH_WITH_REACH
+    return False
+
+
+def _fought(triggers: list[Hit]) -> bool:
+    return any(ontology().fought_act(t.trigger.plover, t.trigger.mode) for t in triggers)
+
+
 def _number_before(ctx: SentenceContext, ent: Entity) -> bool:
     """``ثلاثة جنود``, ``ثمانية من قوات الأمن``: a counted group (of victims, usually)."""
     for e in ctx.entities:
@@ -449,6 +469,9 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             # the trigger names the participants itself: متظاهرين، قتلى مدنيين
             (patients if victim_like and reports_casualties else agents).append((2, dist, ent))
             continue
+        if plover not in PARTNER_TYPES and _fought_with(ctx, ent, triggers):
+            patients.append((0, dist, ent))  # في مواجهات عنيفة مع المقاومة: the other side of the fight
+            continue
         if _cue_right_before(ctx, ent, ("agent_marker",), gap=2, triggers=triggers):
             agents.append((0, dist, ent))
             continue
@@ -538,6 +561,11 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
     actor1 = agents[0][2] if agents else None
     actor2 = next((p[2] for p in patients if p[2] is not actor1), None)
     actor2 = _body_of_members(ctx, actor2, actors, actor1)
+    if actor1 is None and actor2 is not None and _fought(triggers):
+        # قتل جنديان في اشتباكات مع مسلحين: those they fought with, then the armed dead as the other side
+        side = next((p[2] for p in patients if p[2] is not actor2 and p[2].sector in ARMED_SECTORS), None)
+        if side is not None:
+            actor1, actor2 = actor2, side
     if kinetic and reports_casualties and _one_identity(actor1, actor2):
         actor1 = None  # جنديين عراقيين … بينهم جندي عراقي: the dead named twice, no doer named
     if actor2 is None and crowd:
