@@ -41,6 +41,7 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
      "aggregate"),
     ("وانتهت المباراة بتعادل سلبي وسط أجواء متوترة واشتباك لفظي بين مدربي الفريقين", "metaphor"),
     ("وتمكن خبراء المتفجرات صباح اليوم من إبطال مفعول عبوة ناسفة وضعت قرب مدخل السوق", "seized"),
+    ("وقطعت الحكومة علاقاتها مع الجارة غداة الهجوم الذي شنه المتمردون على العاصمة", "reference"),
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)

@@ -359,9 +359,11 @@ def counted_acts(c: Candidate) -> str | None:
 
 
 def known_event_landmark(c: Candidate) -> str | None:
-    """``إثر الهجوم الذي شنه متمردو دارفور على أم درمان``: an act named by a definite noun
-    that a relative clause describes, right after "after", is a known event that dates
-    something else; it was reported before. A toll in the clause still reports it."""
+    """``إثر الهجوم الذي شنه متمردو دارفور على أم درمان``, ``غداة الهجوم الذي``: an act
+    named by a definite noun that a relative clause describes, right after "after" or "the
+    day after", is a known event that dates something else; it was reported before. A toll
+    in the clause still reports it. (An indefinite one, ``في أعقاب غارات شنها سلاح الجو``,
+    is most often the news itself.)"""
     ev, toks, i = c.event, c.tokens, c.trigger_index
     if ev.fatalities or ev.injuries or ev.trigger_pos != "noun" or not (0 <= i < len(toks) - 1):
         return None
