@@ -50,6 +50,14 @@ def test_a_group_prefers_the_one_whose_name_holds_the_noun():
     assert at(doc, "الجماعة").id == "houthis"
 
 
+def test_the_resistance_is_only_a_resistance_named_before():
+    doc = resolved("وسيطرت المقاومة الشعبية على جبل في تعز.\nوقالت المقاومة إنها صدت هجوما للحوثيين.")
+    assert at(doc, "المقاومة").id == "popular-resistance-yemen"
+    # after the Houthis alone, the resistance is not the Houthis
+    doc = resolved("وقصف الحوثيون أحياء في تعز.\nوقالت المقاومة إنها صدت الهجوم.")
+    assert at(doc, "المقاومة").id != "houthis"
+
+
 def test_no_antecedent_no_reference():
     doc = resolved("قالت الجماعة في بيان إنها ستواصل القتال.")
     assert all(e.text != "الجماعة" or e.id is None for e in doc.entities)

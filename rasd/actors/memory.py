@@ -64,6 +64,7 @@ class Description:
     name_word: str | None
     pair: bool
     where: str
+    needs_name_word: bool = False  # المقاومة is only an actor whose name holds مقاومة
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,11 @@ def load_descriptions() -> tuple[PhraseMatcher[Description], int]:
         sectors = None if row["sectors"].strip() == "*" else frozenset(
             s.strip() for s in row["sectors"].split("|") if s.strip())
         name_word = fold(row.cells.get("name_word") or "") or None
-        desc = Description(row["class"], sectors, name_word, pair == "yes", row.where)
+        needs = (row.cells.get("needs_name_word") or "no").strip().lower()
+        if needs not in ("yes", "no"):
+            raise DataFileError(f"needs_name_word must be yes or no, not {needs!r}",
+                                where=f"{row.where}:needs_name_word")
+        desc = Description(row["class"], sectors, name_word, pair == "yes", row.where, needs == "yes")
         for variant in variants(row["pattern"]):
             matcher.add(variant, desc)
     return matcher, len(rows)
@@ -189,6 +194,8 @@ class ActorMemory:
             with_word = [n for n in candidates if desc.name_word in _name_forms(n.entity)]
             if with_word:
                 return with_word[-1].entity
+            if desc.needs_name_word:
+                return None
         return candidates[-1].entity
 
     def pair(self, offset: int) -> tuple[Entity, Entity] | None:
