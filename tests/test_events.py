@@ -131,6 +131,24 @@ def test_condition_and_future_are_hypothetical(run):
     assert future and all(e.hypothetical for e in future)
 
 
+def test_an_act_noun_followed_by_its_future_is_hypothetical(run):
+    ev = [e for e in run("وأعلنت الوزارة أن معركة تحرير مدينة الرمادي ستبدأ خلال الأسابيع المقبلة.").events
+          if e.plover_type == "ASSAULT"]
+    assert ev and all(e.hypothetical for e in ev)
+    done = [e for e in run("وقصفت الطائرات مواقع المسلحين أمس في ريف المدينة.").events if e.plover_type == "ASSAULT"]
+    assert done and not any(e.hypothetical for e in done)
+
+
+@pytest.mark.parametrize("text", [
+    "أزالت لجنة التعديات التابعة للبلدية سورا أقامه مواطن على أرض حكومية.",
+    "وأعلنت الوزارة تنفيذ حكم القتل قصاصا في أحد الجناة بمنطقة الرياض.",
+    "وأكد أن القوات قادرة على التصدي لأي محاولة اعتداء على الحدود.",
+])
+def test_land_encroachment_a_sentence_and_any_attack_are_no_assault(text):
+    doc = Pipeline().run(text, published="2015-07-20")  # with the status stage
+    assert not [e for e in doc.events if e.plover_type == "ASSAULT" and not (e.negated or e.hypothetical)]
+
+
 def test_pluperfect_recall_is_historical(run):
     ev = run("وكانت بلدة كفرنبودة قد شهدت اشتباكات عنيفة بين فصائل المعارضة وقوات النظام.").events
     assert ev and all(e.historical for e in ev)

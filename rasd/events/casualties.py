@@ -147,7 +147,7 @@ def casualties(ctx: SentenceContext, spans: list[tuple[int, int]],
             aggregate = aggregate or head.kind == "killed"
             totals.add(head)
             continue
-        if num.attrs["value"] > LARGE_TOLL and (d > 0 or num.attrs.get("qualifier")):
+        if num.attrs["value"] >= LARGE_TOLL and (d > 0 or num.attrs.get("qualifier")):
             continue  # نحو 25 ألف، أكثر من ألفي: a large round figure is a total
         if _is_earlier(ctx, num, words):
             earlier[head.kind].append(num)

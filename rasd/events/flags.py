@@ -17,6 +17,7 @@ __all__ = ["Flags", "flags_for"]
 NEGATION_REACH = 2      # tokens between a negation word and the trigger it negates
 RECALL_AGE_DAYS = 14    # an event dated this long before publication is a recalled one (a daily's news is this fortnight's)
 RECENT_DAYS = 7         # an event dated at most this long before publication is news
+FUTURE_AFTER_REACH = 4  # معركة تحرير مدينة الرمادي ستبدأ: the act noun's genitives stand between
 
 
 @dataclass
@@ -49,6 +50,9 @@ def flags_for(ctx: SentenceContext, main: Hit, clause: tuple[int, int],
             flags.hypothetical = True
         elif kind == "future" and in_clause and before:
             flags.hypothetical = True
+        elif kind == "future" and cue.cue.scope == "after" and in_clause and cue.start >= main.end \
+                and ctx.distance(main.end, cue.start) < FUTURE_AFTER_REACH:
+            flags.hypothetical = True  # معركة تحرير المدينة ستبدأ: the act noun's own future
         elif kind == "recall" and (in_clause or cue.cue.scope == "sentence"):
             if recent_day and cue.cue.scope in ("after", "sentence"):
                 continue  # ``يذكر أن الجيش قصف البلدة صباح أمس``: the clause's own recent day wins

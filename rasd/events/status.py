@@ -213,9 +213,13 @@ def reference(c: Candidate) -> str | None:
     return "reference" if c.cue_before("reference", reach=2) else None
 
 
+INDEFINITE_REACH = 2
+
+
 def indefinite(c: Candidate) -> str | None:
-    """``لردع أي هجوم``: any act of the kind, none in particular."""
-    return "generic" if c.cue_before("indefinite", reach=1) else None
+    """``لردع أي هجوم``, ``لأي محاولة اعتداء``: any act of the kind, none in particular (a
+    noun such as محاولة or نوع may stand between)."""
+    return "generic" if c.cue_before("indefinite", reach=INDEFINITE_REACH) else None
 
 
 def aim(c: Candidate) -> str | None:
