@@ -573,3 +573,9 @@ def test_a_bomb_detonated_where_it_was_found_is_seized():
 
 def test_a_nuclear_test_is_no_attack():
     assert statuses("وأجرت كوريا الشمالية تفجيرا نوويا تحت الأرض في موقع للتجارب") == []
+
+
+def test_an_act_a_decision_names_is_decided_not_done():
+    assert statuses("وأصدرت المحكمة العليا قرارا بهدم عشرات المنازل في القرية", "COERCE") == ["decided"]
+    assert statuses("وأصدرت محكمة عسكرية حكما بإعدام ثلاثة متهمين بالانتماء إلى الخلية") == ["decided"]
+    assert statuses("وهدمت الجرافات عشرات المنازل في القرية صباح أمس", "COERCE") == ["reported"]

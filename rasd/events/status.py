@@ -537,6 +537,15 @@ def banned_gathering(c: Candidate) -> str | None:
     return "topic" if ontology().crowd(c.event.plover_type) and _act_noun_after(c, "ban", 1) else None
 
 
+def decided(c: Candidate) -> str | None:
+    """``أصدرت المحكمة قرارا بهدم القرية``, ``أمر بإعدامه``: an act a decision or an order
+    names with ب has been decided, not done (the decision is the event)."""
+    toks, i = c.tokens, c.trigger_index
+    if not (0 <= i < len(toks)) or toks[i].prefix.removesuffix("ال") not in MANNER_PREFIXES:
+        return None
+    return "decided" if c.cue_before("decision", reach=1) else None
+
+
 # rules for every type, then those for the violent types the ontology names, then those
 # for the others
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
@@ -544,7 +553,7 @@ GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, counted_acts, accusation, warning_or_threat, motive, generic_statement,
     condemned, evaluated, known_event_landmark, seen_not_done, metaphor, seized_weapon, speculation,
-    banned_gathering,
+    banned_gathering, decided,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aim, past_habit, landmark_noun, counted_noun, stance_object, about_what, topic_noun)
