@@ -205,6 +205,7 @@ def test_an_office_holders_attack_on_a_government_is_words():
 @pytest.mark.parametrize("text", [
     "وأدانت الحكومة التفجيرات بشدة ووصفتها بالعمل الجبان",
     "وطالب الادعاء العام بإجراء تحقيقات بشأن اختطاف المواطن في العاصمة",
+    "واستنكرت فرنسا وألمانيا وإيطاليا الاعتداءات بشدة",  # the condemners between verb and object
 ])
 def test_an_act_condemned_or_investigated_is_talked_about(text):
     assert statuses(text) == ["talked_about"]

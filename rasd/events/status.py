@@ -321,14 +321,21 @@ def _subject_length(c: Candidate) -> int:
     return inside[-1] - c.trigger_index if inside and 0 < inside[0] - c.trigger_index <= SUBJECT_GAP else 0
 
 
+CONDEMNED_OBJECT_REACH = 5
+
+
 def condemned(c: Candidate) -> str | None:
     """``تدين التفجيرات``, ``تحقيقات بشأن اختطاف``, ``تداعيات اغتيال``: an act named by a
     noun as the object of a condemnation, an inquiry or an aftermath is talked about, not
     reported; a toll in the clause still reports it (``دان الهجوم الذي أودى بحياة …``)."""
-    ev = c.event
+    ev, toks, i = c.event, c.tokens, c.trigger_index
     if ev.fatalities or ev.injuries:
         return None
-    return "talked_about" if c.cue_before("talked_about", reach=2) else None
+    if c.cue_before("talked_about", reach=2):
+        return "talked_about"
+    # استنكرت أوروبا والولايات المتحدة الاعتداءات: a definite object past the verb's subject
+    definite = 0 <= i < len(toks) and toks[i].prefix.endswith("ال")
+    return "talked_about" if definite and c.cue_before("talked_about", reach=CONDEMNED_OBJECT_REACH) else None
 
 
 EVALUATION_REACH = 2  # اغتيال المراسل يمثل: the victim stands between
