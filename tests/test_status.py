@@ -580,3 +580,16 @@ def test_an_act_a_decision_names_is_decided_not_done():
     assert statuses("وأصدرت المحكمة العليا قرارا بهدم عشرات المنازل في القرية", "COERCE") == ["decided"]
     assert statuses("وأصدرت محكمة عسكرية حكما بإعدام ثلاثة متهمين بالانتماء إلى الخلية") == ["decided"]
     assert statuses("وهدمت الجرافات عشرات المنازل في القرية صباح أمس", "COERCE") == ["reported"]
+
+
+@pytest.mark.parametrize("text, status", [
+    ("فقالت إنها تظاهرت بأنها نائمة حتى غادر المسلحون المنزل", "metaphor"),        # pretend
+    ("وأكد الوزير أن إيران تخلق الشغب في المنطقة", "metaphor"),  # a state's "riot"
+    ("واحتشد المئات من أهالي الحي للاحتفال بعيد الفطر في ساحات مدينة الدوحة", "celebration"),
+])
+def test_a_crowd_word_that_reports_no_protest(text, status):
+    assert status in statuses(text, "PROTEST")
+
+
+def test_a_protest_near_an_embassy_is_still_a_protest():
+    assert statuses("وتظاهر المئات بالقرب من السفارة احتجاجا على القرار", "PROTEST") == ["reported"]

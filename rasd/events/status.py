@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Callable
 
 from rasd.actors import sectors
+from rasd.actors.dictionary import load_actors
 from rasd.datafiles import read_tsv
 from rasd.doc import Document, Event, Token
 from rasd.errors import DataFileError
@@ -553,6 +554,36 @@ def decided(c: Candidate) -> str | None:
     return "decided" if c.cue_before("decision", reach=1) else None
 
 
+def pretended(c: Candidate) -> str | None:
+    """``فتظاهرت بأنني مريضة``, ``يتظاهرون بالتنظيف``, ``احتج بأنه``: a crowd's verb with
+    what one pretends or argues right after it is no protest."""
+    ev = c.event
+    if not ontology().crowd(ev.plover_type) or ev.trigger_pos != "verb":
+        return None
+    return "metaphor" if c.cue_after("pretend", reach=1) else None
+
+
+CELEBRATION_REACH = 6  # احتشد العشرات من أطفال القطريين والمقيمين للاحتفال: the crowd stands between
+
+
+def celebrated(c: Candidate) -> str | None:
+    """``احتشد العشرات للاحتفال بالقرنقعوه``: a crowd gathered to celebrate or to welcome
+    someone is no protest."""
+    if not ontology().crowd(c.event.plover_type):
+        return None
+    return "celebration" if c.cue_after("celebration", reach=CELEBRATION_REACH) else None
+
+
+def state_as_crowd(c: Candidate) -> str | None:
+    """``تدعم الإرهاب وتخلق الشغب في المنطقة`` (of Iran): a state is said to make unrest,
+    it does not riot or march; the crowd's act is a figure of an accusation."""
+    ev = c.event
+    if not ontology().crowd(ev.plover_type) or ev.actor1 is None or not ev.actor1.id:
+        return None
+    entry = load_actors().get(ev.actor1.id)
+    return "metaphor" if entry is not None and entry.kind == "state" else None
+
+
 # rules for every type, then those for the violent types the ontology names, then those
 # for the others
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
@@ -560,7 +591,7 @@ GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, counted_acts, accusation, warning_or_threat, motive, generic_statement,
     condemned, evaluated, known_event_landmark, seen_not_done, metaphor, seized_weapon, speculation,
-    banned_gathering, decided,
+    banned_gathering, decided, pretended, celebrated, state_as_crowd,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aim, past_habit, landmark_noun, counted_noun, stance_object, about_what, topic_noun)
