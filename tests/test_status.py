@@ -42,6 +42,7 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
     ("وانتهت المباراة بتعادل سلبي وسط أجواء متوترة واشتباك لفظي بين مدربي الفريقين", "metaphor"),
     ("وتمكن خبراء المتفجرات صباح اليوم من إبطال مفعول عبوة ناسفة وضعت قرب مدخل السوق", "seized"),
     ("وقطعت الحكومة علاقاتها مع الجارة غداة الهجوم الذي شنه المتمردون على العاصمة", "reference"),
+    ("وحذرت الشرطة الاتحادية أمس من هجمات جديدة بسيارات مفخخة في العاصمة", "warning"),  # the instrument is the act's
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)

@@ -94,6 +94,9 @@ def load_status_cues(extra: tuple[Path, ...] = ()) -> StatusLexicon:
 
 # ---------------------------------------------------------------- the candidate's surroundings
 
+INSTRUMENT_PREFIXES = ("ب", "بال")  # هجوم بسيارة مفخخة، هجمات بالصواريخ: what the act was done with
+
+
 @dataclass
 class Candidate:
     """What the status rules and the model look at for one event."""
@@ -128,9 +131,13 @@ class Candidate:
             bare = not self.tokens[i].prefix
             # a genitive follows a noun without the article (انفجار سيارة; القصف استهدف is a clause)
             genitive = bare and "ال" not in self.tokens[i - 1].prefix
-            if i - 1 in own and (genitive or self.tokens[i].prefix.startswith("و")):
+            # the instrument of an act, its adjective between (هجمات نووية بصواريخ) is part of it
+            instrument = self.tokens[i].prefix in INSTRUMENT_PREFIXES
+            if i - 1 in own and (genitive or instrument or self.tokens[i].prefix.startswith("و")):
                 i -= 1
             elif i - 2 in own and bare and self.tokens[i - 1].norm == "في":
+                i -= 2
+            elif i - 2 in own and instrument and not self.tokens[i - 1].prefix:
                 i -= 2
             else:
                 break
