@@ -42,7 +42,8 @@ def statuses(text: str, plover: str = "ASSAULT", model=False) -> list[str]:
     ("وانتهت المباراة بتعادل سلبي وسط أجواء متوترة واشتباك لفظي بين مدربي الفريقين", "metaphor"),
     ("وتمكن خبراء المتفجرات صباح اليوم من إبطال مفعول عبوة ناسفة وضعت قرب مدخل السوق", "seized"),
     ("وقطعت الحكومة علاقاتها مع الجارة غداة الهجوم الذي شنه المتمردون على العاصمة", "reference"),
-    ("وحذرت الشرطة الاتحادية أمس من هجمات جديدة بسيارات مفخخة في العاصمة", "warning"),  # the instrument is the act's
+    ("وحذرت الشرطة الاتحادية في العاصمة من هجمات بسيارات مفخخة على الحواجز", "warning"),
+    ("وبحسب التقرير فإن قوات النظام قتلت 87 مدنيا بينهم 20 طفلا", "aggregate"),  # the report's own count  # the instrument is the act's
 ])
 def test_rules_name_what_a_non_report_is(text, status):
     assert status in statuses(text)
@@ -559,6 +560,7 @@ def _rule_on_readings(rule, text: str) -> list:
 
 @pytest.mark.parametrize("text, found", [
     ("وقام مسلحون ملثمون بخطف موظف في البلدية من سيارته قرب السوق", "reported"),
+    ("وردت القوات الحكومية بقصف مواقع المسلحين في التلال المحيطة", "reported"),  # a verb of answering
     ("وقامت دورية للجيش أمس بمداهمة منزل واعتقال ثلاثة شبان", None),  # the arrest is no ASSAULT
     ("ويحال إلى القضاء كل من قام بالاعتداء على المنشآت العامة", None),  # whoever did: a description
     ("وأكد الضابط أن الذين قاموا بتفجير السيارة فروا إلى الجبال", None),

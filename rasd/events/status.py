@@ -131,13 +131,12 @@ class Candidate:
             bare = not self.tokens[i].prefix
             # a genitive follows a noun without the article (انفجار سيارة; القصف استهدف is a clause)
             genitive = bare and "ال" not in self.tokens[i - 1].prefix
-            # the instrument of an act, its adjective between (هجمات نووية بصواريخ) is part of it
+            # the instrument right after an act (هجمات بسيارات مفخخة) is part of it; not past a
+            # word (قامت انتحاريتان منقبتان بتفجير: the verbal noun of قامت, an act of its own)
             instrument = self.tokens[i].prefix in INSTRUMENT_PREFIXES
             if i - 1 in own and (genitive or instrument or self.tokens[i].prefix.startswith("و")):
                 i -= 1
             elif i - 2 in own and bare and self.tokens[i - 1].norm == "في":
-                i -= 2
-            elif i - 2 in own and instrument and not self.tokens[i - 1].prefix:
                 i -= 2
             else:
                 break
@@ -190,6 +189,8 @@ def aggregate_total(c: Candidate) -> str | None:
         return "aggregate"  # حالات اختطاف واعتداء واعتقال: counted cases
     if c.cue_before("aggregate", reach=12) or c.cue_after("aggregate", reach=8):
         return "aggregate"
+    if c.event.fatalities and c.cue_before("report_tally"):
+        return "aggregate"  # ووفق التقرير فإن القوات الحكومية قتلت 143 شخصا: a report's count
     # قتلت الطائرات 3042 من عناصر التنظيم بينهم عشرات القياديين خلال 10 أشهر: a toll of
     # hundreds is a total when a span of months closes its sentence, however long the victims
     large = (c.event.fatalities or 0) >= LARGE_TOLL
