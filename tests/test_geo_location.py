@@ -186,3 +186,11 @@ def test_a_name_known_only_abroad_inside_a_city_of_the_text_is_that_city():
     doc = pipe.run("وقتل ثلاثة جنود في هجوم على مدينة الخالدية في محافظة الأنبار.", published="2015-08-01")
     place = next(e for e in doc.events if e.plover_type == "ASSAULT").location
     assert (place.name, place.country) == ("Khalidiya", "IRQ")
+
+
+def test_towns_of_the_2000s_wars_are_in_the_gazetteer():
+    from rasd.pipeline import Pipeline
+    pipe = Pipeline()
+    for town, country in (("ديرا إسماعيل خان", "PAK"), ("بيداوة", "SOM"), ("تسخينفالي", "GEO"), ("سريناجار", "IND")):
+        doc = pipe.run(f"وقتل خمسة جنود في هجوم انتحاري في {town} صباح أمس.", published="2008-05-01")
+        assert [e.location.country for e in doc.events if e.location] == [country], town
