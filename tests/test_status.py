@@ -596,3 +596,8 @@ def test_a_crowd_word_that_reports_no_protest(text, status):
 
 def test_a_protest_near_an_embassy_is_still_a_protest():
     assert statuses("وتظاهر المئات بالقرب من السفارة احتجاجا على القرار", "PROTEST") == ["reported"]
+
+
+def test_a_guess_or_an_obligation_is_no_event_of_any_type():
+    assert statuses("ومن المتوقع أن يزور الرئيس الأمريكي العاصمة الإثيوبية خلال جولته", "CONSULT") == ["speculation"]
+    assert statuses("وأكد الوزير أنه لا بد من زيارة المكتب لإتمام المعاملة", "CONSULT") == ["speculation"]

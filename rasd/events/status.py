@@ -595,10 +595,11 @@ def state_as_crowd(c: Candidate) -> str | None:
 # rules for every type, then those for the violent types the ontology names, then those
 # for the others
 GENERAL_RULES: tuple[Callable[[Candidate], str | None], ...] = (
-    purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference)
+    purpose, called_for, indefinite, as_what, object_missing, relative_clause, manner_phrase, habitual, reference,
+    speculation)
 STATUS_RULES: tuple[Callable[[Candidate], str | None], ...] = (
     aggregate_total, counted_acts, accusation, warning_or_threat, motive, generic_statement,
-    condemned, evaluated, known_event_landmark, seen_not_done, metaphor, seized_weapon, speculation,
+    condemned, evaluated, known_event_landmark, seen_not_done, metaphor, seized_weapon,
     banned_gathering, decided, pretended, celebrated, state_as_crowd,
 )
 NON_VIOLENT_RULES: tuple[Callable[[Candidate], str | None], ...] = (
