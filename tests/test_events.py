@@ -405,3 +405,11 @@ def test_a_date_right_after_another_events_verb_is_that_events():
     doc = mentions.run("وقصفت الطائرات الحربية حي الشعار في مدينة حلب أمس ودمرت عددا من المباني السكنية.",
                        published="2024-03-10")
     assert len(doc.events) == 2 and all(e.date and e.date.mention == "أمس" for e in doc.events)
+
+
+def test_supporters_of_two_sides_fighting_is_mob_violence_an_armed_group_a_clash():
+    pipe = Pipeline()
+    riot = pipe.run("واندلعت اشتباكات بين أنصار الحزبين في وسط العاصمة بعد إعلان النتائج.", published="2015-07-20")
+    assert [(e.plover_type, e.acled_sub_event_type) for e in riot.events] == [("PROTEST", "Mob violence")]
+    clash = pipe.run("ودارت اشتباكات بين أنصار الشريعة وقوات الجيش في مدينة بنغازي.", published="2015-07-20")
+    assert [e.plover_type for e in clash.events] == ["ASSAULT"]
