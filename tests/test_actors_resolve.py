@@ -99,7 +99,7 @@ def test_state_as_place_is_not_an_actor():
 
 
 def test_a_bare_name_is_the_site_an_article_names():
-    base = "وسيطرت المقاومة على التلال المطلة على قاعدة العند الجوية، وقصفت القاعدة بالصواريخ"
+    base = "وسيطرت المقاومة على التلال القريبة من قاعدة العند الجوية، وقصفت القاعدة بالصواريخ"
     doc = resolved(base, places={"قاعدة العند": "YEM"})
     assert actor(doc, "القاعدة").attrs["base"] == "military-base"
     # the same article naming the group in full: the bare name is the group

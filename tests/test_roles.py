@@ -427,7 +427,7 @@ def test_the_coalition_named_inside_the_strikes_is_their_doer(pipeline):
 
 
 def test_a_site_is_struck_and_strikes_nobody(pipeline):
-    ev = one(pipeline, "وقصف طيران التحالف معسكرات تابعة للحرس الجمهوري في منطقة الصباحة غربي صنعاء.", "ASSAULT")
+    ev = one(pipeline, "وقصف طيران التحالف معسكرات تابعة للحرس الجمهوري في منطقة بني حشيش شرقي صنعاء.", "ASSAULT")
     assert ev.actor2 is not None and ev.actor2.mention == "معسكرات" and ev.actor1.sector == "MIL"
     ev = one(pipeline, "وتجددت الاشتباكات قرب المسجد الكبير في حي الشيخ مقصود بين قوات النظام والمعارضة.",
              "ASSAULT")

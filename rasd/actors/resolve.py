@@ -192,7 +192,7 @@ class _Run:
 
     # -- 0. a bare name that is also a site's noun ----------------------------------
     def site_homonyms(self) -> None:
-        """``شنت طائرات التحالف غارات على القاعدة`` after ``قاعدة العند``: in an article that
+        """``قصفت المقاتلات القاعدة`` after ``قاعدة العند``: in an article that
         names a site of the kind and names the actor in no fuller form, the bare name is the site."""
         for actor_id, word, site_id in self.ctx.site_homonyms:
             site_entry = self.d.get(site_id)

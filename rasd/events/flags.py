@@ -17,7 +17,7 @@ __all__ = ["Flags", "flags_for"]
 NEGATION_REACH = 2      # tokens between a negation word and the trigger it negates
 RECALL_AGE_DAYS = 14    # an event dated this long before publication is a recalled one (a daily's news is this fortnight's)
 RECENT_DAYS = 7         # an event dated at most this long before publication is news
-FUTURE_AFTER_REACH = 4  # معركة تحرير مدينة الرمادي ستبدأ: the act noun's genitives stand between
+FUTURE_AFTER_REACH = 4  # معركة استعادة مدينة الفلوجة ستبدأ: the act noun's genitives stand between
 
 
 @dataclass

@@ -310,7 +310,7 @@ def _fold_parts(events: list[Event], sentence_of: Callable[[Event], int]) -> lis
 
 
 def _one_toll_per_sentence(events: list[Event]) -> list[Event]:
-    """``الجيش يقتل 31 مسلحا ويعتقل 171 خلال اشتباكات``: a sentence's toll is the deaths of
+    """``قتل الجيش 20 مسلحا واعتقل 90 في اشتباكات``: a sentence's toll is the deaths of
     its act of force; an arrest or a protest of the same sentence that took the same figure
     does not count those dead again."""
     kinetic_tolls: dict[tuple[int, int], set[tuple[str, int]]] = {}

@@ -470,7 +470,7 @@ def _assign(ctx: SentenceContext, triggers: list[Hit], actors: list[Entity],
             (patients if victim_like and reports_casualties else agents).append((2, dist, ent))
             continue
         if plover not in PARTNER_TYPES and _fought_with(ctx, ent, triggers):
-            patients.append((0, dist, ent))  # في مواجهات عنيفة مع المقاومة: the other side of the fight
+            patients.append((0, dist, ent))  # في مواجهات متقطعة مع المسلحين: the other side of the fight
             continue
         if _cue_right_before(ctx, ent, ("agent_marker",), gap=2, triggers=triggers):
             agents.append((0, dist, ent))

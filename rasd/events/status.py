@@ -190,7 +190,7 @@ def aggregate_total(c: Candidate) -> str | None:
     if c.cue_before("aggregate", reach=12) or c.cue_after("aggregate", reach=8):
         return "aggregate"
     if c.event.fatalities and c.cue_before("report_tally"):
-        return "aggregate"  # ووفق التقرير فإن القوات الحكومية قتلت 143 شخصا: a report's count
+        return "aggregate"  # وبحسب التقرير قتلت القوات 87 شخصا: a report's count
     # قتلت الطائرات 3042 من عناصر التنظيم بينهم عشرات القياديين خلال 10 أشهر: a toll of
     # hundreds is a total when a span of months closes its sentence, however long the victims
     large = (c.event.fatalities or 0) >= LARGE_TOLL
@@ -382,7 +382,7 @@ def known_event_landmark(c: Candidate) -> str | None:
     """``إثر الهجوم الذي شنه متمردو دارفور على أم درمان``, ``غداة الهجوم الذي``: an act
     named by a definite noun that a relative clause describes, right after "after" or "the
     day after", is a known event that dates something else; it was reported before. A toll
-    in the clause still reports it. (An indefinite one, ``في أعقاب غارات شنها سلاح الجو``,
+    in the clause still reports it. (An indefinite one, ``بعد غارات شنتها الطائرات``,
     is most often the news itself.)"""
     ev, toks, i = c.event, c.tokens, c.trigger_index
     if ev.fatalities or ev.injuries or ev.trigger_pos != "noun" or not (0 <= i < len(toks) - 1):
@@ -571,11 +571,11 @@ def pretended(c: Candidate) -> str | None:
     return "metaphor" if c.cue_after("pretend", reach=1) else None
 
 
-CELEBRATION_REACH = 6  # احتشد العشرات من أطفال القطريين والمقيمين للاحتفال: the crowd stands between
+CELEBRATION_REACH = 6  # احتشد المئات من أهالي الحي للاحتفال: the crowd stands between
 
 
 def celebrated(c: Candidate) -> str | None:
-    """``احتشد العشرات للاحتفال بالقرنقعوه``: a crowd gathered to celebrate or to welcome
+    """``احتشد المئات للاحتفال بالعيد``: a crowd gathered to celebrate or to welcome
     someone is no protest."""
     if not ontology().crowd(c.event.plover_type):
         return None
@@ -583,7 +583,7 @@ def celebrated(c: Candidate) -> str | None:
 
 
 def state_as_crowd(c: Candidate) -> str | None:
-    """``تدعم الإرهاب وتخلق الشغب في المنطقة`` (of Iran): a state is said to make unrest,
+    """``تثير الشغب في دول الجوار`` (of a state): a state is said to make unrest,
     it does not riot or march; the crowd's act is a figure of an accusation."""
     ev = c.event
     if not ontology().crowd(ev.plover_type) or ev.actor1 is None or not ev.actor1.id:
@@ -673,7 +673,7 @@ def outcome(c: Candidate) -> str | None:
 
 
 def carried_out(c: Candidate) -> str | None:
-    """``قام مسلحون مقنعون بخطف نائب رئيس البلدية``: a verb of doing in the perfect that
+    """``قام مسلحون ملثمون بخطف موظف في البلدية``: a verb of doing in the perfect that
     governs a ب-noun (its subject between) reports the deed of the doer it names (not
     ``قامت فرق الإنقاذ بانتشال جثة``, whose rescuers are no party)."""
     toks, i = c.tokens, c.trigger_index
@@ -685,7 +685,7 @@ def carried_out(c: Candidate) -> str | None:
 
 
 def _described_doer(c: Candidate, verb: int) -> bool:
-    """``كل من قام باعتداء على الجيش``, ``الذين قاموا بخطفه``: the verb describes someone
+    """``كل من قام بالاعتداء على المنشآت``, ``الذين قاموا بخطفه``: the verb describes someone
     by a deed, it does not report one."""
     return verb > 0 and (c.tokens[verb - 1].norm == "من" or any(
         cue.status == "relative" and last == verb - 1 for _, last, cue in c.cues))
