@@ -35,7 +35,7 @@ COUNT_REACH = 4  # tokens between a casualty word and a number it may count
 # incident's dead (``إبادة قتل فيها 800 ألف``).
 LARGE_TOLL = 1000
 # No one incident of the kind reported here leaves this many dead, however the figure is
-# written (``أسفرت الغارات عن مقتل 4844 مدنيا``): a monitor's tally of months, counted as a total.
+# written (``أدى القصف إلى مقتل 3870 مدنيا``): a monitor's tally of months, counted as a total.
 NO_INCIDENT_TOLL = 2000
 AGGREGATE_REACH = 12  # tokens before a count within which a running-total phrase governs it
 AGGREGATE_AFTER = 6   # tokens after a count within which one governs it (قتل 700 شخص في هجمات منذ بداية العام)
@@ -155,7 +155,7 @@ def casualties(ctx: SentenceContext, spans: list[tuple[int, int]],
         counts[head.kind].append((num, head, d))
     result: dict[str, int | None] = {}
     for kind in ("killed", "injured"):
-        # مقتل 4844 مدنيا بينهم 995 طفلا: the children are part of the total
+        # مقتل 3870 مدنيا بينهم 912 طفلا: the children are part of the total
         counts[kind] = [c for c in counts[kind] if c[1] not in totals]
         result[kind] = _figure(ctx, counts[kind], words, trigger)
         if result[kind] is None and not earlier[kind]:

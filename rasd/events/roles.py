@@ -89,7 +89,7 @@ CLASH_WITH_REACH = 2  # words between a clash word and مع: مواجهات عن
 
 
 def _fought_with(ctx: SentenceContext, ent: Entity, triggers: list[Hit]) -> bool:
-    """``اندلعت مواجهات عنيفة مع المقاومة``, ``قتل 13 مسلحا في مواجهات مع المقاومة``: the
+    """``اندلعت مواجهات متقطعة مع المسلحين``, ``قتل 13 مسلحا في مواجهات مع المقاومة``: the
     party after مع that follows the event's clash word fought it."""
     if not _fought(triggers):
         return False

@@ -132,7 +132,7 @@ class Candidate:
             # a genitive follows a noun without the article (انفجار سيارة; القصف استهدف is a clause)
             genitive = bare and "ال" not in self.tokens[i - 1].prefix
             # the instrument right after an act (هجمات بسيارات مفخخة) is part of it; not past a
-            # word (قامت انتحاريتان منقبتان بتفجير: the verbal noun of قامت, an act of its own)
+            # word (قامت امرأتان بتفجير: the verbal noun of قامت, an act of its own)
             instrument = self.tokens[i].prefix in INSTRUMENT_PREFIXES
             if i - 1 in own and (genitive or instrument or self.tokens[i].prefix.startswith("و")):
                 i -= 1
