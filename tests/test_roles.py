@@ -444,3 +444,10 @@ def test_the_party_after_with_is_the_other_side_of_a_fight(pipeline):
     # a death in a fight is no fight with the one who reports it
     ev = one(pipeline, "وأعلن الجيش مقتل خمسة مسلحين في غارة على مواقعهم.", "ASSAULT")
     assert ev.actor2 is not None and ev.actor2.sector == "UAF"
+
+
+def test_a_news_office_named_after_a_country_is_no_side(pipeline):
+    doc = pipeline(Document(text="وأفاد «مكتب أخبار سوريا» بهجوم شنته فصائل المعارضة على حاجز للقوات النظامية.",
+                            id="t", published=date(2015, 7, 20)))
+    assert [e.sector for e in doc.entities if "سوريا" in e.text] == ["MED"]
+    assert all(e.actor1 is None or e.actor1.sector != "MED" for e in doc.events)
