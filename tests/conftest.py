@@ -56,6 +56,28 @@ def pg_database(pg_session_database: str) -> str:
     return pg_session_database
 
 
+@pytest.fixture
+def open_store_refusing(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """Open (and migrate) a store on a server that refuses some statements: ``refusal(sql)``
+    returns the exception such a server raises for ``sql``, or None to run it."""
+    from sqlalchemy.engine import Connection
+
+    from rasd.store import open_store
+    run = Connection.exec_driver_sql
+
+    def opened(url: str, refusal: Callable[[str], Exception | None]) -> Any:
+        def refuse(self: Any, statement: str, *args: Any, **kwargs: Any) -> Any:
+            error = refusal(statement)
+            if error is not None:
+                raise error
+            return run(self, statement, *args, **kwargs)
+
+        with monkeypatch.context() as m:
+            m.setattr(Connection, "exec_driver_sql", refuse)
+            return open_store(url)
+    return opened
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
     """The URL of an empty store: a SQLite file, or a freshly emptied PostgreSQL database."""

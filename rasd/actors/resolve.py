@@ -54,6 +54,7 @@ from rasd.actors.mentions import choose_person_entry, entity_for
 from rasd.doc import ActorRef, Document, Entity
 from rasd.options import Options
 from rasd.text.normalize import fold
+from rasd.text.tokenize import word_stem
 
 __all__ = ["ActorResolver", "actor_ref", "HELPER_KINDS", "ACTOR_KINDS"]
 
@@ -196,15 +197,16 @@ class _Run:
         names a site of the kind and names the actor in no fuller form, the bare name is the site."""
         for actor_id, word, site_id in self.ctx.site_homonyms:
             site_entry = self.d.get(site_id)
-            named = [e for e in self.live() if e.attrs.get("base") == actor_id
-                     or (e.attrs.get("base") and e.attrs.get("parent") == actor_id)]
-            bare = [e for e in named if _article_core(fold(e.text)) == _article_core(word)]
-            if site_entry is None or not bare or len(bare) < len(named):
+            if site_entry is None:
                 continue
-            core = _article_core(word)
+            stem = word_stem(word)  # clitics off as the tokenizer splits them: وللقاعدة → قاعد
+            named = [e for e in self.live() if actor_id in (e.attrs.get("base"), e.attrs.get("parent"))]
+            bare = [e for e in named if word_stem(fold(e.text)) == stem]
+            if not bare or len(bare) < len(named):
+                continue
             # the same noun naming a site: قاعدة العند (a place), القاعدة الجوية (a base), not a barracks
             sites = [e for e in self.live() if (e.type == "LOC" or e.attrs.get("base") == site_id)
-                     and core in fold(e.text)]
+                     and stem in fold(e.text)]
             if not sites:
                 continue
             for e in bare:
@@ -725,11 +727,3 @@ def _complete_construct(a: Entity) -> bool:
     (second) genitive: ``قصفت الطائرات مدينة عدن`` names two things, not Aden's aircraft."""
     words = fold(a.text).split()
     return bool(words) and words[-1].startswith("ال")
-
-
-_CLITICS = re.compile(r"^[وف]?(?:بال|كال|لل|ال|ب|ك|ل)?")
-
-
-def _article_core(folded: str) -> str:
-    """A folded word without its conjunction, preposition and article (وللقاعده → قاعده)."""
-    return _CLITICS.sub("", folded, count=1)

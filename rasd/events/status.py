@@ -499,10 +499,16 @@ def manner_phrase(c: Candidate) -> str | None:
     """``بالتنسيق مع``, ``بالتعاون مع``, ``بالاتفاق مع``: how something else was done, not an
     event of its own. For the non-violent types only: ``قتل بقصف`` names the attack."""
     toks, i = c.tokens, c.trigger_index
-    if ontology().violent(c.event.plover_type) or not (0 <= i < len(toks)):
+    if ontology().violent(c.event.plover_type) or not _bi_noun(c):
         return None
     with_follows = i + 1 < len(toks) and toks[i + 1].norm == "مع"  # not أوعز بالتحقيق (the object)
-    return "manner" if toks[i].prefix.removesuffix("ال") in MANNER_PREFIXES and with_follows else None
+    return "manner" if with_follows else None
+
+
+def _bi_noun(c: Candidate) -> bool:
+    """The trigger word carries the preposition ب (بالتنسيق، بهدم، بخطف)."""
+    i = c.trigger_index
+    return 0 <= i < len(c.tokens) and c.tokens[i].prefix.removesuffix("ال") in MANNER_PREFIXES
 
 
 DOING_REACH = 6  # tokens from a verb of doing to the verbal noun it governs, its subject between (وقعت الحكومة وجماعة الحوثي اتفاقا)
@@ -556,14 +562,11 @@ def banned_gathering(c: Candidate) -> str | None:
 def decided(c: Candidate) -> str | None:
     """``أصدرت المحكمة قرارا بهدم القرية``, ``أمر بإعدامه``: an act a decision or an order
     names with ب has been decided, not done (the decision is the event)."""
-    toks, i = c.tokens, c.trigger_index
-    if not (0 <= i < len(toks)) or toks[i].prefix.removesuffix("ال") not in MANNER_PREFIXES:
-        return None
-    return "decided" if c.cue_before("decision", reach=1) else None
+    return "decided" if _bi_noun(c) and c.cue_before("decision", reach=1) else None
 
 
 def pretended(c: Candidate) -> str | None:
-    """``فتظاهرت بأنني مريضة``, ``يتظاهرون بالتنظيف``, ``احتج بأنه``: a crowd's verb with
+    """``فتظاهرت بأنني مريضة``, ``يتظاهر بالتدين``, ``احتج بأنه``: a crowd's verb with
     what one pretends or argues right after it is no protest."""
     ev = c.event
     if not ontology().crowd(ev.plover_type) or ev.trigger_pos != "verb":
@@ -676,8 +679,8 @@ def carried_out(c: Candidate) -> str | None:
     """``قام مسلحون ملثمون بخطف موظف في البلدية``: a verb of doing in the perfect that
     governs a ب-noun (its subject between) reports the deed of the doer it names (not
     ``قامت فرق الإنقاذ بانتشال جثة``, whose rescuers are no party)."""
-    toks, i = c.tokens, c.trigger_index
-    if c.event.actor1 is None or not (0 <= i < len(toks)) or toks[i].prefix.removesuffix("ال") not in MANNER_PREFIXES:
+    i = c.trigger_index
+    if c.event.actor1 is None or not _bi_noun(c):
         return None
     return "reported" if any(
         cue.status == "carried_out" and 0 < i - last <= DOING_REACH and not _described_doer(c, first)
